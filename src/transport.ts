@@ -1,0 +1,91 @@
+/**
+ * The transport boundary: the only thing the core knows about the WebSocket client underneath.
+ *
+ * A transport opens one connection per call and reports what happens on it through the handlers. The core owns
+ * every WeChat rule (validation, state, timeouts, event order, error texts); a transport only moves bytes and
+ * reports facts. Node uses `ws` (`transports/ws.ts`), browsers the native `WebSocket` (`transports/native.ts`);
+ * tests may inject their own.
+ */
+
+/** Timing of the opening handshake, as WeChat's `SocketProfile` reports it (epoch milliseconds and durations). */
+export interface SocketProfile {
+  /** When the connection attempt began. */
+  fetchStart: number;
+  /** When the DNS lookup began; `fetchStart` when there was none. */
+  domainLookUpStart: number;
+  /** When the DNS lookup ended; `fetchStart` when there was none. */
+  domainLookUpEnd: number;
+  /** When the TCP connection began. */
+  connectStart: number;
+  /** When the connection (TCP, and TLS for wss) was established. */
+  connectEnd: number;
+  /** Duration of establishing the connection, TCP and TLS: `connectEnd - connectStart`. */
+  rtt: number;
+  /** Duration of the WebSocket opening handshake: from the upgrade request to its response. */
+  handshakeCost: number;
+  /** Duration of the whole attempt: from `fetchStart` to open. */
+  cost: number;
+}
+
+/** What the core asks a transport to open. Every field is already validated and normalised. */
+export interface TransportRequest {
+  /** A `ws:` or `wss:` URL. */
+  readonly url: string;
+  /** Request headers to send, names as given (the core has already dropped forbidden ones). */
+  readonly headers: Readonly<Record<string, string>>;
+  /** Subprotocols to request; empty for none. */
+  readonly protocols: readonly string[];
+  /** Whether to offer permessage-deflate. */
+  readonly perMessageDeflate: boolean;
+  /** Whether to set TCP_NODELAY on the socket. */
+  readonly tcpNoDelay: boolean;
+  /** Largest incoming message accepted, in bytes; a larger one fails the connection. */
+  readonly maxMessageSize: number;
+  /** Extra certificate authorities to trust besides the system ones (PEM). */
+  readonly ca: readonly string[];
+}
+
+/**
+ * How a connection failed, as the core needs to know it to choose WeChat's error text:
+ * - `transport`: no HTTP response (refused, reset, DNS, TLS);
+ * - `handshake`: an HTTP response that is not a valid upgrade (status other than 101, bad accept key, unrequested
+ *   subprotocol or extension, requested subprotocol not selected);
+ * - `protocol`: after open, the peer broke the WebSocket protocol or sent too large a message.
+ */
+export type TransportFailureKind = 'transport' | 'handshake' | 'protocol';
+
+/** Facts reported by the transport. Each connection reports `onOpen` at most once and `onClose` exactly once, last. */
+export interface TransportHandlers {
+  /** The handshake succeeded. `header` holds the response headers as the server sent them. */
+  onOpen(header: Record<string, string>, profile: SocketProfile): void;
+  /** A complete message: a `string` for text, an `ArrayBuffer` of exactly the message's length for binary. */
+  onMessage(data: string | ArrayBuffer): void;
+  /** The connection failed; `onClose` follows. Reported at most once. */
+  onError(kind: TransportFailureKind, cause: Error): void;
+  /**
+   * The connection is closed and every resource is released. `code`/`reason` are those of the peer's close frame,
+   * or 1006 and `''` when none arrived.
+   */
+  onClose(code: number, reason: string): void;
+}
+
+/** One open (or opening) connection. */
+export interface TransportConnection {
+  /**
+   * Sends one message. `done` (when given) is called once, when the transport has handed the data to the network
+   * (with an error if it could not); callers use it for flow control.
+   */
+  send(data: string | ArrayBuffer, done?: (error?: Error) => void): void;
+  /** Starts the closing handshake with a valid code and reason (already checked by the core). */
+  close(code: number, reason: string): void;
+  /**
+   * Abandons the connection at once (during the handshake, or when the core gives up on it). The transport still
+   * reports `onClose` once everything is released, but the core no longer listens.
+   */
+  abort(): void;
+  /** Bytes queued by `send` and not yet handed to the network. */
+  readonly bufferedAmount: number;
+}
+
+/** Opens connections. `createWx({transport})` takes one of these. */
+export type Transport = (request: TransportRequest, handlers: TransportHandlers) => TransportConnection;
