@@ -41,8 +41,8 @@ export interface TransportRequest {
   readonly tcpNoDelay: boolean;
   /** Largest incoming message accepted, in bytes; a larger one fails the connection. */
   readonly maxMessageSize: number;
-  /** Extra certificate authorities to trust besides the system ones (PEM). */
-  readonly ca: readonly string[];
+  /** Extra certificate authorities to trust besides the system ones (PEM, as text or bytes). */
+  readonly ca: readonly (string | Uint8Array)[];
 }
 
 /**
@@ -87,5 +87,8 @@ export interface TransportConnection {
   readonly bufferedAmount: number;
 }
 
-/** Opens connections. `createWx({transport})` takes one of these. */
+/**
+ * Opens connections. `createWx({transport})` takes one of these. Handlers must not be called before the function
+ * has returned the connection; throwing (e.g. for a URL the client cannot parse) counts as a transport failure.
+ */
 export type Transport = (request: TransportRequest, handlers: TransportHandlers) => TransportConnection;

@@ -1,0 +1,157 @@
+/**
+ * How every API call ends: exactly one of `success`/`fail`, then `complete`, all with the same result object
+ * (contract §0.2), or a Promise when the API returns one (§2, §3). Results are data built here; user code runs
+ * through `invokeSafely`.
+ */
+import { later } from './schedule.js';
+import { invokeSafely, reportSafely, type ErrorReporter } from './report.js';
+
+/** The `{errMsg}` object every callback receives, plus any API-specific fields. */
+export interface CallResult {
+  errMsg: string;
+  [field: string]: unknown;
+}
+
+/** The callbacks of one call, read once from its options. A value that is not a function is ignored [lib]. */
+export interface Callbacks {
+  readonly success: Function | undefined;
+  readonly fail: Function | undefined;
+  readonly complete: Function | undefined;
+}
+
+const CALLBACK_KEYS = ['success', 'fail', 'complete'] as const;
+
+/**
+ * Whether any of the keys `success`/`fail`/`complete` is present: `'success' in options`, so `{success:
+ * undefined}` counts, as in WeChat's promisify check [doc/lib]. A proxy whose `has` trap throws counts as present,
+ * so the call takes the callback path and cannot leave a rejected Promise behind.
+ */
+export function hasCallbackKeys(options: object): boolean {
+  try {
+    return 'success' in options || 'fail' in options || 'complete' in options;
+  } catch {
+    return true;
+  }
+}
+
+/** Reads the callbacks, each read guarded: a getter that throws counts as no callback. */
+export function readCallbacks(options: object): Callbacks {
+  const [success, fail, complete] = CALLBACK_KEYS.map((key) => {
+    try {
+      const value: unknown = (options as Record<string, unknown>)[key];
+      return typeof value === 'function' ? value : undefined;
+    } catch {
+      return undefined;
+    }
+  });
+  return { success, fail, complete };
+}
+
+/** One call's way to its end: callbacks, a Promise, or both absent. Settles at most once. */
+export class Completion {
+  readonly #api: string;
+  readonly #callbacks: Callbacks | undefined;
+  readonly #report: ErrorReporter;
+  #settlePromise: ((result: CallResult, succeeded: boolean) => void) | undefined;
+  /** The Promise handed to the caller, when the call returns one. */
+  readonly promise: Promise<CallResult> | undefined;
+
+  constructor(api: string, callbacks: Callbacks | undefined, report: ErrorReporter, withPromise: boolean) {
+    this.#api = api;
+    this.#callbacks = callbacks;
+    this.#report = report;
+    this.promise = withPromise ? this.#createPromise() : undefined;
+  }
+
+  /** Ends the call with `success` (or resolves). Runs user code now: call it from a later turn only. */
+  succeed(result: CallResult): void {
+    this.#settle(result, true);
+  }
+
+  /** Ends the call with `fail` (or rejects). Runs user code now: call it from a later turn only. */
+  fail(result: CallResult): void {
+    this.#settle(result, false);
+  }
+
+  /** Ends the call on a later turn, for results known before the call returns (contract §0.1). */
+  settleLater(result: CallResult, succeeded: boolean): void {
+    queueMicrotask(() => this.#settle(result, succeeded));
+  }
+
+  #settle(result: CallResult, succeeded: boolean): void {
+    const settlePromise = this.#settlePromise;
+    if (settlePromise) {
+      this.#settlePromise = undefined;
+      settlePromise(result, succeeded);
+      return;
+    }
+    const callbacks = this.#callbacks;
+    if (!callbacks) return;
+    const outcome = succeeded ? callbacks.success : callbacks.fail;
+    const kind = succeeded ? 'success' : 'fail';
+    if (outcome) invokeSafely(outcome, result, this.#report, `${this.#api} ${kind} callback`);
+    if (callbacks.complete) invokeSafely(callbacks.complete, result, this.#report, `${this.#api} complete callback`);
+  }
+
+  #createPromise(): Promise<CallResult> {
+    let resolve!: (result: CallResult) => void;
+    let reject!: (result: CallResult) => void;
+    const promise = new TrackedPromise<CallResult>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    // Marked handled at once: an unawaited rejection must not end the process (contract §0.8). The prototype's
+    // `then` is used so that this internal handler does not count as the caller's.
+    Promise.prototype.then.call(promise, undefined, () => {});
+    this.#settlePromise = (result, succeeded) => {
+      if (succeeded) return resolve(result);
+      reject(result);
+      // Like WeChat's console, say so when nobody handled the rejection by the next macrotask.
+      later(() => {
+        if (!promise.handled) reportSafely(this.#report, result, `unhandled rejection of ${this.#api}`);
+      });
+    };
+    return promise;
+  }
+}
+
+/**
+ * A Promise that knows whether the caller attached a handler. `await`, `then`, `catch` and `finally` all reach
+ * `then` on a subclass instance; derived promises are plain (`Symbol.species`).
+ */
+class TrackedPromise<T> extends Promise<T> {
+  handled = false;
+
+  static override get [Symbol.species](): PromiseConstructor {
+    return Promise;
+  }
+
+  override then<R1 = T, R2 = never>(
+    onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
+    onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
+  ): Promise<R1 | R2> {
+    this.handled = true;
+    return super.then(onFulfilled, onRejected);
+  }
+}
+
+/**
+ * The completion of a call, or `undefined` when nobody is listening (no callbacks, no Promise): the common
+ * `task.send({data})` then allocates nothing for its result.
+ */
+export function completionFor(
+  api: string,
+  options: object | undefined,
+  report: ErrorReporter,
+  promiseWithoutCallbacks: boolean,
+): Completion | undefined {
+  if (options && hasCallbackKeys(options)) return new Completion(api, readCallbacks(options), report, false);
+  return promiseWithoutCallbacks ? new Completion(api, undefined, report, true) : undefined;
+}
+
+/** Fails a call on a later turn with a whole `errMsg`; returns its Promise, if it has one. */
+export function failLater(completion: Completion | undefined, errMsg: string): Promise<CallResult> | void {
+  if (!completion) return;
+  completion.settleLater({ errMsg }, false);
+  return completion.promise;
+}

@@ -1,0 +1,143 @@
+/**
+ * `wx.connectSocket` options, read once and checked in WeChat's order (contract §1). Reading is defensive: the
+ * options may be proxies, have throwing getters or hostile keys; nothing here throws to the caller.
+ */
+import { Messages, parameterError, typeName, unreadable } from './messages.js';
+import type { FeatureSet } from './versions.js';
+
+/** What a valid `connectSocket` call asks for, normalised. */
+export interface ConnectRequest {
+  readonly url: string;
+  readonly headers: Record<string, string>;
+  readonly protocols: readonly string[];
+  readonly perMessageDeflate: boolean;
+  readonly tcpNoDelay: boolean;
+  /** The per-call handshake timeout in ms, when a valid one was given. */
+  readonly timeout: number | undefined;
+}
+
+/** Request headers WeChat sets itself: whatever the caller gives is replaced [doc/lib]. */
+export interface ClientHeaders {
+  readonly referer: string;
+  readonly userAgent: string;
+}
+
+/** [lib 2.30.3] the only URL check before the domain check; `ws://` passes. */
+const URL_PATTERN = /^(ws|wss):\/\/.*/i;
+
+/** RFC 9110 token: header names and subprotocols. */
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/** Characters HTTP allows in a field value (RFC 9110 field-vchar, SP, HTAB, obs-text); no CR, LF or NUL. */
+const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+
+/**
+ * Header names dropped because they would break the handshake, or are set by the client itself [ours, §1].
+ * `referer` and `user-agent` are replaced by WeChat's own values.
+ */
+const CLIENT_OWNED_HEADERS = new Set([
+  'host', 'connection', 'upgrade', 'content-length', 'transfer-encoding', 'referer', 'user-agent',
+]);
+
+/** The largest delay `setTimeout` honours; a larger one would fire at once. */
+const MAX_TIMER_DELAY = 2 ** 31 - 1;
+
+class UnreadableOption extends Error {
+  constructor(readonly path: string, override readonly cause: unknown) {
+    super(path);
+  }
+}
+
+function read(options: object, key: string): unknown {
+  try {
+    return (options as Record<string, unknown>)[key];
+  } catch (error) {
+    throw new UnreadableOption(`parameter.${key}`, error);
+  }
+}
+
+/**
+ * Reads and checks `connectSocket` options (already known to be an object). Returns the request, or the failure
+ * detail that follows `connectSocket:fail `.
+ */
+export function readConnectOptions(options: object, features: FeatureSet, client: ClientHeaders): ConnectRequest | string {
+  try {
+    const url = read(options, 'url');
+    if (typeof url !== 'string') return parameterError('parameter.url', 'String', url);
+    if (!URL_PATTERN.test(url)) return Messages.invalidUrl(url);
+
+    const headers = readHeaders(read(options, 'header'), client);
+    if (typeof headers === 'string') return headers;
+
+    // Options newer than the emulated base library are ignored, not refused (§1, §4).
+    const protocols = features.protocols ? readProtocols(read(options, 'protocols')) : [];
+    if (typeof protocols === 'string') return protocols;
+
+    return {
+      url,
+      headers,
+      protocols,
+      // A boolean option that is not a boolean counts as its default, false (§1).
+      perMessageDeflate: features.perMessageDeflate && read(options, 'perMessageDeflate') === true,
+      tcpNoDelay: features.tcpNoDelay && read(options, 'tcpNoDelay') === true,
+      timeout: features.timeout ? readTimeout(read(options, 'timeout')) : undefined,
+    };
+  } catch (error) {
+    if (error instanceof UnreadableOption) return unreadable(error.path, error.cause);
+    return unreadable('parameter', error);
+  }
+}
+
+/**
+ * `header` [doc/lib]: a non-object is ignored; values are kept if strings, `String(n)` if numbers, else
+ * `Object.prototype.toString` (`[object Boolean]`). The result has no prototype, so a `__proto__` key is a plain
+ * header name and cannot reach `Object.prototype`.
+ */
+function readHeaders(header: unknown, client: ClientHeaders): Record<string, string> | string {
+  const headers: Record<string, string> = Object.create(null);
+  if (typeName(header) === 'Object') {
+    const given = header as Record<string, unknown>;
+    // Names differing only in case are one header; the last one given wins [ours].
+    const byLowerCase = new Map<string, [name: string, value: string]>();
+    for (const name of Object.keys(given)) {
+      const raw = given[name];
+      const value = typeof raw === 'string' ? raw : typeof raw === 'number' ? String(raw) : `[object ${typeName(raw)}]`;
+      if (!TOKEN.test(name)) return Messages.invalidHeaderName(name);
+      if (!FIELD_VALUE.test(value)) return Messages.invalidHeaderValue(name);
+      const lower = name.toLowerCase();
+      if (CLIENT_OWNED_HEADERS.has(lower) || lower.startsWith('sec-websocket-')) continue;
+      byLowerCase.delete(lower);
+      byLowerCase.set(lower, [name, value]);
+    }
+    for (const [name, value] of byLowerCase.values()) headers[name] = value;
+  }
+  headers['Referer'] = client.referer;
+  headers['User-Agent'] = client.userAgent;
+  return headers;
+}
+
+/**
+ * `protocols` [doc]: an array of tokens. A string is split on commas and trimmed, as real clients pass `"mqtt"` or
+ * `"a, b"` [ours]; empty pieces are dropped. Any other type is ignored. A piece that is not a token, or a duplicate,
+ * fails the call (a WebSocket client would refuse to send it).
+ */
+function readProtocols(protocols: unknown): string[] | string {
+  let list: unknown[];
+  if (typeof protocols === 'string') list = protocols.split(',').map((piece) => piece.trim()).filter(Boolean);
+  else if (Array.isArray(protocols)) list = Array.from(protocols);
+  else return [];
+  const seen = new Set<string>();
+  for (const [index, protocol] of list.entries()) {
+    if (typeof protocol !== 'string') return parameterError(`protocols[${index}]`, 'String', protocol);
+    if (!TOKEN.test(protocol)) return Messages.invalidProtocol(protocol);
+    if (seen.has(protocol)) return Messages.duplicateProtocol(protocol);
+    seen.add(protocol);
+  }
+  return list as string[];
+}
+
+/** `timeout` [doc]: a number > 0 counts; anything else is ignored. */
+function readTimeout(timeout: unknown): number | undefined {
+  if (typeof timeout !== 'number' || !(timeout > 0)) return undefined;
+  return Math.min(timeout, MAX_TIMER_DELAY);
+}

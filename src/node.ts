@@ -1,0 +1,25 @@
+/**
+ * wxsocket on Node.js: the WeChat Mini Program socket API over `ws`.
+ * @see https://developers.weixin.qq.com/miniprogram/dev/api/network/websocket/wx.connectSocket.html
+ */
+import { installWxWith, type InstalledWx } from './install-wx.js';
+import type { WxOptions } from './options.js';
+import { defaultWsTransport } from './transports/ws.js';
+import type { Wx } from './types.js';
+import { createWxWith } from './wx.js';
+
+/**
+ * Creates a `wx` object: one isolated mini program with the socket API (`connectSocket`, `onSocket*`,
+ * `sendSocketMessage`, `closeSocket`, `canIUse`). Throws a `WxOptionsError` for invalid options.
+ */
+export function createWx(options?: WxOptions): Wx {
+  return createWxWith(options, defaultWsTransport);
+}
+
+/** Creates a `wx` object and installs it as `globalThis.wx`; `uninstall()` restores what was there. */
+export function installWx(options?: WxOptions): InstalledWx {
+  return installWxWith(createWx, options);
+}
+
+export { wsTransport, type WsTransportOptions } from './transports/ws.js';
+export * from './public.js';

@@ -1,0 +1,154 @@
+/**
+ * `createWx` options: the emulated platform, base library and app configuration, checked once and resolved into
+ * the settings every `wx` object runs on. Bad options throw a `WxOptionsError` naming the option.
+ */
+import { createDomainPolicy, type DomainPolicy } from './domain-policy.js';
+import { WxOptionsError } from './errors.js';
+import { typeName } from './messages.js';
+import { PROFILES, userAgentOf, type PlatformProfile } from './profiles.js';
+import { consoleReporter, type ErrorReporter } from './report.js';
+import type { Transport } from './transport.js';
+import { NEWEST_SDK_VERSION, featuresOf, parseVersion, type FeatureSet } from './versions.js';
+import type { ClientHeaders } from './connect-options.js';
+
+/** A PEM certificate (string or bytes). */
+export type CertificateAuthority = string | Uint8Array;
+
+/** Options of `createWx` (see product.md). */
+export interface WxOptions {
+  /** Which of WeChat's two socket implementations to emulate. Default `'android'`. */
+  platform?: 'android' | 'ios';
+  /** The emulated base library version, e.g. `'2.9.0'`. Default: the newest wxsocket knows. */
+  SDKVersion?: string;
+  /** The legal socket domains (`'chat.example.com'` or `'wss://chat.example.com'`). */
+  domains?: readonly string[];
+  /** Whether URLs are checked against `domains`. Default: `true` when `domains` is given, else `false`. */
+  urlCheck?: boolean;
+  /** app.json's `networkTimeout`: `connectSocket` is the default handshake timeout in ms. */
+  networkTimeout?: { connectSocket?: number };
+  /** The most sockets not yet CLOSED at once. Default 5 (1 below base library 1.7.0). */
+  maxConnections?: number;
+  /** The app's id, for the `Referer` WeChat sends. Default `'touristappid'`. */
+  appId?: string;
+  /** The app's version, for the `Referer`: `'devtools'` (default), `'0'` for dev/trial builds, or a release. */
+  appVersion?: string;
+  /** Extra trust: certificate authorities added to the system ones (e.g. a test CA). */
+  tls?: { ca?: CertificateAuthority | readonly CertificateAuthority[] };
+  /** The transport that opens connections. Default: `ws` on Node, the native `WebSocket` in browsers. */
+  transport?: Transport;
+  /** The largest incoming message accepted, in bytes. Default 32 MiB [ours]. */
+  maxMessageSize?: number;
+  /**
+   * Receives errors thrown by callbacks and listeners, and unhandled rejections of returned Promises. Default:
+   * printed on the console as WeChat's `thirdScriptError`. [ours: an extension]
+   */
+  reportError?: ErrorReporter;
+}
+
+/** Everything one `wx` object runs on. */
+export interface Settings {
+  readonly profile: PlatformProfile;
+  readonly SDKVersion: string;
+  readonly features: FeatureSet;
+  /** The domain check, or `undefined` when URLs are not checked. */
+  readonly domainPolicy: DomainPolicy | undefined;
+  readonly defaultTimeout: number;
+  readonly maxConnections: number;
+  readonly client: ClientHeaders;
+  readonly ca: readonly CertificateAuthority[];
+  readonly transport: Transport;
+  readonly maxMessageSize: number;
+  readonly report: ErrorReporter;
+}
+
+/** WeChat's default handshake timeout when app.json sets none [doc]. */
+export const DEFAULT_TIMEOUT = 60_000;
+/** [ours] large enough for any real message, small enough that a hostile server cannot exhaust memory. */
+export const DEFAULT_MAX_MESSAGE_SIZE = 32 * 1024 * 1024;
+
+const APP_FIELD = /^[\w.-]{1,128}$/;
+
+export function resolveOptions(options: WxOptions | undefined, defaultTransport: Transport): Settings {
+  if (options === undefined) options = {};
+  if (typeName(options) !== 'Object') throw new WxOptionsError('(options)', `options must be an object, not ${typeName(options)}`);
+
+  const platform = options.platform ?? 'android';
+  if (platform !== 'android' && platform !== 'ios') throw new WxOptionsError('platform', "platform must be 'android' or 'ios'");
+  const profile = PROFILES[platform];
+
+  const SDKVersion = options.SDKVersion ?? NEWEST_SDK_VERSION;
+  const version = typeof SDKVersion === 'string' ? parseVersion(SDKVersion) : undefined;
+  if (!version) throw new WxOptionsError('SDKVersion', "SDKVersion must be a version such as '2.10.4'");
+  const features = featuresOf(version);
+
+  const appId = checkAppField('appId', options.appId ?? 'touristappid');
+  const appVersion = checkAppField('appVersion', options.appVersion ?? 'devtools');
+
+  return {
+    profile,
+    SDKVersion,
+    features,
+    domainPolicy: resolveDomainPolicy(options, features.lanAddresses),
+    defaultTimeout: positive('networkTimeout.connectSocket', options.networkTimeout?.connectSocket) ?? DEFAULT_TIMEOUT,
+    maxConnections: resolveMaxConnections(options.maxConnections, features.socketTask),
+    client: {
+      // [doc/lib] the Referer WeChat sends; callers cannot set it.
+      referer: `https://servicewechat.com/${appId}/${appVersion}/page-frame.html`,
+      userAgent: userAgentOf(profile),
+    },
+    ca: resolveCa(options.tls),
+    transport: optionalFunction('transport', options.transport) ?? defaultTransport,
+    maxMessageSize: positive('maxMessageSize', options.maxMessageSize) ?? DEFAULT_MAX_MESSAGE_SIZE,
+    report: optionalFunction('reportError', options.reportError) ?? consoleReporter,
+  };
+}
+
+function resolveDomainPolicy(options: WxOptions, allowLan: boolean): DomainPolicy | undefined {
+  const { domains, urlCheck } = options;
+  if (domains !== undefined && !Array.isArray(domains)) throw new WxOptionsError('domains', 'domains must be an array of domains');
+  if (urlCheck !== undefined && typeof urlCheck !== 'boolean') throw new WxOptionsError('urlCheck', 'urlCheck must be a boolean');
+  // product.md: checking defaults to on exactly when domains are configured.
+  if (!(urlCheck ?? domains !== undefined)) return undefined;
+  const policy = createDomainPolicy(domains ?? [], { allowLan });
+  if (typeof policy === 'string') throw new WxOptionsError('domains', policy);
+  return policy;
+}
+
+function resolveMaxConnections(value: unknown, multipleSockets: boolean): number {
+  if (value === undefined) return multipleSockets ? 5 : 1; // §6
+  if (value === Infinity || (Number.isInteger(value) && (value as number) >= 1)) return value as number;
+  throw new WxOptionsError('maxConnections', 'maxConnections must be a whole number of at least 1, or Infinity');
+}
+
+function resolveCa(tls: WxOptions['tls']): readonly CertificateAuthority[] {
+  if (tls === undefined) return [];
+  if (typeName(tls) !== 'Object') throw new WxOptionsError('tls', 'tls must be an object such as {ca}');
+  const ca = tls.ca;
+  const list = ca === undefined ? [] : Array.isArray(ca) ? ca : [ca];
+  for (const entry of list) {
+    if (typeof entry !== 'string' && !(entry instanceof Uint8Array)) {
+      throw new WxOptionsError('tls.ca', 'tls.ca must be PEM certificates (strings or bytes)');
+    }
+  }
+  return Object.freeze([...list] as CertificateAuthority[]);
+}
+
+function checkAppField(option: string, value: unknown): string {
+  if (typeof value !== 'string' || !APP_FIELD.test(value)) {
+    throw new WxOptionsError(option, `${option} must be 1 to 128 letters, digits, ".", "_" or "-"`);
+  }
+  return value;
+}
+
+function positive(option: string, value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) {
+    throw new WxOptionsError(option, `${option} must be a positive number`);
+  }
+  return value;
+}
+
+function optionalFunction<F extends Function>(option: string, value: F | undefined): F | undefined {
+  if (value !== undefined && typeof value !== 'function') throw new WxOptionsError(option, `${option} must be a function`);
+  return value;
+}

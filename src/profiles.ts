@@ -1,0 +1,57 @@
+/**
+ * The two socket implementations WeChat's base library carries, as profiles: `android` ("binding") and `ios`
+ * ("jsapi"). This file is the one place that says how they differ (contract §1, §2, §5, §7); all else is shared.
+ */
+import { Messages } from './messages.js';
+
+export interface PlatformProfile {
+  readonly name: 'android' | 'ios';
+  /** `connectSocket`'s success result carries `socketTaskId`, an increasing integer [lib, ios]. */
+  readonly successHasTaskId: boolean;
+  /** The whole `errMsg` of `SocketTask.send` on a task that is not OPEN [lib]. */
+  readonly sendNotOpen: string;
+  /** `SocketTask.send`/`close` called without any callback key return a Promise [lib, ios]. */
+  readonly taskMethodsReturnPromise: boolean;
+  /** `onError` results carry `errCode` [lib, android]. */
+  readonly errorHasErrCode: boolean;
+  /** A task drops all its listeners after its terminal event [lib, ios]. */
+  readonly dropsListenersAfterClose: boolean;
+  /** The `onError` text for a URL refused by the domain check [lib]. */
+  readonly domainRejected: string;
+}
+
+export const PROFILES: Readonly<Record<PlatformProfile['name'], PlatformProfile>> = {
+  android: {
+    name: 'android',
+    successHasTaskId: false,
+    sendNotOpen: `sendSocketMessage:fail ${Messages.notConnected}`,
+    taskMethodsReturnPromise: false,
+    errorHasErrCode: true,
+    dropsListenersAfterClose: false,
+    domainRejected: Messages.androidDomainRejected,
+  },
+  ios: {
+    name: 'ios',
+    successHasTaskId: true,
+    sendNotOpen: Messages.iosSendNotOpen,
+    taskMethodsReturnPromise: true,
+    errorHasErrCode: false,
+    dropsListenersAfterClose: true,
+    domainRejected: Messages.iosDomainRejected,
+  },
+};
+
+/**
+ * `errCode` on android [ours, one rule]: 1004 when the socket never opened (handshake failure, domain check),
+ * 1006 when an open connection failed. The 1004 of handshake failures is what Android clients report in the wild.
+ */
+export const ErrCode = { neverOpened: 1004, failedAfterOpen: 1006 } as const;
+
+/**
+ * The `User-Agent` sent with the handshake. WeChat replaces the caller's with its own [doc]; ours keeps WeChat's
+ * `MicroMessenger` and `MiniProgramEnv` tokens so servers that look for them behave as in production [ours].
+ */
+export function userAgentOf(profile: PlatformProfile): string {
+  const device = profile.name === 'ios' ? 'iPhone; CPU iPhone OS 17_0 like Mac OS X' : 'Linux; Android 14';
+  return `Mozilla/5.0 (${device}) MicroMessenger/8.0.50 MiniProgramEnv/${profile.name} wxsocket`;
+}

@@ -1,0 +1,19 @@
+/**
+ * What every entry point exports besides `createWx`/`installWx` (which each binds to its own default transport).
+ * Internal modules (`socket-task.ts` internals, `callbacks.ts`, `connect-options.ts`, …) stay out on purpose: the
+ * public surface is the `wx` object, its types, and the transport boundary for custom transports.
+ */
+export { WxOptionsError } from './errors.js';
+export type { InstalledWx } from './install-wx.js';
+export type { CertificateAuthority, WxOptions } from './options.js';
+export type { ErrorReporter } from './report.js';
+export { ReadyState } from './socket-task.js';
+export type {
+  Transport,
+  TransportConnection,
+  TransportFailureKind,
+  TransportHandlers,
+  TransportRequest,
+} from './transport.js';
+export type * from './types.js';
+export { NEWEST_SDK_VERSION } from './versions.js';

@@ -1,0 +1,211 @@
+/**
+ * The Node transport, over `ws`. It only moves bytes and reports facts (see `../transport.ts`); every WeChat rule
+ * lives in the core.
+ */
+import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
+import { connect as netConnect, isIP, type NetConnectOpts, type Socket } from 'node:net';
+import { connect as tlsConnect, createSecureContext, rootCertificates, type ConnectionOptions, type SecureContext } from 'node:tls';
+import WebSocket from 'ws';
+import type { SocketProfile, Transport, TransportConnection, TransportHandlers, TransportRequest } from '../transport.js';
+
+/** Options of the `ws` transport. */
+export interface WsTransportOptions {
+  /**
+   * Host names resolved to fixed addresses, like `/etc/hosts`: `{'chat.example.test': '127.0.0.1'}`. Lets a local
+   * test server answer for a real-looking domain (the domain check refuses IPs and `localhost`), with TLS still
+   * verified against that name.
+   */
+  hosts?: Readonly<Record<string, string>>;
+}
+
+type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
+
+/** A secure context per set of extra CAs, built once: parsing the root store per connection is slow. */
+const secureContexts = new WeakMap<readonly unknown[], SecureContext>();
+
+function secureContextFor(ca: TransportRequest['ca']): SecureContext | undefined {
+  if (ca.length === 0) return undefined; // Node's default trust store
+  let context = secureContexts.get(ca);
+  if (!context) {
+    // Extra trust is added to the system's, never in place of it (contract §1: "adds trust").
+    context = createSecureContext({ ca: [...rootCertificates, ...ca.map((entry) => (typeof entry === 'string' ? entry : Buffer.from(entry)))], minVersion: 'TLSv1.2' });
+    secureContexts.set(ca, context);
+  }
+  return context;
+}
+
+/** Creates the `ws` transport. `wsTransport()` is the default on Node. */
+export function wsTransport(options: WsTransportOptions = {}): Transport {
+  const hosts = new Map(Object.entries(options.hosts ?? {}).map(([name, address]) => [name.toLowerCase(), address]));
+  const lookup = hosts.size === 0 ? undefined : hostsLookup(hosts);
+  return (request, handlers) => new WsConnection(request, handlers, lookup);
+}
+
+/** The default `ws` transport. */
+export const defaultWsTransport: Transport = wsTransport();
+
+function hostsLookup(hosts: ReadonlyMap<string, string>) {
+  return (hostname: string, options: LookupOptions, callback: LookupCallback): void => {
+    const address = hosts.get(hostname.toLowerCase());
+    if (address === undefined) return void dnsLookup(hostname, options, callback as never);
+    const family = isIP(address);
+    if (options.all) callback(null, [{ address, family }]);
+    else callback(null, address, family);
+  };
+}
+
+/** Milliseconds since the epoch, as WeChat's `profile` timestamps are. */
+const now = Date.now;
+
+class WsConnection implements TransportConnection {
+  readonly #ws: WebSocket;
+  readonly #handlers: TransportHandlers;
+  /** An HTTP response arrived: a failure from now on is a bad upgrade, not a transport error. */
+  #responded = false;
+  #opened = false;
+  #socket: Socket | undefined;
+  readonly #tcpNoDelay: boolean;
+  #header: Record<string, string> = {};
+  readonly #timing: Timing;
+
+  constructor(request: TransportRequest, handlers: TransportHandlers, lookup: ReturnType<typeof hostsLookup> | undefined) {
+    this.#handlers = handlers;
+    this.#tcpNoDelay = request.tcpNoDelay;
+    const timing = (this.#timing = new Timing(now()));
+    const secureContext = secureContextFor(request.ca);
+    const secure = /^wss:/i.test(request.url);
+    // A fragment means nothing to a WebSocket server; `ws` refuses it, browsers drop it (WHATWG) [ours: drop it].
+    const url = request.url.replace(/#[^]*$/, '');
+    const ws = (this.#ws = new WebSocket(url, [...request.protocols], {
+      headers: request.headers,
+      perMessageDeflate: request.perMessageDeflate,
+      maxPayload: request.maxMessageSize,
+      followRedirects: false,
+      rejectUnauthorized: true,
+      minVersion: 'TLSv1.2',
+      ...(secureContext && { secureContext }),
+      ...(lookup && { lookup }),
+      createConnection: ((connectOptions: NetConnectOpts) => {
+        this.#socket = openSocket(connectOptions, secure, timing);
+        return this.#socket;
+      }) as typeof netConnect,
+    }));
+    ws.binaryType = 'arraybuffer';
+    ws.on('upgrade', (response) => {
+      this.#responded = true;
+      timing.upgraded = now();
+      this.#header = headersOf(response.rawHeaders);
+    });
+    ws.on('unexpected-response', () => {
+      this.#responded = true;
+      ws.terminate(); // reported through 'error'
+    });
+    ws.on('open', () => this.#open());
+    ws.on('message', (data, isBinary) => this.#message(data as Buffer | ArrayBuffer, isBinary));
+    ws.on('error', (error) => {
+      const kind = this.#opened ? 'protocol' : this.#responded ? 'handshake' : 'transport';
+      this.#handlers.onError(kind, error);
+    });
+    ws.on('close', (code, reason) => this.#handlers.onClose(code, reason.toString()));
+  }
+
+  get bufferedAmount(): number {
+    return this.#ws.bufferedAmount;
+  }
+
+  send(data: string | ArrayBuffer, done?: (error?: Error) => void): void {
+    this.#ws.send(data, done);
+  }
+
+  close(code: number, reason: string): void {
+    this.#ws.close(code, reason);
+  }
+
+  abort(): void {
+    this.#ws.terminate();
+  }
+
+  #open(): void {
+    this.#opened = true;
+    // `ws` turns TCP_NODELAY on for every socket as it opens; WeChat's default is off (contract §1).
+    if (!this.#tcpNoDelay) this.#socket?.setNoDelay(false);
+    this.#handlers.onOpen(this.#header, this.#timing.profile(now()));
+  }
+
+  #message(data: Buffer | ArrayBuffer, isBinary: boolean): void {
+    if (!isBinary) return this.#handlers.onMessage(data.toString());
+    // Binary arrives as an exact-length ArrayBuffer (binaryType). Under a test runner's own realm (jest), copy it
+    // into that realm's ArrayBuffer so `instanceof ArrayBuffer` holds (contract §0.7).
+    this.#handlers.onMessage(data instanceof ArrayBuffer ? data : copyToArrayBuffer(data as unknown as ArrayBufferLike));
+  }
+}
+
+function copyToArrayBuffer(source: ArrayBufferLike): ArrayBuffer {
+  const copy = new ArrayBuffer(source.byteLength);
+  new Uint8Array(copy).set(new Uint8Array(source));
+  return copy;
+}
+
+/**
+ * The handshake response headers, names as the server sent them [ours: WeChat's header object is the server's];
+ * a repeated header's values are joined with `, ` (RFC 9110 §5.3). A header named `__proto__` is defined as data,
+ * so it cannot replace the object's prototype.
+ */
+function headersOf(rawHeaders: readonly string[]): Record<string, string> {
+  const header: Record<string, string> = {};
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!;
+    const value = Object.hasOwn(header, name) ? `${header[name]}, ${rawHeaders[i + 1]}` : rawHeaders[i + 1]!;
+    Object.defineProperty(header, name, { value, writable: true, enumerable: true, configurable: true });
+  }
+  return header;
+}
+
+/**
+ * Opens the TCP (and TLS) socket as `ws` does (its `netConnect`/`tlsConnect`: the request's `path` must not reach
+ * `net.connect`, where it would name a Unix socket), noting when DNS, TCP and TLS finish.
+ */
+function openSocket(options: NetConnectOpts, secure: boolean, timing: Timing): Socket {
+  timing.socketStart = now();
+  let socket: Socket;
+  if (secure) {
+    const host = (options as { host: string }).host;
+    socket = tlsConnect({ ...(options as ConnectionOptions), path: undefined, servername: isIP(host) ? '' : host } as ConnectionOptions);
+    socket.once('secureConnect', () => (timing.connected = now()));
+  } else {
+    socket = netConnect({ ...options, path: (options as { socketPath?: string }).socketPath } as NetConnectOpts);
+    socket.once('connect', () => (timing.connected = now()));
+  }
+  socket.once('lookup', () => (timing.lookedUp = now()));
+  return socket;
+}
+
+/** The instants of one handshake, turned into WeChat's `profile` (see `SocketProfile` for each field's meaning). */
+class Timing {
+  socketStart: number | undefined;
+  lookedUp: number | undefined;
+  connected: number | undefined;
+  upgraded: number | undefined;
+
+  constructor(readonly fetchStart: number) {}
+
+  profile(openedAt: number): SocketProfile {
+    const { fetchStart } = this;
+    // No DNS lookup (an IP address): the lookup fields equal fetchStart, as WeChat documents.
+    const domainLookUpStart = this.lookedUp === undefined ? fetchStart : this.socketStart ?? fetchStart;
+    const domainLookUpEnd = this.lookedUp ?? fetchStart;
+    const connectStart = this.lookedUp ?? this.socketStart ?? fetchStart;
+    const connectEnd = this.connected ?? connectStart;
+    const upgraded = this.upgraded ?? openedAt;
+    return {
+      fetchStart,
+      domainLookUpStart,
+      domainLookUpEnd,
+      connectStart,
+      connectEnd,
+      rtt: connectEnd - connectStart,
+      handshakeCost: upgraded - connectEnd,
+      cost: openedAt - fetchStart,
+    };
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * Public types, named after WeChat's own typings (`miniprogram-api-typings`, namespace `WechatMiniprogram`) and
+ * structurally compatible with them.
+ */
+import type { CallResult } from './callbacks.js';
+import type { SocketTask } from './socket-task.js';
+
+export type {
+  OnOpenListenerResult,
+  SocketTask,
+  SocketTaskCloseOption,
+  SocketTaskOnCloseListenerResult,
+  SocketTaskOnErrorListenerResult,
+  SocketTaskOnMessageListenerResult,
+  SocketTaskSendOption,
+} from './socket-task.js';
+export type { SocketProfile } from './transport.js';
+
+/** The result every callback receives: `{errMsg}` [doc]. */
+export interface GeneralCallbackResult {
+  errMsg: string;
+}
+
+/** `wx.connectSocket`'s success result: `socketTaskId` on profile `ios` [lib]. */
+export interface ConnectSocketSuccessCallbackResult extends GeneralCallbackResult {
+  socketTaskId?: number;
+}
+
+type Callback<R> = (result: R) => void;
+
+/** `wx.connectSocket` options [doc]. */
+export interface ConnectSocketOption {
+  /** A `ws://` or `wss://` URL (WeChat requires `wss` and a legal domain when the domain check is on). */
+  url: string;
+  /** Request headers; `Referer` cannot be set. Ignored in browsers. */
+  header?: Record<string, unknown>;
+  /** Subprotocols (1.4.0). A comma-separated string is accepted too [ours]. */
+  protocols?: string[] | string;
+  /** TCP_NODELAY (2.4.0). */
+  tcpNoDelay?: boolean;
+  /** Offer permessage-deflate (2.8.0). */
+  perMessageDeflate?: boolean;
+  /** Handshake timeout in ms (2.10.0). */
+  timeout?: number;
+  /** Force the cellular network (2.29.0): accepted and ignored off the phone. */
+  forceCellularNetwork?: boolean;
+  /** Listed by the 1.x docs; accepted and ignored. */
+  method?: string;
+  /** Listed by the 1.x docs; accepted and ignored. */
+  data?: unknown;
+  /** The task was created (not: connected) [lib]. */
+  success?: Callback<ConnectSocketSuccessCallbackResult>;
+  fail?: Callback<GeneralCallbackResult>;
+  complete?: Callback<GeneralCallbackResult>;
+}
+
+/** `wx.sendSocketMessage` options [doc]. */
+export interface SendSocketMessageOption {
+  data: string | ArrayBuffer;
+  success?: Callback<GeneralCallbackResult>;
+  fail?: Callback<GeneralCallbackResult>;
+  complete?: Callback<GeneralCallbackResult>;
+}
+
+/** `wx.closeSocket` options [doc]. */
+export interface CloseSocketOption {
+  /** 1000 (default) or 3000–4999 (1.4.0). */
+  code?: number;
+  /** At most 123 UTF-8 bytes (1.4.0). */
+  reason?: string;
+  success?: Callback<GeneralCallbackResult>;
+  fail?: Callback<GeneralCallbackResult>;
+  complete?: Callback<GeneralCallbackResult>;
+}
+
+/** `wx.onSocketOpen`'s result: `{header}` (2.0.0), no `profile` [doc]. */
+export interface OnSocketOpenListenerResult {
+  header: Record<string, string>;
+}
+
+/**
+ * The return type of an API that returns a Promise when called without callbacks (base library 2.10.2+), as the
+ * official typings spell it: `void` when any callback key is given.
+ */
+export type PromisifySuccessResult<P, R = GeneralCallbackResult> = P extends { success: unknown }
+  ? void
+  : P extends { fail: unknown }
+    ? void
+    : P extends { complete: unknown }
+      ? void
+      : Promise<R>;
+
+/** The socket part of WeChat's `wx` object, as `createWx` makes it. */
+export interface Wx {
+  /**
+   * Creates a WebSocket connection and returns its `SocketTask` [doc: wx.connectSocket]. As in WeChat (whose
+   * typings don't say so either), returns `undefined` for invalid options and below base library 1.7.0.
+   */
+  connectSocket(option: ConnectSocketOption): SocketTask;
+  /** Listens for the current socket opening (one listener; a later call replaces it). */
+  onSocketOpen(listener: Callback<OnSocketOpenListenerResult>): void;
+  /** Listens for the current socket's messages (one listener). */
+  onSocketMessage(listener: Callback<{ data: string | ArrayBuffer }>): void;
+  /** Listens for the current socket's errors (one listener). */
+  onSocketError(listener: Callback<GeneralCallbackResult>): void;
+  /** Listens for the current socket closing (one listener). */
+  onSocketClose(listener: Callback<{ code: number; reason: string }>): void;
+  /** Sends on the current socket [doc: wx.sendSocketMessage]. */
+  sendSocketMessage<T extends SendSocketMessageOption = SendSocketMessageOption>(option: T): PromisifySuccessResult<T>;
+  /** Closes the current socket, and every other socket of this `wx` [doc/lib: wx.closeSocket]. */
+  closeSocket<T extends CloseSocketOption = CloseSocketOption>(option?: T): PromisifySuccessResult<T>;
+  /** Whether the emulated base library has a socket API, option or field [doc: wx.canIUse]. */
+  canIUse(schema: string): boolean;
+}
+
+export type { CallResult };
