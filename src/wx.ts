@@ -61,8 +61,11 @@ class MiniProgram implements TaskOwner {
     const { features, profile, domainPolicy, maxConnections, report } = this.settings;
     const legacy = !features.socketTask;
     // Failures 1–3 of §1 return `undefined`: no task.
-    // Not an object: there is no `fail` to call (§1 failure 1).
-    if (typeName(options) !== 'Object') return undefined;
+    // §1 failure 1. An array or function may still carry callbacks; a primitive has none to call.
+    if (typeName(options) !== 'Object') {
+      const holder = (typeof options === 'object' && options !== null) || typeof options === 'function' ? options : undefined;
+      return void failLater(completionFor(Api.connect, holder, report, false), fail(Api.connect, parameterError('parameter', 'Object', options)));
+    }
     const completion = completionFor(Api.connect, options as object, report, false);
     const request = readConnectOptions(options as object, features, this.settings.client);
     if (typeof request === 'string') return void failLater(completion, fail(Api.connect, request));

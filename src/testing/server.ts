@@ -362,9 +362,13 @@ function context(certificate: { certPem: string; keyPem: string }): SecureContex
 }
 
 function describeRequest(request: IncomingMessage, number: number, connection: number): HandshakeRequest {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(request.headers)) {
-    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  // From the raw headers (Node's `request.headers` silently drops a header named `__proto__`), lower-cased, repeats
+  // joined with ", "; no prototype, so such a name stays a plain entry.
+  const headers: Record<string, string> = Object.create(null);
+  for (let i = 0; i + 1 < request.rawHeaders.length; i += 2) {
+    const name = request.rawHeaders[i]!.toLowerCase();
+    const value = request.rawHeaders[i + 1]!;
+    headers[name] = name in headers ? `${headers[name]}, ${value}` : value;
   }
   const offered = headers['sec-websocket-protocol'];
   return {

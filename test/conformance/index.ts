@@ -1,0 +1,10 @@
+/** Every conformance suite, and the base library versions the matrix runs them on. */
+import { connectSocketSuite } from './connect-socket.suite.js';
+import type { Suite } from './env.js';
+
+export const SUITES: Readonly<Record<string, Suite>> = {
+  'wx.connectSocket (§1)': connectSocketSuite,
+};
+
+/** The default (newest) version, and versions on each side of the feature lines that matter (§4). */
+export const MATRIX_VERSIONS: readonly (string | undefined)[] = [undefined, '2.10.1', '1.9.0', '1.6.0'];
