@@ -128,22 +128,22 @@ export class SocketTask {
 
   /** Listens for the connection opening: `{header, profile}` [doc: SocketTask.onOpen]. */
   onOpen(listener: (result: OnOpenListenerResult) => void): void {
-    this.#listen('open', listener);
+    if (isTask(this)) this.#listen('open', listener);
   }
 
   /** Listens for messages: `{data}`, a `string` or an `ArrayBuffer` [doc: SocketTask.onMessage]. */
   onMessage(listener: (result: SocketTaskOnMessageListenerResult) => void): void {
-    this.#listen('message', listener);
+    if (isTask(this)) this.#listen('message', listener);
   }
 
   /** Listens for a failure: `{errMsg}` (+ `errCode` on android) [doc: SocketTask.onError]. */
   onError(listener: (result: SocketTaskOnErrorListenerResult) => void): void {
-    this.#listen('error', listener);
+    if (isTask(this)) this.#listen('error', listener);
   }
 
   /** Listens for the end of the connection: `{code, reason}` [doc: SocketTask.onClose]. Fires once, last. */
   onClose(listener: (result: SocketTaskOnCloseListenerResult) => void): void {
-    this.#listen('close', listener);
+    if (isTask(this)) this.#listen('close', listener);
   }
 
   /**
@@ -165,7 +165,7 @@ export class SocketTask {
   }
 
   #listen<E extends SocketEvent>(event: E, listener: unknown): void {
-    if (!isTask(this) || typeof listener !== 'function') return; // a non-function is ignored [lib]
+    if (typeof listener !== 'function') return; // a non-function is ignored [lib]
     const listeners = (this.#listeners ??= { open: [], message: [], error: [], close: [] });
     (listeners[event] as unknown[]).push(listener);
   }
