@@ -1,0 +1,254 @@
+// The wx-level outcome of every fault of the test kit, on both platform profiles: which events, in which order,
+// with which errMsg/errCode/code/reason (contract §2 "Events and payloads", "Event order", handshake failure texts).
+// docs/testing.md documents the same table.
+import assert from 'node:assert/strict';
+import { Buffer } from 'node:buffer';
+import { after, describe, test } from 'node:test';
+import { createWx } from '../../src/node.js';
+import { createTestServer, type ConnectionFault, type HandshakeFault, type TestServer, type TestServerOptions } from '../../src/testing/index.js';
+import { runTask, type WxEvent } from './wx-run.js';
+
+const TIMEOUT = 'exception onOpen fail code:9, msg:Timer Expired';
+const TRANSPORT = 'exception onOpen fail code:2, msg:Underlying Transport Error';
+const HTTP = 'exception onOpen fail code:20, msg:Invalid HTTP status.';
+const ABNORMAL = { event: 'close', code: 1006, reason: 'abnormal closure' } as const;
+
+const servers: TestServer[] = [];
+after(() => Promise.all(servers.map((server) => server.close())));
+async function start(options: TestServerOptions): Promise<TestServer> {
+  const server = await createTestServer(options);
+  servers.push(server);
+  return server;
+}
+
+for (const platform of ['android', 'ios'] as const) {
+  /** onError as the profile reports it: errCode only on android (§2). */
+  const error = (errMsg: string, errCode: number): WxEvent => (platform === 'android' ? { event: 'error', errMsg, errCode } : { event: 'error', errMsg });
+
+  describe(`${platform}: handshake faults give onError with the §2 handshake text, then onClose 1006, never onOpen`, () => {
+    const cases: Array<{ fault: HandshakeFault; errMsg: string; secure?: boolean; protocols?: string[]; timeout?: number }> = [
+      { fault: { type: 'refuse' }, errMsg: TRANSPORT },
+      { fault: { type: 'http-status', status: 403 }, errMsg: HTTP },
+      { fault: { type: 'http-status', status: 500 }, errMsg: HTTP },
+      { fault: { type: 'http-status', status: 301, headers: { Location: 'ws://127.0.0.1:1/' } }, errMsg: HTTP },
+      { fault: { type: 'bad-accept' }, errMsg: HTTP },
+      { fault: { type: 'unrequested-protocol' }, errMsg: HTTP },
+      { fault: { type: 'unrequested-protocol', protocol: 'v2' }, protocols: ['v1'], errMsg: HTTP },
+      { fault: { type: 'unrequested-extension' }, errMsg: HTTP },
+      { fault: { type: 'no-upgrade-response' }, timeout: 100, errMsg: TIMEOUT },
+      { fault: { type: 'slow-upgrade-response', delay: 5000 }, timeout: 100, errMsg: TIMEOUT },
+      { fault: { type: 'expired-certificate' }, secure: true, errMsg: TRANSPORT },
+      { fault: { type: 'wrong-host-certificate' }, secure: true, errMsg: TRANSPORT },
+      { fault: { type: 'untrusted-certificate' }, secure: true, errMsg: TRANSPORT },
+    ];
+    for (const { fault, errMsg, secure, protocols, timeout } of cases) {
+      test(`§2 ${JSON.stringify(fault)}${protocols ? ` with protocols ${JSON.stringify(protocols)}` : ''} → onError "${errMsg}", onClose 1006`, async () => {
+        const server = await start({ secure: secure === true, fault });
+        const wx = createWx({ platform, ...server.wxOptions });
+        const run = runTask(wx, { url: server.url, ...(protocols && { protocols }), ...(timeout !== undefined && { timeout }) });
+        assert.deepEqual(await run.closed, [error(errMsg, 1004), ABNORMAL]);
+        assert.equal(run.task.readyState, 3);
+        assert.equal(server.clients.length, 0);
+        assert.equal(server.connectionCount, 1);
+      });
+    }
+
+    test('§1 protocols requested and the server selects none → onError code:20, onClose 1006', async () => {
+      const server = await start({ selectProtocol: () => false });
+      const wx = createWx({ platform });
+      const run = runTask(wx, { url: server.url, protocols: ['mqtt'] });
+      assert.deepEqual(await run.closed, [error(HTTP, 1004), ABNORMAL]);
+    });
+
+    test('§1 slow-upgrade-response shorter than the timeout: the task opens normally', async () => {
+      const server = await start({ fault: { type: 'slow-upgrade-response', delay: 50 }, secure: true });
+      const wx = createWx({ platform, ...server.wxOptions });
+      const run = runTask(wx, { url: server.url, timeout: 5000 });
+      await run.opened;
+      const client = await server.nextConnection();
+      assert.deepEqual(await client.close(4000, 'slow but fine'), { code: 4000, reason: 'slow but fine' });
+      assert.deepEqual(await run.closed, [{ event: 'open' }, { event: 'close', code: 4000, reason: 'slow but fine' }]);
+    });
+
+    test('§1 networkTimeout.connectSocket bounds a never-answered handshake when the call gives no timeout', async () => {
+      const server = await start({ fault: { type: 'no-upgrade-response' } });
+      const wx = createWx({ platform, networkTimeout: { connectSocket: 80 } });
+      const run = runTask(wx, { url: server.url });
+      assert.deepEqual(await run.closed, [error(TIMEOUT, 1004), ABNORMAL]);
+      assert.equal(server.handshakeCount, 1);
+    });
+  });
+
+  describe(`${platform}: faults after open give onOpen, onError when the peer broke the protocol, then onClose 1006`, () => {
+    // errMsg after open is the transport's description of the violation [ours: the contract leaves it open].
+    const cases: Array<{ fault: ConnectionFault; errMsg?: RegExp }> = [
+      { fault: { type: 'drop' } },
+      // `ws` swallows socket errors after open: a reset ends like a drop, with no onError.
+      { fault: { type: 'drop', reset: true } },
+      { fault: { type: 'half-close' } },
+      { fault: { type: 'invalid-utf8' }, errMsg: /invalid UTF-8 sequence/ },
+      { fault: { type: 'reserved-bits' }, errMsg: /RSV1 must be clear/ },
+      { fault: { type: 'reserved-bits', bit: 3 }, errMsg: /RSV2 and RSV3 must be clear/ },
+      { fault: { type: 'unknown-opcode' }, errMsg: /invalid opcode 3/ },
+      { fault: { type: 'fragmented-control' }, errMsg: /FIN must be set/ },
+      { fault: { type: 'oversized-control' }, errMsg: /invalid payload length 126/ },
+      { fault: { type: 'oversized-frame' }, errMsg: /payload length > 2\^53 - 1/ },
+      // One byte over createWx's default maxMessageSize (32 MiB).
+      { fault: { type: 'oversized-frame', length: 32 * 1024 * 1024 + 1 }, errMsg: /Max payload size exceeded/ },
+      { fault: { type: 'invalid-close-code' }, errMsg: /invalid status code 1005/ },
+      { fault: { type: 'invalid-close-code', code: 2999 }, errMsg: /invalid status code 2999/ },
+      { fault: { type: 'long-close-reason' }, errMsg: /invalid payload length 126/ },
+      { fault: { type: 'masked-frame' }, errMsg: /MASK must be clear/ },
+      { fault: { type: 'unexpected-continuation' }, errMsg: /invalid opcode 0/ },
+      // `ws` terminates a connection with more than 60 pongs pending (its flood defence): onClose 1006 only.
+      { fault: { type: 'ping-flood' } },
+    ];
+    for (const { fault, errMsg } of cases) {
+      test(`§2 ${JSON.stringify(fault)} → onOpen, ${errMsg ? 'onError, ' : ''}onClose 1006 "abnormal closure"`, async () => {
+        const server = await start({ fault });
+        const wx = createWx({ platform });
+        const events = await runTask(wx, { url: server.url }).closed;
+        assert.deepEqual(events.at(0), { event: 'open' });
+        assert.deepEqual(events.at(-1), ABNORMAL);
+        if (errMsg === undefined) {
+          assert.equal(events.length, 2, JSON.stringify(events));
+        } else {
+          assert.equal(events.length, 3, JSON.stringify(events));
+          const reported = events[1] as Extract<WxEvent, { event: 'error' }>;
+          assert.equal(reported.event, 'error');
+          assert.match(reported.errMsg, errMsg);
+          assert.equal(reported.errCode, platform === 'android' ? 1006 : undefined);
+          assert.equal('errCode' in reported, platform === 'android');
+        }
+      });
+    }
+
+    test('§2 the fault can be injected later, on a connection that has already exchanged messages', async () => {
+      const server = await start({ secure: true });
+      const wx = createWx({ platform, ...server.wxOptions });
+      const run = runTask(wx, { url: server.url });
+      await run.opened;
+      const client = await server.nextConnection();
+      run.task.send({ data: 'before' });
+      assert.deepEqual(await client.nextMessage(), { data: 'before', binary: false });
+      await client.send('reply');
+      await client.inject({ type: 'invalid-utf8' });
+      const events = await run.closed;
+      assert.deepEqual(events.slice(0, 2), [{ event: 'open' }, { event: 'message', data: 'reply' }]);
+      assert.deepEqual(events.map((event) => event.event), ['open', 'message', 'error', 'close']);
+    });
+  });
+
+  describe(`${platform}: behaviours the client must cope with`, () => {
+    test('§0.7 fragmented-message (text, cut inside UTF-8 characters) → one onMessage with the whole string', async () => {
+      const server = await start({ fault: { type: 'fragmented-message', fragments: 7 } });
+      const wx = createWx({ platform });
+      const run = runTask(wx, { url: server.url });
+      const client = await server.nextConnection();
+      await run.opened;
+      // The message was written right after the 101; echoing a message back proves it has been delivered.
+      run.task.send({ data: 'got it?' });
+      await client.nextMessage();
+      await client.close(1000, 'bye');
+      assert.deepEqual(await run.closed, [
+        { event: 'open' },
+        { event: 'message', data: 'fragmented message: 你好, wxsocket 🌏' },
+        { event: 'close', code: 1000, reason: 'bye' },
+      ]);
+    });
+
+    test('§0.7 fragmented-message (binary) → one onMessage with an ArrayBuffer of exactly the bytes', async () => {
+      const server = await start({});
+      const wx = createWx({ platform });
+      const run = runTask(wx, { url: server.url });
+      await run.opened;
+      const client = await server.nextConnection();
+      const bytes = Buffer.from(Array.from({ length: 1000 }, (_, index) => index % 251));
+      await client.inject({ type: 'fragmented-message', data: bytes, fragments: 9 });
+      await client.close();
+      const events = await run.closed;
+      assert.equal(events.length, 3);
+      const message = events[1] as Extract<WxEvent, { event: 'message' }>;
+      assert.ok(message.data instanceof ArrayBuffer);
+      assert.deepEqual(Buffer.from(message.data), bytes);
+    });
+
+    test('§2 ping-flood of 60 pings → every one answered, the connection stays usable', async () => {
+      const server = await start({});
+      const wx = createWx({ platform });
+      const run = runTask(wx, { url: server.url });
+      await run.opened;
+      const client = await server.nextConnection();
+      await client.inject({ type: 'ping-flood', count: 60 });
+      await client.waitForPongs(60);
+      run.task.send({ data: 'still here' });
+      assert.deepEqual(await client.nextMessage(), { data: 'still here', binary: false });
+      await client.close(4001, 'done');
+      assert.deepEqual(await run.closed, [{ event: 'open' }, { event: 'close', code: 4001, reason: 'done' }]);
+    });
+
+    test('§2 slow-reader → send success waits for the network (flow control), then every byte arrives in order', async () => {
+      const server = await start({ fault: { type: 'slow-reader' } });
+      const wx = createWx({ platform });
+      const run = runTask(wx, { url: server.url });
+      await run.opened;
+      const client = await server.nextConnection();
+      // 64 MiB: more than the loopback socket buffers of both ends can hold, so later sends must wait.
+      const count = 64;
+      let succeeded = 0;
+      const firstSuccess = new Promise<void>((resolve) => {
+        for (let index = 0; index < count; index += 1) {
+          run.task.send({
+            data: new Uint8Array(1024 * 1024).fill(index).buffer,
+            success: () => {
+              succeeded += 1;
+              resolve();
+            },
+          });
+        }
+      });
+      await firstSuccess;
+      assert.ok(succeeded < count, 'every send succeeded although the server reads nothing');
+      assert.equal(client.messages.length, 0);
+      client.resume();
+      for (let index = 0; index < count; index += 1) {
+        const { data } = await client.nextMessage();
+        assert.equal(data.length, 1024 * 1024);
+        assert.equal((data as Buffer)[0], index);
+      }
+      assert.equal(succeeded, count);
+      await client.close();
+      await run.closed;
+    });
+
+    test('§2 a clean close by the server → onClose with its code and reason only', async () => {
+      const server = await start({ secure: true });
+      const wx = createWx({ platform, ...server.wxOptions });
+      const run = runTask(wx, { url: server.url });
+      await run.opened;
+      const client = await server.nextConnection();
+      assert.deepEqual(await client.close(4321, 'server says bye'), { code: 4321, reason: 'server says bye' });
+      assert.deepEqual(await run.closed, [{ event: 'open' }, { event: 'close', code: 4321, reason: 'server says bye' }]);
+    });
+
+    test('§2 the test server closing → onClose 1006 "abnormal closure" only', async () => {
+      const server = await createTestServer();
+      const wx = createWx({ platform });
+      const run = runTask(wx, { url: server.url });
+      await run.opened;
+      await server.close();
+      assert.deepEqual(await run.closed, [{ event: 'open' }, ABNORMAL]);
+    });
+
+    test('§2 a client close → the server sees the code and reason, onClose repeats them', async () => {
+      const server = await start({});
+      const wx = createWx({ platform });
+      const run = runTask(wx, { url: server.url });
+      await run.opened;
+      const client = await server.nextConnection();
+      run.task.close({ code: 3001, reason: 'client leaves' });
+      assert.deepEqual(await client.waitForClose(), { code: 3001, reason: 'client leaves' });
+      assert.deepEqual(await run.closed, [{ event: 'open' }, { event: 'close', code: 3001, reason: 'client leaves' }]);
+    });
+  });
+}
