@@ -87,6 +87,7 @@ let internals: {
   failed(task: SocketTask, kind: TransportFailureKind, cause: Error): void;
   closed(task: SocketTask, code: number, reason: string): void;
   closeFor(task: SocketTask, code: number, reason: string): void;
+  replace(task: SocketTask): void;
   send(task: SocketTask, option: unknown, notOpen: string, promiseWithoutCallbacks: boolean): Promise<CallResult> | void;
   close(task: SocketTask, option: unknown, promiseWithoutCallbacks: boolean): CloseCall;
 };
@@ -230,6 +231,25 @@ export class SocketTask {
     }
   }
 
+  /**
+   * Below 1.7.0 a new `connectSocket` ends this socket at once [doc: 1.x]: a close frame (1000) goes out, and
+   * `onClose` follows on the next turn, before the new socket starts connecting, without waiting for the server.
+   */
+  #replace(): void {
+    if (this.#phase === 'closed') return;
+    const request = { code: 1000, reason: '' };
+    this.#closeRequest ??= request;
+    clearTimeout(this.#timer);
+    const link = this.#link;
+    this.#link = undefined;
+    if (link) {
+      link.task = undefined;
+      if (this.#phase === 'open') link.connection?.close(request.code, request.reason);
+      else if (this.#phase === 'connecting') link.connection?.abort();
+    }
+    later(() => this.#finish(request.code, request.reason));
+  }
+
   #start(request: ConnectRequest, timeout: number): void {
     // Closed before the attempt began (close while CONNECTING in the same turn): no network at all.
     if (this.#phase !== 'connecting' || this.#closeRequest) return;
@@ -367,6 +387,7 @@ export class SocketTask {
       failed: (task, kind, cause) => task.#failed(kind, cause),
       closed: (task, code, reason) => task.#closed(code, reason),
       closeFor: (task, code, reason) => task.#requestClose({ code, reason }),
+      replace: (task) => task.#replace(),
       send: (task, option, notOpen, promise) => task.#send(option, notOpen, promise),
       close: (task, option, promise) => task.#close(option, promise),
     };
@@ -376,18 +397,18 @@ export class SocketTask {
 /** `task.send` options [doc]. */
 export interface SocketTaskSendOption {
   data: string | ArrayBuffer;
-  success?: (result: CallResult) => void;
-  fail?: (result: CallResult) => void;
-  complete?: (result: CallResult) => void;
+  success?: ((result: CallResult) => void) | undefined;
+  fail?: ((result: CallResult) => void) | undefined;
+  complete?: ((result: CallResult) => void) | undefined;
 }
 
 /** `task.close` options [doc]. */
 export interface SocketTaskCloseOption {
   code?: number;
   reason?: string;
-  success?: (result: CallResult) => void;
-  fail?: (result: CallResult) => void;
-  complete?: (result: CallResult) => void;
+  success?: ((result: CallResult) => void) | undefined;
+  fail?: ((result: CallResult) => void) | undefined;
+  complete?: ((result: CallResult) => void) | undefined;
 }
 
 /**
@@ -431,6 +452,11 @@ export function createStillbornTask(owner: TaskOwner, reason: StillbornReason): 
 /** Closes a task on the caller's behalf, without callbacks (`wx.closeSocket` closing the others, §3). */
 export function closeTask(task: SocketTask, code: number, reason: string): void {
   internals.closeFor(task, code, reason);
+}
+
+/** Ends a task replaced by a newer `connectSocket` below 1.7.0 (§4). */
+export function replaceTask(task: SocketTask): void {
+  internals.replace(task);
 }
 
 /** `wx.sendSocketMessage` on the current task: `task.send` with the global API's not-OPEN text and Promise rule. */

@@ -49,17 +49,17 @@ export interface ConnectSocketOption {
   /** Listed by the 1.x docs; accepted and ignored. */
   data?: unknown;
   /** The task was created (not: connected) [lib]. */
-  success?: Callback<ConnectSocketSuccessCallbackResult>;
-  fail?: Callback<GeneralCallbackResult>;
-  complete?: Callback<GeneralCallbackResult>;
+  success?: Callback<ConnectSocketSuccessCallbackResult> | undefined;
+  fail?: Callback<GeneralCallbackResult> | undefined;
+  complete?: Callback<GeneralCallbackResult> | undefined;
 }
 
 /** `wx.sendSocketMessage` options [doc]. */
 export interface SendSocketMessageOption {
   data: string | ArrayBuffer;
-  success?: Callback<GeneralCallbackResult>;
-  fail?: Callback<GeneralCallbackResult>;
-  complete?: Callback<GeneralCallbackResult>;
+  success?: Callback<GeneralCallbackResult> | undefined;
+  fail?: Callback<GeneralCallbackResult> | undefined;
+  complete?: Callback<GeneralCallbackResult> | undefined;
 }
 
 /** `wx.closeSocket` options [doc]. */
@@ -68,9 +68,9 @@ export interface CloseSocketOption {
   code?: number;
   /** At most 123 UTF-8 bytes (1.4.0). */
   reason?: string;
-  success?: Callback<GeneralCallbackResult>;
-  fail?: Callback<GeneralCallbackResult>;
-  complete?: Callback<GeneralCallbackResult>;
+  success?: Callback<GeneralCallbackResult> | undefined;
+  fail?: Callback<GeneralCallbackResult> | undefined;
+  complete?: Callback<GeneralCallbackResult> | undefined;
 }
 
 /** `wx.onSocketOpen`'s result: `{header}` (2.0.0), no `profile` [doc]. */

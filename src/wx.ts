@@ -15,6 +15,7 @@ import {
   closeTask,
   createSocketTask,
   createStillbornTask,
+  replaceTask,
   sendOn,
   type SocketEvent,
   type SocketTask,
@@ -78,7 +79,8 @@ class MiniProgram implements TaskOwner {
     }
     if (replacing) {
       this.#replaced.add(replacing);
-      closeTask(replacing, 1000, '');
+      this.#live.delete(replacing); // it ends now (§4); its slot is the new socket's
+      replaceTask(replacing);
     }
 
     let task: SocketTask;
@@ -93,7 +95,7 @@ class MiniProgram implements TaskOwner {
     if (replacing || !this.#current || this.#current.readyState === ReadyState.CLOSED) this.#current = task;
 
     const result: CallResult = { errMsg: ok(Api.connect) };
-    if (profile.successHasTaskId) result['socketTaskId'] = this.#nextTaskId++;
+    if (profile.successHasTaskId && !legacy) result['socketTaskId'] = this.#nextTaskId++; // no tasks before 1.7.0
     completion?.settleLater(result, true);
     return legacy ? undefined : task;
   }

@@ -1,11 +1,15 @@
 /** Every conformance suite, and the base library versions the matrix runs them on. */
 import { connectSocketSuite } from './connect-socket.suite.js';
 import type { Suite } from './env.js';
+import { globalApiSuite } from './global-api.suite.js';
+import { limitsSuite } from './limits.suite.js';
 import { socketTaskSuite } from './socket-task.suite.js';
 
 export const SUITES: Readonly<Record<string, Suite>> = {
   'wx.connectSocket (§1)': connectSocketSuite,
   'SocketTask (§2)': socketTaskSuite,
+  'global API and versions (§3, §4)': globalApiSuite,
+  'domains and limits (§5, §6)': limitsSuite,
 };
 
 /** The default (newest) version, and versions on each side of the feature lines that matter (§4). */
