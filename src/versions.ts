@@ -123,7 +123,8 @@ const SCHEMAS: ReadonlyMap<string, readonly Feature[]> = (() => {
  * `wx.` is accepted, as WeChat does. Schemas outside the socket API answer `false`: this object has nothing else.
  */
 export function canIUse(schema: unknown, features: FeatureSet): boolean {
-  if (typeof schema !== 'string') return false;
+  // Below 1.1.0 `wx.canIUse` did not exist; ours stays callable and knows nothing [ours].
+  if (typeof schema !== 'string' || !features.canIUse) return false;
   const needs = SCHEMAS.get(schema.startsWith('wx.') ? schema.slice(3) : schema);
   return needs !== undefined && needs.every((feature) => features[feature]);
 }
