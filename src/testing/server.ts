@@ -338,6 +338,11 @@ export async function createTestServer(options: TestServerOptions = {}): Promise
     validateHeaderName(name);
     validateHeaderValue(name, value);
   }
+  const { fault } = options;
+  // Checked before listening, so a bad option leaves nothing open.
+  if (fault !== undefined && typeof fault !== 'function' && isCertificateFault(fault) && options.secure !== true) {
+    throw new TypeError(`The fault "${fault.type}" needs a wss server: createTestServer({secure: true})`);
+  }
   let ca: CertificateAuthority | undefined;
   let certificates: TestCertificates | undefined;
   if (options.secure === true) {

@@ -193,6 +193,7 @@ describe('test server: normal behaviour, seen from a plain ws client', () => {
   });
 
   test('certificate faults need a wss server', async () => {
+    await assert.rejects(createTestServer({ fault: { type: 'untrusted-certificate' } }), /needs a wss server/);
     const server = await start();
     assert.throws(() => server.setFault({ type: 'expired-certificate' }), /needs a wss server/);
   });
