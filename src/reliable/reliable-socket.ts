@@ -1,0 +1,513 @@
+/**
+ * `ReliableSocket`: one logical connection over a succession of `SocketTask`s: queueing while not open, an
+ * application heartbeat, dead-connection detection, reconnection with backoff, state restored after reconnecting,
+ * and pause/resume with the mini program's background state. Guide and decisions: docs/reliable.md.
+ *
+ * One field holds the state (`#state`); it changes only in the named transitions `#connect`, `#opened`, `#leave`,
+ * `#ended`, `#wait` and `#finish`. At most one task is alive at any moment: a new one is only made from `#connect`,
+ * which runs only once the previous task has ended (its `onClose`) or was given up after `closeTimeout`.
+ */
+import { backoffDelay } from './backoff.js';
+import { Emitter, type ReliableSocketEvent, type ReliableSocketEventMap } from './events.js';
+import { Heartbeat } from './heartbeat.js';
+import { isSocketData, resolveSettings, type ReliableSocketOptions, type Settings, type SocketData } from './options.js';
+import { Outbox } from './outbox.js';
+import type { SocketTaskLike, WxCallResult, WxLike } from './wx-like.js';
+
+/** The state names, in the order a connection goes through them. */
+export type ReliableSocketState = 'connecting' | 'open' | 'closing' | 'waiting' | 'paused' | 'closed';
+
+/** What `send` did with a message. */
+export type SendResult = 'sent' | 'queued' | 'dropped';
+
+/** Where a task that is closing leads: reconnect with backoff, reconnect now, pause, or the end. */
+type Then = 'reconnect' | 'connect' | 'pause' | 'end';
+
+/** One `wx.connectSocket` call and its task (none when `connectSocket` returned none). */
+interface Attempt {
+  task: SocketTaskLike | undefined;
+}
+
+/** The close this socket asked for, reported in its `close` event whatever the task says. */
+interface CloseRequest {
+  readonly code: number;
+  readonly reason: string;
+}
+
+type State =
+  | { readonly name: 'connecting'; readonly attempt: Attempt }
+  | { readonly name: 'open'; readonly attempt: Attempt }
+  | {
+      readonly name: 'closing';
+      readonly attempt: Attempt;
+      readonly then: Then;
+      readonly request: CloseRequest | undefined;
+      /** For `then: 'pause'`: whether `wx.onAppShow` may resume (true when paused by `wx.onAppHide`). */
+      readonly byHide: boolean;
+    }
+  | { readonly name: 'waiting'; readonly attempt: number; readonly delay: number }
+  | { readonly name: 'paused'; readonly byHide: boolean }
+  | { readonly name: 'closed' };
+
+/** Code of the close that ends a connection found dead (no message within the heartbeat timeout) [ours]. */
+export const DEAD_CONNECTION_CODE = 4000;
+const DEAD_CONNECTION_REASON = 'heartbeat timeout';
+const PAUSE_REASON = 'paused';
+const RECONNECT_REASON = 'reconnect';
+/** Code of the `close` event of an attempt that ended without an `onClose` [ours, as a browser reports it]. */
+const NO_CLOSE_FRAME = 1006;
+/** WeChat's domain-check failure (both profiles' texts contain it, contract §5): retrying cannot help. */
+const DOMAIN_REFUSED = /url not in domain list/;
+
+const noop = (): void => undefined;
+
+/**
+ * A socket that stays connected. Make one with {@link createReliableSocket}. Listen with `on(event, listener)`;
+ * read `state`; `send` queues while not open; `close()` stops for good.
+ */
+export class ReliableSocket {
+  readonly #wx: WxLike;
+  readonly #settings: Settings;
+  readonly #emitter: Emitter;
+  readonly #outbox: Outbox;
+  readonly #heartbeat: Heartbeat | undefined;
+  #state: State = { name: 'closed' };
+  /** The timer of the current state: backoff (`waiting`), `minUptime` (`open`), `closeTimeout` (`closing`). */
+  #timer: unknown;
+  /** Consecutive reconnection attempts since the last stable connection. */
+  #failures = 0;
+  /** Whether a connection has opened before (for `reconnected`). */
+  #hasOpened = false;
+  readonly #onHide = (): void => this.#pause(true);
+  readonly #onShow = (): void => this.#resume(true);
+
+  /** @internal Use {@link createReliableSocket}. */
+  constructor(wx: WxLike, options: ReliableSocketOptions) {
+    if (typeof wx !== 'object' || wx === null || typeof wx.connectSocket !== 'function') {
+      throw new TypeError('createReliableSocket: wx must be an object with a connectSocket function');
+    }
+    this.#wx = wx;
+    const settings = (this.#settings = resolveSettings(options));
+    this.#emitter = new Emitter(settings.onListenerError);
+    this.#outbox = new Outbox((data, reason) => this.#emitter.emit('drop', { data, reason }), settings.queue.onDisconnect === 'keep');
+    if (settings.heartbeat) {
+      this.#heartbeat = new Heartbeat(settings.heartbeat, settings.timers, {
+        beat: (data) => this.#beat(data),
+        dead: () => this.#dead(),
+      });
+    }
+    if (settings.pauseInBackground) {
+      // wx.onAppHide/onAppShow exist from base library 2.1.2, and not in wxsocket's wx [doc].
+      if (typeof wx.onAppHide === 'function') wx.onAppHide(this.#onHide);
+      if (typeof wx.onAppShow === 'function') wx.onAppShow(this.#onShow);
+    }
+    this.#connect();
+  }
+
+  /** `connecting` → `open` → (`closing` →) `waiting` → `connecting` …; `paused` in the background; `closed` at the end. */
+  get state(): ReliableSocketState {
+    return this.#state.name;
+  }
+
+  /** Messages `send` accepted that no transport has taken yet (waiting, or sent and not yet confirmed). */
+  get queued(): number {
+    return this.#outbox.size;
+  }
+
+  /** Adds a listener; returns a function that removes it. */
+  on<E extends ReliableSocketEvent>(event: E, listener: (event: ReliableSocketEventMap[E]) => void): () => void {
+    if (typeof listener !== 'function') throw new TypeError(`ReliableSocket.on: the '${event}' listener must be a function`);
+    this.#emitter.on(event, listener);
+    return () => this.#emitter.off(event, listener);
+  }
+
+  /** Removes a listener added with `on`. */
+  off<E extends ReliableSocketEvent>(event: E, listener: (event: ReliableSocketEventMap[E]) => void): void {
+    this.#emitter.off(event, listener);
+  }
+
+  /**
+   * Sends a string or an ArrayBuffer (copied, so later changes to it do not matter). Returns `'sent'` when handed to
+   * the open connection, `'queued'` when kept for the next one, `'dropped'` when refused (queue full under
+   * `'drop-newest'`, queueing off, or the socket closed or closing for good).
+   */
+  send(data: SocketData): SendResult {
+    if (!isSocketData(data)) throw new TypeError('ReliableSocket.send: data must be a string or an ArrayBuffer');
+    const state = this.#state;
+    if (state.name === 'closed' || (state.name === 'closing' && state.then === 'end')) return 'dropped';
+    const copy = typeof data === 'string' ? data : data.slice(0);
+    if (state.name === 'open') {
+      this.#outbox.sendNow(copy, state.attempt.task!);
+      return 'sent';
+    }
+    const { limit, overflow } = this.#settings.queue;
+    return this.#outbox.admit(copy, limit, overflow) ? 'queued' : 'dropped';
+  }
+
+  /**
+   * Closes for good: the current task is closed with `code` (1000, or 3000–4999) and `reason` (at most 123 UTF-8
+   * bytes), no reconnection follows, messages still queued are dropped (`drop` events), and the last event is a
+   * `close` with `final: true`. Without a task (waiting, paused) that event comes before `close()` returns.
+   */
+  close(code = 1000, reason = ''): void {
+    if (!(code === 1000 || (Number.isInteger(code) && code >= 3000 && code <= 4999))) {
+      throw new RangeError(`ReliableSocket.close: code must be 1000 or between 3000 and 4999, not ${code}`);
+    }
+    if (typeof reason !== 'string' || utf8Length(reason) > 123) {
+      throw new RangeError('ReliableSocket.close: reason must be a string of at most 123 UTF-8 bytes');
+    }
+    const state = this.#state;
+    switch (state.name) {
+      case 'connecting':
+      case 'open':
+        return this.#leave(state.attempt, 'end', { code, reason });
+      case 'closing':
+        // The task is already closing: the first request's code stands, and the socket ends with it.
+        this.#state = { ...state, then: 'end' };
+        return;
+      case 'waiting':
+      case 'paused':
+        return this.#finish({ code, reason });
+      case 'closed':
+        return;
+    }
+  }
+
+  /** Closes the connection and stops reconnecting until `resume()`; sends are queued meanwhile. */
+  pause(): void {
+    this.#pause(false);
+  }
+
+  /** Reconnects at once after `pause()` (or after `wx.onAppHide`). */
+  resume(): void {
+    this.#resume(false);
+  }
+
+  /**
+   * Reconnects now: skips a pending backoff delay, or replaces the current connection (closed with 1000). Useful
+   * when the network comes back (`wx.onNetworkStatusChange`). The backoff starts again from `initialDelay`.
+   */
+  reconnect(): void {
+    const state = this.#state;
+    this.#failures = 0;
+    switch (state.name) {
+      case 'connecting':
+      case 'open':
+        return this.#leave(state.attempt, 'connect', { code: 1000, reason: RECONNECT_REASON });
+      case 'closing':
+        if (state.then !== 'end') this.#state = { ...state, then: 'connect' };
+        return;
+      case 'waiting':
+      case 'paused':
+        return this.#connect();
+      case 'closed':
+        return;
+    }
+  }
+
+  #pause(byHide: boolean): void {
+    const state = this.#state;
+    switch (state.name) {
+      case 'connecting':
+      case 'open':
+        return this.#leave(state.attempt, 'pause', { code: 1000, reason: PAUSE_REASON }, byHide);
+      case 'closing':
+        if (state.then !== 'end') this.#state = { ...state, then: 'pause', byHide };
+        return;
+      case 'waiting':
+        return this.#enter({ name: 'paused', byHide });
+      default:
+        return; // paused already (the first reason stands), or closed
+    }
+  }
+
+  #resume(byShow: boolean): void {
+    const state = this.#state;
+    // `wx.onAppShow` resumes only what `wx.onAppHide` paused, never an explicit `pause()`.
+    if (byShow && (state.name === 'paused' || state.name === 'closing') && !state.byHide) return;
+    if (state.name === 'paused') {
+      this.#failures = 0;
+      this.#connect();
+    } else if (state.name === 'closing' && state.then === 'pause') {
+      this.#failures = 0;
+      this.#state = { ...state, then: 'connect' };
+    }
+  }
+
+  /** Sets the state, clearing the previous state's timer. */
+  #enter(state: State): void {
+    if (this.#timer !== undefined) {
+      this.#settings.timers.clearTimeout(this.#timer);
+      this.#timer = undefined;
+    }
+    this.#state = state;
+  }
+
+  #startTimer(delay: number, fire: () => void): void {
+    const timer = this.#settings.timers.setTimeout(() => {
+      if (this.#timer !== timer) return;
+      this.#timer = undefined;
+      fire();
+    }, delay);
+    this.#timer = timer;
+  }
+
+  /** Whether `attempt` is the one the state is about (events of older tasks are ignored). */
+  #isCurrent(attempt: Attempt): boolean {
+    const state = this.#state;
+    return (state.name === 'connecting' || state.name === 'open' || state.name === 'closing') && state.attempt === attempt;
+  }
+
+  /** Makes the one new task: `wx.connectSocket`, with listeners that act only while it is the current attempt. */
+  #connect(): void {
+    const attempt: Attempt = { task: undefined };
+    this.#enter({ name: 'connecting', attempt });
+    let url: string;
+    try {
+      url = this.#settings.url();
+      if (typeof url !== 'string') throw new TypeError(`the url function returned ${typeof url}, not a string`);
+    } catch (error) {
+      // A url provider may fail for a while (a token not yet fetched): a failed attempt, retried with backoff.
+      return this.#failLater(attempt, `url: ${error instanceof Error ? error.message : String(error)}`, false);
+    }
+    let returned: SocketTaskLike | undefined;
+    let settled = false;
+    try {
+      returned = this.#wx.connectSocket({
+        ...this.#settings.connect,
+        url,
+        // `success` means "task created", never "connected" (contract §1). Below base library 1.7.0 it comes
+        // with no task: this socket cannot work there.
+        success: () => {
+          if (settled || attempt.task !== undefined || !this.#isCurrent(attempt)) return;
+          settled = true;
+          this.#attemptFailed(attempt, { errMsg: 'connectSocket returned no SocketTask (base library older than 1.7.0?)' }, true);
+        },
+        // No connection will come: invalid options (no task, nothing retrying would fix) or too many sockets (a
+        // task CLOSED from the start; slots free up, so retry).
+        fail: (result) => {
+          if (settled || !this.#isCurrent(attempt)) return;
+          settled = true;
+          this.#attemptFailed(attempt, result, attempt.task === undefined);
+        },
+      });
+    } catch (error) {
+      return this.#failLater(attempt, `connectSocket threw: ${error instanceof Error ? error.message : String(error)}`, true);
+    }
+    if (returned === undefined || returned === null) return; // `fail` (or `success`, below 1.7.0) will say why
+    const task = returned;
+    attempt.task = task;
+    task.onOpen((result) => {
+      if (this.#isCurrent(attempt) && this.#state.name === 'connecting') this.#opened(attempt, result);
+    });
+    task.onMessage((result) => {
+      if (this.#isCurrent(attempt)) this.#received(result.data);
+    });
+    task.onError((result) => {
+      if (!this.#isCurrent(attempt)) return;
+      this.#emitError(result);
+      // The domain check refuses before any network and ends with `onError` alone (contract §5).
+      if (DOMAIN_REFUSED.test(String(result?.errMsg))) return this.#attemptFailedQuietly(attempt, result, true);
+      // Otherwise `onClose` follows (contract §0.6); wait for it, but not for ever.
+      const state = this.#state;
+      if (state.name !== 'closing') this.#leave(attempt, 'reconnect', undefined);
+    });
+    task.onClose((result) => {
+      if (this.#isCurrent(attempt)) this.#ended(attempt, { code: Number(result?.code), reason: String(result?.reason ?? '') });
+    });
+  }
+
+  /** An attempt that failed before any task event: reported on a later microtask (listeners may not be attached yet). */
+  #failLater(attempt: Attempt, errMsg: string, fatal: boolean): void {
+    void Promise.resolve().then(() => {
+      if (this.#isCurrent(attempt)) this.#attemptFailed(attempt, { errMsg }, fatal);
+    });
+  }
+
+  /** An attempt ended with an error and no `onClose`: `error`, then `close` (1006). */
+  #attemptFailed(attempt: Attempt, result: WxCallResult, fatal: boolean): void {
+    this.#emitError(result);
+    if (this.#isCurrent(attempt)) this.#attemptFailedQuietly(attempt, result, fatal);
+  }
+
+  #attemptFailedQuietly(attempt: Attempt, result: WxCallResult, fatal: boolean): void {
+    this.#ended(attempt, { code: NO_CLOSE_FRAME, reason: String(result?.errMsg ?? '') }, fatal);
+  }
+
+  #emitError(result: WxCallResult): void {
+    const event: { errMsg: string; errCode?: number } = { errMsg: String(result?.errMsg ?? '') };
+    if (typeof result?.errCode === 'number') event.errCode = result.errCode;
+    this.#emitter.emit('error', event);
+  }
+
+  #opened(attempt: Attempt, result: { header?: Record<string, unknown>; profile?: object }): void {
+    const task = attempt.task!;
+    this.#enter({ name: 'open', attempt });
+    const reconnected = this.#hasOpened;
+    this.#hasOpened = true;
+    const { minUptime } = this.#settings.reconnect ?? { minUptime: 0 };
+    if (minUptime === 0) this.#failures = 0;
+    else this.#startTimer(minUptime, () => (this.#failures = 0));
+    const stillOpen = (): boolean => this.#isCurrent(attempt) && this.#state.name === 'open';
+    const { restore } = this.#settings;
+    if (restore) {
+      const send = (data: SocketData): void => {
+        if (!isSocketData(data)) throw new TypeError('restore: data must be a string or an ArrayBuffer');
+        // This connection's only: no queue, no second try (the hook runs again on the next connection).
+        if (stillOpen()) task.send({ data, fail: noop });
+      };
+      this.#invoke('the restore hook', () => restore({ send, reconnected }));
+    }
+    if (!stillOpen()) return; // the hook closed or paused the socket
+    this.#outbox.flush(task);
+    this.#heartbeat?.start();
+    this.#emitter.emit('open', { header: result?.header ?? {}, profile: result?.profile, reconnected });
+  }
+
+  #received(data: SocketData): void {
+    this.#heartbeat?.received();
+    const isReply = this.#settings.heartbeat?.isReply;
+    if (isReply) {
+      let reply = false;
+      this.#invoke('heartbeat.isReply', () => (reply = isReply(data) === true));
+      if (reply) return;
+    }
+    this.#emitter.emit('message', { data });
+  }
+
+  #beat(data: SocketData): void {
+    const state = this.#state;
+    if (state.name === 'open') state.attempt.task!.send({ data, fail: noop });
+  }
+
+  /** Nothing arrived within the heartbeat timeout: the connection is closed (4000) and replaced. */
+  #dead(): void {
+    const state = this.#state;
+    if (state.name === 'open') this.#leave(state.attempt, 'reconnect', { code: DEAD_CONNECTION_CODE, reason: DEAD_CONNECTION_REASON });
+  }
+
+  /**
+   * Stops using the current task: asks it to close (when `request` is given, else it is already failing) and waits
+   * for its `onClose`, at most `closeTimeout` ms.
+   */
+  #leave(attempt: Attempt, then: Then, request: CloseRequest | undefined, byHide = false): void {
+    this.#heartbeat?.stop();
+    this.#enter({ name: 'closing', attempt, then, request, byHide });
+    const { task } = attempt;
+    if (task === undefined) return this.#ended(attempt, request ?? { code: NO_CLOSE_FRAME, reason: '' });
+    // A task that is replaced is always closed. `fail` (already CLOSED) needs nothing: its `onClose` is coming.
+    task.close({ ...(request ?? { code: 1000 }), fail: noop });
+    // The platform owes us `onClose`; if it never comes the task is given up, never reused.
+    this.#startTimer(this.#settings.closeTimeout, () => {
+      if (this.#isCurrent(attempt)) this.#ended(attempt, request ?? { code: NO_CLOSE_FRAME, reason: 'close timeout' });
+    });
+  }
+
+  /** The current attempt is over: `close`, then a reconnection, a pause or the end. */
+  #ended(attempt: Attempt, closed: CloseRequest, fatal = false): void {
+    const state = this.#state;
+    if (!this.#isCurrent(attempt)) return;
+    this.#heartbeat?.stop();
+    // When this socket closed the task itself, its own code and reason are what the close was about.
+    const { code, reason } = state.name === 'closing' && state.request !== undefined ? state.request : closed;
+    const then: Then = state.name === 'closing' ? state.then : 'reconnect';
+    const reconnect = this.#settings.reconnect;
+    const serverSaidStop =
+      state.name !== 'closing' && reconnect?.shouldReconnect !== undefined && !this.#ask(() => reconnect.shouldReconnect!({ code, reason }));
+    const final =
+      fatal || then === 'end' || ((then === 'reconnect') && (reconnect === undefined || serverSaidStop || this.#failures >= reconnect.maxRetries));
+    if (final) return this.#finish({ code, reason });
+    this.#outbox.disconnected();
+    if (then === 'pause') {
+      this.#enter({ name: 'paused', byHide: state.name === 'closing' && state.byHide });
+      this.#emitter.emit('close', { code, reason, final: false });
+      return;
+    }
+    if (then === 'connect') {
+      // `resume()`/`reconnect()`: the next task at once (`#connect` emits nothing before it returns).
+      this.#connect();
+      this.#emitter.emit('close', { code, reason, final: false });
+      return;
+    }
+    const waiting = this.#wait();
+    this.#emitter.emit('close', { code, reason, final: false });
+    if (this.#state === waiting) this.#emitter.emit('reconnecting', { attempt: waiting.attempt, delay: waiting.delay });
+  }
+
+  /** Schedules the next attempt after the backoff delay. */
+  #wait(): State & { name: 'waiting' } {
+    const reconnect = this.#settings.reconnect!;
+    const attempt = ++this.#failures;
+    let random = 0;
+    this.#invoke('random', () => (random = this.#settings.random()));
+    const state = { name: 'waiting', attempt, delay: backoffDelay(reconnect, attempt, random) } as const;
+    this.#enter(state);
+    this.#startTimer(state.delay, () => this.#connect());
+    return state;
+  }
+
+  /** The end: every timer cleared, queued messages dropped, app listeners removed, the final `close`, listeners let go. */
+  #finish(closed: CloseRequest): void {
+    this.#heartbeat?.stop();
+    this.#enter({ name: 'closed' });
+    const wx = this.#wx;
+    if (this.#settings.pauseInBackground) {
+      // Always with our own function: `wx.offAppHide()` without one removes every listener of the mini program.
+      if (typeof wx.offAppHide === 'function') wx.offAppHide(this.#onHide);
+      if (typeof wx.offAppShow === 'function') wx.offAppShow(this.#onShow);
+    }
+    this.#outbox.clear();
+    this.#emitter.emit('close', { code: closed.code, reason: closed.reason, final: true });
+    this.#emitter.clear();
+  }
+
+  /** Calls user code; what it throws is reported and the socket goes on. */
+  #invoke(where: string, run: () => void): void {
+    try {
+      run();
+    } catch (error) {
+      try {
+        this.#settings.onListenerError(error, where);
+      } catch {
+        // The reporter failed too: nothing left to tell.
+      }
+    }
+  }
+
+  #ask(question: () => boolean): boolean {
+    let answer = true;
+    this.#invoke('reconnect.shouldReconnect', () => (answer = question() !== false));
+    return answer;
+  }
+}
+
+/**
+ * Creates a socket that stays connected, over any `wx`-like object: real WeChat's `wx`, or `createWx()` from
+ * wxsocket. It starts connecting at once.
+ * @example
+ * const socket = createReliableSocket(wx, {
+ *   url: 'wss://chat.example.com/ws',
+ *   heartbeat: { message: '{"type":"ping"}', interval: 20000, isReply: (data) => data === '{"type":"pong"}' },
+ *   restore: ({ send }) => send(JSON.stringify({ type: 'subscribe', room })),
+ * });
+ * socket.on('message', ({ data }) => render(data));
+ * socket.send('hello'); // 'queued' until the connection opens
+ */
+export function createReliableSocket(wx: WxLike, options: ReliableSocketOptions): ReliableSocket {
+  return new ReliableSocket(wx, options);
+}
+
+/** UTF-8 byte length (TextEncoder is missing from some WeChat base libraries); a lone surrogate counts 3 (U+FFFD). */
+function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0x80) bytes += 1;
+    else if (unit < 0x800) bytes += 2;
+    else if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
+}
