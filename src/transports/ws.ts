@@ -54,6 +54,8 @@ function hostsLookup(hosts: ReadonlyMap<string, string>) {
   };
 }
 
+const MAX_PENDING_PONGS = 4096;
+
 /** Milliseconds since the epoch, as WeChat's `profile` timestamps are. */
 const now = Date.now;
 
@@ -81,6 +83,9 @@ class WsConnection implements TransportConnection {
       perMessageDeflate: request.perMessageDeflate,
       maxPayload: request.maxMessageSize,
       followRedirects: false,
+      // `ws` drops a connection with more than 60 automatic pongs unsent, as a flood defence; a phone answers every
+      // ping. We allow 4096 (at most 125 bytes each: 512 KiB) before treating it as an attack [ours].
+      maxPendingAutoPongs: MAX_PENDING_PONGS,
       rejectUnauthorized: true,
       minVersion: 'TLSv1.2',
       ...(secureContext && { secureContext }),
@@ -89,7 +94,7 @@ class WsConnection implements TransportConnection {
         this.#socket = openSocket(connectOptions, secure, timing);
         return this.#socket;
       }) as typeof netConnect,
-    }));
+    } as WebSocket.ClientOptions));
     ws.binaryType = 'arraybuffer';
     ws.on('upgrade', (response) => {
       this.#responded = true;
@@ -127,8 +132,12 @@ class WsConnection implements TransportConnection {
 
   #open(): void {
     this.#opened = true;
+    const socket = this.#socket;
     // `ws` turns TCP_NODELAY on for every socket as it opens; WeChat's default is off (contract §1).
-    if (!this.#tcpNoDelay) this.#socket?.setNoDelay(false);
+    if (!this.#tcpNoDelay) socket?.setNoDelay(false);
+    // After open `ws` destroys the socket on an error (a reset, say) without telling anyone; it is a failure of the
+    // connection, so report it (contract §2: onError, then onClose).
+    socket?.once('error', (error) => this.#handlers.onError('transport', error));
     this.#handlers.onOpen(this.#header, this.#timing.profile(now()));
   }
 

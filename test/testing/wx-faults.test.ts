@@ -83,7 +83,7 @@ for (const platform of ['android', 'ios'] as const) {
     // errMsg after open is the transport's description of the violation [ours: the contract leaves it open].
     const cases: Array<{ fault: ConnectionFault; errMsg?: RegExp }> = [
       { fault: { type: 'drop' } },
-      // `ws` swallows socket errors after open: a reset ends like a drop, with no onError.
+      // A reset right behind the 101 reaches Node as a plain end of stream (no error): it ends like a drop.
       { fault: { type: 'drop', reset: true } },
       { fault: { type: 'half-close' } },
       { fault: { type: 'invalid-utf8' }, errMsg: /invalid UTF-8 sequence/ },
@@ -100,8 +100,8 @@ for (const platform of ['android', 'ios'] as const) {
       { fault: { type: 'long-close-reason' }, errMsg: /invalid payload length 126/ },
       { fault: { type: 'masked-frame' }, errMsg: /MASK must be clear/ },
       { fault: { type: 'unexpected-continuation' }, errMsg: /invalid opcode 0/ },
-      // `ws` terminates a connection with more than 60 pongs pending (its flood defence): onClose 1006 only.
-      { fault: { type: 'ping-flood' } },
+      // More than 4096 pongs pending is treated as an attack (the transport's flood defence): onClose 1006 only.
+      { fault: { type: 'ping-flood', count: 10_000 } },
     ];
     for (const { fault, errMsg } of cases) {
       test(`§2 ${JSON.stringify(fault)} → onOpen, ${errMsg ? 'onError, ' : ''}onClose 1006 "abnormal closure"`, async () => {
@@ -173,14 +173,32 @@ for (const platform of ['android', 'ios'] as const) {
       assert.deepEqual(Buffer.from(message.data), bytes);
     });
 
-    test('§2 ping-flood of 60 pings → every one answered, the connection stays usable', async () => {
+    test('§2 a TCP reset on an established connection → onError with the socket error, then onClose 1006', async () => {
       const server = await start({});
       const wx = createWx({ platform });
       const run = runTask(wx, { url: server.url });
       await run.opened;
       const client = await server.nextConnection();
-      await client.inject({ type: 'ping-flood', count: 60 });
-      await client.waitForPongs(60);
+      run.task.send({ data: 'established' });
+      await client.nextMessage();
+      await client.inject({ type: 'drop', reset: true });
+      const events = await run.closed;
+      assert.equal(events.length, 3, JSON.stringify(events));
+      const reported = events[1] as Extract<WxEvent, { event: 'error' }>;
+      assert.equal(reported.event, 'error');
+      assert.match(reported.errMsg, /ECONNRESET/);
+      assert.equal(reported.errCode, platform === 'android' ? 1006 : undefined);
+      assert.deepEqual(events.at(-1), ABNORMAL);
+    });
+
+    test('§2 ping-flood of 1000 pings → every one answered, the connection stays usable', async () => {
+      const server = await start({});
+      const wx = createWx({ platform });
+      const run = runTask(wx, { url: server.url });
+      await run.opened;
+      const client = await server.nextConnection();
+      await client.inject({ type: 'ping-flood', count: 1000 });
+      await client.waitForPongs(1000);
       run.task.send({ data: 'still here' });
       assert.deepEqual(await client.nextMessage(), { data: 'still here', binary: false });
       await client.close(4001, 'done');
