@@ -144,6 +144,15 @@ export class EventLog {
     return this.events.filter((recorded) => recorded.type === type).map((recorded) => recorded.event as ReliableSocketEventMap[E]);
   }
 
+  /** Resolves with the final `close` event (skipping earlier ones), at most `timeout` ms. */
+  async final(timeout = 5000): Promise<ReliableSocketEventMap['close']> {
+    for (let i = 0; i < 1000; i++) {
+      const closed = await this.next('close', timeout);
+      if (closed.final) return closed;
+    }
+    throw new Error('no final close among 1000 close events');
+  }
+
   /** Resolves with the oldest event of `type` not yet returned by `next`, waiting up to `timeout` ms. */
   next<E extends ReliableSocketEvent>(type: E, timeout = 5000): Promise<ReliableSocketEventMap[E]> {
     return new Promise((resolve, reject) => {
