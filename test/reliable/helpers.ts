@@ -127,7 +127,7 @@ export class EventLog {
 
   constructor(socket: ReliableSocket) {
     for (const type of ['open', 'message', 'close', 'reconnecting', 'error', 'drop'] as const) {
-      socket.on(type, (event: never) => {
+      socket.on(type, (event: ReliableSocketEventMap[typeof type]) => {
         this.events.push({ type, event } as Recorded);
         for (const wake of this.#waiters.splice(0)) wake();
       });
