@@ -1,0 +1,90 @@
+// A wx-like object whose tasks the test drives by hand: it decides when a task opens, what it receives, when each
+// send is confirmed or fails, and whether a close is ever answered. For the edges a real server cannot produce on
+// demand (a send confirmed after the connection died, a platform that never reports onClose, connectSocket
+// returning nothing).
+import type { SocketTaskLike, WxCallResult, WxConnectSocketOption, WxLike } from '../../src/reliable/index.js';
+
+interface PendingSend {
+  readonly data: string | ArrayBuffer;
+  readonly success: ((result: WxCallResult) => void) | undefined;
+  readonly fail: ((result: WxCallResult) => void) | undefined;
+}
+
+export class FakeTask implements SocketTaskLike {
+  readonly sends: PendingSend[] = [];
+  readonly closeRequests: Array<{ code?: number; reason?: string }> = [];
+  ended = false;
+  readonly #listeners = { open: [] as Function[], message: [] as Function[], error: [] as Function[], close: [] as Function[] };
+
+  constructor(readonly option: WxConnectSocketOption) {}
+
+  send(option: { data: string | ArrayBuffer; success?: (result: WxCallResult) => void; fail?: (result: WxCallResult) => void }): void {
+    this.sends.push({ data: option.data, success: option.success, fail: option.fail });
+  }
+  close(option: { code?: number; reason?: string }): void {
+    this.closeRequests.push({ ...(option.code !== undefined && { code: option.code }), ...(option.reason !== undefined && { reason: option.reason }) });
+  }
+  onOpen(listener: Function): void {
+    this.#listeners.open.push(listener);
+  }
+  onMessage(listener: Function): void {
+    this.#listeners.message.push(listener);
+  }
+  onError(listener: Function): void {
+    this.#listeners.error.push(listener);
+  }
+  onClose(listener: Function): void {
+    this.#listeners.close.push(listener);
+  }
+
+  /** The data of every send so far. */
+  get sent(): Array<string | ArrayBuffer> {
+    return this.sends.map((send) => send.data);
+  }
+
+  open(): void {
+    for (const listener of this.#listeners.open) listener({ header: { server: 'fake' } });
+  }
+  receive(data: string | ArrayBuffer): void {
+    for (const listener of this.#listeners.message) listener({ data });
+  }
+  error(errMsg: string): void {
+    for (const listener of this.#listeners.error) listener({ errMsg });
+  }
+  end(code = 1006, reason = 'abnormal closure'): void {
+    this.ended = true;
+    for (const listener of this.#listeners.close) listener({ code, reason });
+  }
+  /** Confirms (or fails) the send at `index`. */
+  confirm(index: number, ok = true): void {
+    const send = this.sends[index]!;
+    if (ok) send.success?.({ errMsg: 'sendSocketMessage:ok' });
+    else send.fail?.({ errMsg: 'sendSocketMessage:fail WebSocket is not connected' });
+  }
+}
+
+/** Hands out `FakeTask`s; `next` decides what the next `connectSocket` call does. */
+export class FakeWx implements WxLike {
+  readonly tasks: FakeTask[] = [];
+  next: 'task' | { fail: string; task?: false } | { success: true } | 'throw' = 'task';
+
+  connectSocket(option: WxConnectSocketOption): SocketTaskLike | undefined {
+    const next = this.next;
+    if (next === 'throw') throw new Error('connectSocket exploded');
+    if (next !== 'task') {
+      queueMicrotask(() => {
+        if ('fail' in next) option.fail?.({ errMsg: next.fail });
+        else option.success?.({ errMsg: 'connectSocket:ok' });
+      });
+      if (!('fail' in next) || next.task === false) return undefined;
+    }
+    const task = new FakeTask(option);
+    this.tasks.push(task);
+    if (next === 'task') queueMicrotask(() => option.success?.({ errMsg: 'connectSocket:ok' }));
+    return task;
+  }
+
+  get last(): FakeTask {
+    return this.tasks.at(-1)!;
+  }
+}
