@@ -326,3 +326,27 @@ describe('giving up', () => {
     await log.final();
   });
 });
+
+describe('both platform profiles', () => {
+  for (const platform of ['android', 'ios'] as const) {
+    test(`${platform}: heartbeat, a TCP drop, a reconnection and close() go the same way`, async () => {
+      const server = pingPong();
+      const { server: testServer, wx, timers, socket, log } = await setUp({ server: { handler: server.handler }, wx: { platform }, options: { heartbeat } });
+      const client = await testServer.nextConnection();
+      await log.next('open');
+      timers.fire(1000);
+      assert.equal((await client.nextMessage()).data, 'ping');
+      await client.inject({ type: 'drop' });
+      assert.equal((await log.next('close')).code, 1006);
+      socket.send('after the drop');
+      timers.fire((await log.next('reconnecting')).delay);
+      const second = await testServer.nextConnection();
+      assert.equal((await second.nextMessage()).data, 'after the drop');
+      socket.close();
+      await log.final();
+      assert.equal(wx.alive, 0);
+      assert.equal(wx.maxAlive, 1);
+      assert.deepEqual(timers.pending, []);
+    });
+  }
+});
