@@ -78,9 +78,9 @@ function describeParseError(error: unknown): string {
     case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
       return `unknown option ${option ?? message}`;
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
-      return message?.includes('argument missing')
-        ? `option ${option ?? ''} needs a value`.replace('  ', ' ')
-        : `option ${option ?? ''} takes no value`.replace('  ', ' ');
+      if (message?.includes('does not take an argument')) return `option ${option} takes no value`;
+      if (message?.includes('ambiguous')) return `option ${option} needs a value; for one starting with "-", write ${option}=-…`;
+      return `option ${option} needs a value`;
     default:
       return message ?? String(error);
   }

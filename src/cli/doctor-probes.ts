@@ -220,7 +220,13 @@ export function probeUpgrade(target: Target, address: string, options: UpgradeOp
         method: 'GET',
         headers,
         agent: false,
-        ...(target.secure && { rejectUnauthorized: false, ...(isIP(target.host) === 0 && { servername: target.host }) }),
+        // TLS was judged already: accept what the connection probe accepted, to reach the HTTP answer.
+        ...(target.secure && {
+          rejectUnauthorized: false,
+          minVersion: 'TLSv1' as const,
+          ciphers: 'DEFAULT:@SECLEVEL=0',
+          ...(isIP(target.host) === 0 && { servername: target.host }),
+        }),
       });
       const answered = (response: IncomingMessage, body: string): UpgradeProbe => ({
         kind: 'answered',

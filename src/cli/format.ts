@@ -33,6 +33,9 @@ export function formatValue(value: unknown, options: FormatOptions): string {
 function render(value: unknown, style: Style, indent: number, start: number, width: number, depth: number, seen: Set<object>): string {
   const line = inline(value, style, depth, seen);
   if (start + visibleLength(line) <= width || !isExpandable(value) || depth >= MAX_DEPTH || seen.has(value)) return line;
+  // One plain field gains nothing from a line of its own.
+  const fields = Object.values(value);
+  if (fields.length <= 1 && !fields.some(isExpandable)) return line;
   seen.add(value);
   const inner = indent + 2;
   const entries = Array.isArray(value)

@@ -7,19 +7,18 @@
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { ExitCode, UsageError } from './args.js';
-import { runConnect } from './connect.js';
-import { runDemo } from './demo.js';
-import { runDoctor } from './doctor.js';
 import { HELP, type CommandName } from './help.js';
 import { processIo, type Io } from './io.js';
-import { runServe } from './serve.js';
 import { packageVersion } from './version.js';
 
-const COMMANDS: Readonly<Record<CommandName, (argv: readonly string[], io: Io) => Promise<number>>> = {
-  demo: runDemo,
-  connect: runConnect,
-  doctor: runDoctor,
-  serve: runServe,
+type Command = (argv: readonly string[], io: Io) => Promise<number>;
+
+/** Each command is loaded when run, so `--help`, `--version` and usage errors start fast. */
+const COMMANDS: Readonly<Record<CommandName, () => Promise<Command>>> = {
+  demo: async () => (await import('./demo.js')).runDemo,
+  connect: async () => (await import('./connect.js')).runConnect,
+  doctor: async () => (await import('./doctor.js')).runDoctor,
+  serve: async () => (await import('./serve.js')).runServe,
 };
 
 function isCommand(name: string): name is CommandName {
@@ -30,9 +29,13 @@ function isCommand(name: string): name is CommandName {
 export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
   const [first, ...rest] = argv;
   try {
-    if (first === undefined || first === '--help' || first === '-h') {
+    if (first === undefined) {
+      io.stderr.write(`wxsocket: which command? Start with 'wxsocket demo'.\n\n${HELP.top}`);
+      return ExitCode.usage;
+    }
+    if (first === '--help' || first === '-h') {
       io.stdout.write(HELP.top);
-      return first === undefined ? ExitCode.usage : ExitCode.ok;
+      return ExitCode.ok;
     }
     if (first === '--version' || first === '-v') {
       io.stdout.write(`${packageVersion()}\n`);
@@ -49,7 +52,8 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
       const what = first.startsWith('-') ? `unknown option ${first}` : `unknown command ${JSON.stringify(first)}`;
       throw new UsageError(`${what}; the commands are ${Object.keys(COMMANDS).join(', ')}`);
     }
-    return await COMMANDS[first](rest, io);
+    const command = await COMMANDS[first]();
+    return await command(rest, io);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     const where = error.command === undefined ? 'wxsocket --help' : `wxsocket ${error.command} --help`;
@@ -70,6 +74,13 @@ function isProgram(): boolean {
 }
 
 if (isProgram()) {
+  // A closed pipe (`wxsocket demo | head`) ends the program quietly, as Unix tools do.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(process.exitCode ?? ExitCode.ok);
+      throw error;
+    });
+  }
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;
