@@ -6,12 +6,12 @@
  * traffic proves it alive. So every `interval` ms a heartbeat message goes out, and a connection on which nothing
  * arrives for `timeout` ms is declared dead.
  */
-import type { Settings, SocketData, Timers } from './options.js';
+import type { Settings, Timers } from './options.js';
 
 /** What the heartbeat asks of the socket. */
 export interface HeartbeatHost {
   /** Sends a heartbeat message on the open connection. */
-  beat(data: SocketData): void;
+  beat(): void;
   /** Nothing arrived for `timeout` ms. */
   dead(): void;
 }
@@ -58,7 +58,7 @@ export class Heartbeat {
       if (!this.#running) return;
       // A fixed rhythm, whatever else is sent or received: servers commonly time clients out on their silence.
       this.#scheduleBeat();
-      this.#host.beat(message());
+      this.#host.beat();
     }, interval);
   }
 

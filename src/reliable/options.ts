@@ -242,3 +242,28 @@ function optionalFunction<F>(option: string, value: F | undefined): F | undefine
 export function isSocketData(value: unknown): value is SocketData {
   return typeof value === 'string' || value instanceof ArrayBuffer || Object.prototype.toString.call(value) === '[object ArrayBuffer]';
 }
+
+/** `close(code, reason)` as WeChat accepts them (contract §2): throws a RangeError otherwise, before anything changes. */
+export function checkCloseArguments(code: number, reason: string): void {
+  if (!(code === 1000 || (Number.isInteger(code) && code >= 3000 && code <= 4999))) {
+    throw new RangeError(`ReliableSocket.close: code must be 1000 or between 3000 and 4999, not ${code}`);
+  }
+  if (typeof reason !== 'string' || utf8Length(reason) > 123) {
+    throw new RangeError('ReliableSocket.close: reason must be a string of at most 123 UTF-8 bytes');
+  }
+}
+
+/** UTF-8 byte length (TextEncoder is missing from some WeChat base libraries); a lone surrogate counts 3 (U+FFFD). */
+function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0x80) bytes += 1;
+    else if (unit < 0x800) bytes += 2;
+    else if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
+}

@@ -7,12 +7,13 @@
  * `#ended`, `#wait` and `#finish`. At most one task is alive at any moment: a new one is only made from `#connect`,
  * which runs only once the previous task has ended (its `onClose`) or was given up after `closeTimeout`.
  */
+import { startAttempt, type Attempt, type AttemptHandlers } from './attempt.js';
 import { backoffDelay } from './backoff.js';
 import { Emitter, type ReliableSocketEvent, type ReliableSocketEventMap } from './events.js';
 import { Heartbeat } from './heartbeat.js';
-import { isSocketData, resolveSettings, type ReliableSocketOptions, type Settings, type SocketData } from './options.js';
+import { checkCloseArguments, isSocketData, resolveSettings, type ReliableSocketOptions, type Settings, type SocketData } from './options.js';
 import { Outbox } from './outbox.js';
-import type { SocketTaskLike, WxCallResult, WxLike } from './wx-like.js';
+import type { WxCallResult, WxLike } from './wx-like.js';
 
 /** The state names, in the order a connection goes through them. */
 export type ReliableSocketState = 'connecting' | 'open' | 'closing' | 'waiting' | 'paused' | 'closed';
@@ -22,11 +23,6 @@ export type SendResult = 'sent' | 'queued' | 'dropped';
 
 /** Where a task that is closing leads: reconnect with backoff, reconnect now, pause, or the end. */
 type Then = 'reconnect' | 'connect' | 'pause' | 'end';
-
-/** One `wx.connectSocket` call and its task (none when `connectSocket` returned none). */
-interface Attempt {
-  task: SocketTaskLike | undefined;
-}
 
 /** The close this socket asked for, reported in its `close` event whatever the task says. */
 interface CloseRequest {
@@ -56,8 +52,6 @@ const PAUSE_REASON = 'paused';
 const RECONNECT_REASON = 'reconnect';
 /** Code of the `close` event of an attempt that ended without an `onClose` [ours, as a browser reports it]. */
 const NO_CLOSE_FRAME = 1006;
-/** WeChat's domain-check failure (both profiles' texts contain it, contract §5): retrying cannot help. */
-const DOMAIN_REFUSED = /url not in domain list/;
 
 const noop = (): void => undefined;
 
@@ -92,7 +86,7 @@ export class ReliableSocket {
     this.#outbox = new Outbox((data, reason) => this.#emitter.emit('drop', { data, reason }), settings.queue.onDisconnect === 'keep');
     if (settings.heartbeat) {
       this.#heartbeat = new Heartbeat(settings.heartbeat, settings.timers, {
-        beat: (data) => this.#beat(data),
+        beat: () => this.#beat(),
         dead: () => this.#dead(),
       });
     }
@@ -150,12 +144,7 @@ export class ReliableSocket {
    * `close` with `final: true`. Without a task (waiting, paused) that event comes before `close()` returns.
    */
   close(code = 1000, reason = ''): void {
-    if (!(code === 1000 || (Number.isInteger(code) && code >= 3000 && code <= 4999))) {
-      throw new RangeError(`ReliableSocket.close: code must be 1000 or between 3000 and 4999, not ${code}`);
-    }
-    if (typeof reason !== 'string' || utf8Length(reason) > 123) {
-      throw new RangeError('ReliableSocket.close: reason must be a string of at most 123 UTF-8 bytes');
-    }
+    checkCloseArguments(code, reason);
     const state = this.#state;
     switch (state.name) {
       case 'connecting':
@@ -258,7 +247,7 @@ export class ReliableSocket {
     return (state.name === 'connecting' || state.name === 'open' || state.name === 'closing') && state.attempt === attempt;
   }
 
-  /** Makes the one new task: `wx.connectSocket`, with listeners that act only while it is the current attempt. */
+  /** Makes the one new task, with handlers that act only while it is the current attempt. */
   #connect(): void {
     const attempt: Attempt = { task: undefined };
     this.#enter({ name: 'connecting', attempt });
@@ -268,69 +257,37 @@ export class ReliableSocket {
       if (typeof url !== 'string') throw new TypeError(`the url function returned ${typeof url}, not a string`);
     } catch (error) {
       // A url provider may fail for a while (a token not yet fetched): a failed attempt, retried with backoff.
-      return this.#failLater(attempt, `url: ${error instanceof Error ? error.message : String(error)}`, false);
+      // Reported on a later microtask: listeners may not be attached yet.
+      const errMsg = `url: ${error instanceof Error ? error.message : String(error)}`;
+      void Promise.resolve().then(() => this.#attemptFailed(attempt, { errMsg }, false));
+      return;
     }
-    let returned: SocketTaskLike | undefined;
-    let settled = false;
-    try {
-      returned = this.#wx.connectSocket({
-        ...this.#settings.connect,
-        url,
-        // `success` means "task created", never "connected" (contract §1). Below base library 1.7.0 it comes
-        // with no task: this socket cannot work there.
-        success: () => {
-          if (settled || attempt.task !== undefined || !this.#isCurrent(attempt)) return;
-          settled = true;
-          this.#attemptFailed(attempt, { errMsg: 'connectSocket returned no SocketTask (base library older than 1.7.0?)' }, true);
-        },
-        // No connection will come: invalid options (no task, nothing retrying would fix) or too many sockets (a
-        // task CLOSED from the start; slots free up, so retry).
-        fail: (result) => {
-          if (settled || !this.#isCurrent(attempt)) return;
-          settled = true;
-          this.#attemptFailed(attempt, result, attempt.task === undefined);
-        },
-      });
-    } catch (error) {
-      return this.#failLater(attempt, `connectSocket threw: ${error instanceof Error ? error.message : String(error)}`, true);
-    }
-    if (returned === undefined || returned === null) return; // `fail` (or `success`, below 1.7.0) will say why
-    const task = returned;
-    attempt.task = task;
-    task.onOpen((result) => {
-      if (this.#isCurrent(attempt) && this.#state.name === 'connecting') this.#opened(attempt, result);
-    });
-    task.onMessage((result) => {
-      if (this.#isCurrent(attempt)) this.#received(result.data);
-    });
-    task.onError((result) => {
-      if (!this.#isCurrent(attempt)) return;
-      this.#emitError(result);
-      // The domain check refuses before any network and ends with `onError` alone (contract §5).
-      if (DOMAIN_REFUSED.test(String(result?.errMsg))) return this.#attemptFailedQuietly(attempt, result, true);
-      // Otherwise `onClose` follows (contract §0.6); wait for it, but not for ever.
-      const state = this.#state;
-      if (state.name !== 'closing') this.#leave(attempt, 'reconnect', undefined);
-    });
-    task.onClose((result) => {
-      if (this.#isCurrent(attempt)) this.#ended(attempt, { code: Number(result?.code), reason: String(result?.reason ?? '') });
-    });
+    startAttempt(attempt, this.#wx, { ...this.#settings.connect, url }, this.#attemptHandlers);
   }
 
-  /** An attempt that failed before any task event: reported on a later microtask (listeners may not be attached yet). */
-  #failLater(attempt: Attempt, errMsg: string, fatal: boolean): void {
-    void Promise.resolve().then(() => {
-      if (this.#isCurrent(attempt)) this.#attemptFailed(attempt, { errMsg }, fatal);
-    });
-  }
+  readonly #attemptHandlers: AttemptHandlers = {
+    opened: (attempt, result) => {
+      if (this.#isCurrent(attempt) && this.#state.name === 'connecting') this.#opened(attempt, result);
+    },
+    received: (attempt, data) => {
+      if (this.#isCurrent(attempt)) this.#received(data);
+    },
+    errored: (attempt, result) => {
+      if (!this.#isCurrent(attempt)) return;
+      this.#emitError(result);
+      // `onClose` follows (contract §0.6): wait for it, but not for ever. The task is asked to close too.
+      if (this.#isCurrent(attempt) && this.#state.name !== 'closing') this.#leave(attempt, 'reconnect', undefined);
+    },
+    closed: (attempt, result) => {
+      if (this.#isCurrent(attempt)) this.#ended(attempt, result);
+    },
+    failed: (attempt, result, fatal) => this.#attemptFailed(attempt, result, fatal),
+  };
 
   /** An attempt ended with an error and no `onClose`: `error`, then `close` (1006). */
   #attemptFailed(attempt: Attempt, result: WxCallResult, fatal: boolean): void {
+    if (!this.#isCurrent(attempt)) return;
     this.#emitError(result);
-    if (this.#isCurrent(attempt)) this.#attemptFailedQuietly(attempt, result, fatal);
-  }
-
-  #attemptFailedQuietly(attempt: Attempt, result: WxCallResult, fatal: boolean): void {
     this.#ended(attempt, { code: NO_CLOSE_FRAME, reason: String(result?.errMsg ?? '') }, fatal);
   }
 
@@ -375,9 +332,17 @@ export class ReliableSocket {
     this.#emitter.emit('message', { data });
   }
 
-  #beat(data: SocketData): void {
+  #beat(): void {
     const state = this.#state;
-    if (state.name === 'open') state.attempt.task!.send({ data, fail: noop });
+    const message = this.#settings.heartbeat?.message;
+    if (state.name !== 'open' || message === undefined) return;
+    let data: unknown;
+    this.#invoke('heartbeat.message', () => {
+      data = message();
+      if (!isSocketData(data)) throw new TypeError('heartbeat.message must return a string or an ArrayBuffer');
+    });
+    // Not queued, not tracked: a heartbeat matters only on the connection it checks.
+    if (isSocketData(data)) state.attempt.task!.send({ data, fail: noop });
   }
 
   /** Nothing arrived within the heartbeat timeout: the connection is closed (4000) and replaced. */
@@ -495,19 +460,4 @@ export class ReliableSocket {
  */
 export function createReliableSocket(wx: WxLike, options: ReliableSocketOptions): ReliableSocket {
   return new ReliableSocket(wx, options);
-}
-
-/** UTF-8 byte length (TextEncoder is missing from some WeChat base libraries); a lone surrogate counts 3 (U+FFFD). */
-function utf8Length(text: string): number {
-  let bytes = 0;
-  for (let i = 0; i < text.length; i++) {
-    const unit = text.charCodeAt(i);
-    if (unit < 0x80) bytes += 1;
-    else if (unit < 0x800) bytes += 2;
-    else if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
-      bytes += 4;
-      i++;
-    } else bytes += 3;
-  }
-  return bytes;
 }
