@@ -360,12 +360,13 @@ export class ReliableSocket {
     this.#enter({ name: 'closing', attempt, then, request, byHide });
     const { task } = attempt;
     if (task === undefined) return this.#ended(attempt, request ?? { code: NO_CLOSE_FRAME, reason: '' });
-    // A task that is replaced is always closed. `fail` (already CLOSED) needs nothing: its `onClose` is coming.
-    task.close({ ...(request ?? { code: 1000 }), fail: noop });
-    // The platform owes us `onClose`; if it never comes the task is given up, never reused.
+    // The platform owes us `onClose`; if it never comes the task is given up, never reused. (Armed first: a `wx`
+    // that reports `onClose` from inside `close` moves the state on, which clears this timer.)
     this.#startTimer(this.#settings.closeTimeout, () => {
       if (this.#isCurrent(attempt)) this.#ended(attempt, request ?? { code: NO_CLOSE_FRAME, reason: 'close timeout' });
     });
+    // A task that is replaced is always closed. `fail` (already CLOSED) needs nothing: its `onClose` is coming.
+    task.close({ ...(request ?? { code: 1000 }), fail: noop });
   }
 
   /** The current attempt is over: `close`, then a reconnection, a pause or the end. */
