@@ -212,42 +212,32 @@ export class SocketTask {
 
   /** Starts the closing handshake, or abandons the handshake when still CONNECTING. */
   #requestClose(request: CloseRequest): void {
-    switch (this.#phase) {
-      case 'connecting':
-        this.#closeRequest = request;
-        // The handshake is abandoned; `onClose` reports what the caller asked for, on a later turn (§0.1).
-        clearTimeout(this.#timer);
-        this.#unlink();
-        later(() => this.#finish(request.code, request.reason));
-        return;
-      case 'open':
-        this.#closeRequest = request;
-        this.#phase = 'closing';
-        this.#link!.connection!.close(request.code, request.reason);
-        return;
-      default:
-        // Already closing: the first request stands [ours].
-        return;
+    if (this.#phase === 'open') {
+      this.#closeRequest = request;
+      this.#phase = 'closing';
+      this.#link!.connection!.close(request.code, request.reason);
+    } else if (this.#phase === 'connecting') {
+      // The handshake is abandoned; `onClose` reports what the caller asked for, on a later turn (§0.1).
+      this.#endNow(request);
     }
+    // Already closing: the first request stands [ours].
   }
 
   /**
-   * Below 1.7.0 a new `connectSocket` ends this socket at once [doc: 1.x]: a close frame (1000) goes out, and
-   * `onClose` follows on the next turn, before the new socket starts connecting, without waiting for the server.
+   * Below 1.7.0 a new `connectSocket` ends this socket at once [doc: 1.x]: `onClose` (1000) follows on the next
+   * turn, before the new socket starts connecting, without waiting for the server.
    */
   #replace(): void {
-    if (this.#phase === 'closed') return;
-    const request = { code: 1000, reason: '' };
-    this.#closeRequest ??= request;
+    if (this.#phase !== 'closed') this.#endNow({ code: 1000, reason: '' });
+  }
+
+  /** Ends the task without waiting for the network: a close frame if open, else an abort; `onClose` next turn. */
+  #endNow(request: CloseRequest): void {
+    const { code, reason } = (this.#closeRequest ??= request);
     clearTimeout(this.#timer);
-    const link = this.#link;
-    this.#link = undefined;
-    if (link) {
-      link.task = undefined;
-      if (this.#phase === 'open') link.connection?.close(request.code, request.reason);
-      else if (this.#phase === 'connecting') link.connection?.abort();
-    }
-    later(() => this.#finish(request.code, request.reason));
+    this.#unlink(request);
+    if (this.#phase === 'open') this.#phase = 'closing';
+    later(() => this.#finish(code, reason));
   }
 
   #start(request: ConnectRequest, timeout: number): void {
@@ -309,13 +299,14 @@ export class SocketTask {
     this.#finish(1006, Messages.abnormalClosure);
   }
 
-  /** Lets go of the connection: aborts it and stops listening to it. */
-  #unlink(): void {
+  /** Lets go of the connection and stops listening to it: a close frame when open and one is asked for, else an abort. */
+  #unlink(farewell?: CloseRequest): void {
     const link = this.#link;
     if (!link) return;
     this.#link = undefined;
     link.task = undefined;
-    link.connection?.abort();
+    if (farewell && this.#phase === 'open') link.connection?.close(farewell.code, farewell.reason);
+    else link.connection?.abort();
   }
 
   #closed(code: number, reason: string): void {
@@ -435,9 +426,17 @@ class Link implements TransportHandlers {
   }
 }
 
+/**
+ * Every task `wx.connectSocket` made. The brand check of the task methods: unlike `instanceof` followed by a private
+ * field read, it never throws (§0.5), whatever `this` is: a revoked proxy, a proxy of a task (Vue's `reactive()`), an
+ * object inheriting from a task.
+ */
+const genuineTasks = new WeakSet<object>();
+
 /** Creates a task in CONNECTING and starts the connection attempt after the current turn (§1). */
 export function createSocketTask(owner: TaskOwner, request: ConnectRequest, timeout: number): SocketTask {
   const task = new SocketTask(owner);
+  genuineTasks.add(task);
   later(() => internals.start(task, request, timeout));
   return task;
 }
@@ -445,6 +444,7 @@ export function createSocketTask(owner: TaskOwner, request: ConnectRequest, time
 /** Creates a task that will never connect (§5, §6): it is CLOSED at once. */
 export function createStillbornTask(owner: TaskOwner, reason: StillbornReason): SocketTask {
   const task = new SocketTask(owner);
+  genuineTasks.add(task);
   internals.stillborn(task, reason);
   return task;
 }
@@ -471,13 +471,23 @@ export function closeOn(task: SocketTask, option: unknown, promiseWithoutCallbac
 
 /** Brand check: `this` may be anything when a method is called unbound. */
 function isTask(value: unknown): value is SocketTask {
-  return typeof value === 'object' && value !== null && value instanceof SocketTask;
+  return genuineTasks.has(value as object);
 }
 
 /** Any realm's ArrayBuffer (jest runs tests in their own realm); not a SharedArrayBuffer, view or Blob. */
 function isArrayBuffer(value: unknown): value is ArrayBuffer {
-  return value instanceof ArrayBuffer || typeName(value) === 'ArrayBuffer';
+  // The `byteLength` getter checks for a real ArrayBuffer of any realm and throws for anything else (a
+  // SharedArrayBuffer, a proxy, an object whose Symbol.toStringTag says 'ArrayBuffer'), where `instanceof` and the
+  // tag can be fooled or throw themselves.
+  try {
+    arrayBufferByteLength.call(value);
+    return true;
+  } catch {
+    return false;
+  }
 }
+
+const arrayBufferByteLength = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'byteLength')!.get!;
 
 /** A task method called with a `this` that is not a task: a `fail`, never a throw (§0.5). */
 function detached(api: string, method: string, option: unknown): void {
