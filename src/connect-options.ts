@@ -48,6 +48,15 @@ class UnreadableOption extends Error {
   }
 }
 
+/** `instanceof` itself throws when a getter threw a revoked proxy, or a proxy whose `getPrototypeOf` trap throws. */
+function isUnreadableOption(error: unknown): error is UnreadableOption {
+  try {
+    return error instanceof UnreadableOption;
+  } catch {
+    return false;
+  }
+}
+
 function read(options: object, key: string): unknown {
   try {
     return (options as Record<string, unknown>)[key];
@@ -83,7 +92,7 @@ export function readConnectOptions(options: object, features: FeatureSet, client
       timeout: features.timeout ? readTimeout(read(options, 'timeout')) : undefined,
     };
   } catch (error) {
-    if (error instanceof UnreadableOption) return unreadable(error.path, error.cause);
+    if (isUnreadableOption(error)) return unreadable(error.path, error.cause);
     return unreadable('parameter', error);
   }
 }

@@ -150,6 +150,15 @@ class MiniProgram implements TaskOwner {
   }
 }
 
+/** `instanceof` itself throws when an option's getter threw a revoked proxy (or a proxy with a throwing trap). */
+function isOptionsError(error: unknown): error is WxOptionsError {
+  try {
+    return error instanceof WxOptionsError;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Creates a `wx` object with the given default transport. The entry points (`wxsocket` on Node, in browsers) call
  * this with theirs.
@@ -159,7 +168,7 @@ export function createWxWith(options: WxOptions | undefined, defaultTransport: T
   try {
     settings = resolveOptions(options, defaultTransport);
   } catch (error) {
-    if (error instanceof WxOptionsError) throw error;
+    if (isOptionsError(error)) throw error;
     // A throwing getter or proxy trap in the options: still one clear, typed error.
     throw new WxOptionsError('(options)', `options could not be read: ${describe(error)}`, error);
   }
