@@ -131,7 +131,8 @@ describe('dead-connection detection', () => {
     // The peer vanishes: it stops answering and stops reading (no FIN, no RST: nothing tells the client).
     server.answering = false;
     client.pause();
-    timers.fire(1000);
+    timers.fire(1000); // a heartbeat nobody answers
+    assert.equal(socket.state, 'open', 'one unanswered heartbeat is not yet a dead connection');
     timers.fire(3000); // the silence watch, re-armed by the last pong: detection within `timeout`
     assert.equal(socket.state, 'closing');
     assert.equal(testServer.connectionCount, 1, 'no new task while the old one is alive');

@@ -174,12 +174,3 @@ export class EventLog {
     });
   }
 }
-
-/** Resolves once `condition()` holds, checking on every macrotask, at most `timeout` ms. */
-export async function until(condition: () => boolean, what: string, timeout = 5000): Promise<void> {
-  const deadline = Date.now() + timeout;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeout} ms waiting until ${what}`);
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}
