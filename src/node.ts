@@ -22,4 +22,11 @@ export function installWx(options?: WxOptions): InstalledWx {
 }
 
 export { wsTransport, type WsTransportOptions } from './transports/ws.js';
+// The platform's own WebSocket (Node.js 22+), chosen explicitly: `createWx({transport: nativeTransport()})`.
+export {
+  nativeTransport,
+  type NativeTransportOptions,
+  type NativeWebSocket,
+  type NativeWebSocketConstructor,
+} from './transports/native.js';
 export * from './public.js';

@@ -72,6 +72,16 @@ export interface Capabilities {
   readonly tls: boolean;
   /** Every `profile` field measured (not only `fetchStart` and `cost`). */
   readonly fullProfile: boolean;
+  /**
+   * A failed handshake says why: an HTTP status or bad upgrade (code:20) is told apart from a transport error
+   * (code:2). A native WebSocket reports both as an `error` event and close 1006, so both become code:2.
+   */
+  readonly handshakeFailureDetail: boolean;
+  /**
+   * A connection dropped after open without a close frame also reports `onError` before `onClose` 1006. Node's own
+   * WebSocket (undici) fires `error` on every abnormal closure; browsers and `ws` only when the peer broke the protocol.
+   */
+  readonly errorOnDrop: boolean;
 }
 
 export interface ConformanceEnv {
