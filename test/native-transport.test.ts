@@ -184,6 +184,22 @@ describe('native transport, against a scripted WebSocket', () => {
     assert.deepEqual(events, [['close', 1006, '']]);
   });
 
+  test('§0.5 a WebSocket class that refuses a close code still closes, without it, and nothing throws', () => {
+    class Picky extends ScriptedWebSocket {
+      override close(...args: unknown[]): void {
+        if (args.length > 0) throw new DOMException('code refused', 'InvalidAccessError');
+        super.close();
+      }
+    }
+    const { events, handlers } = recordHandlers();
+    const connection = nativeTransport({ WebSocket: Picky })(REQUEST, handlers);
+    const socket = ScriptedWebSocket.last!;
+    socket.fire('open');
+    assert.doesNotThrow(() => connection.close(4000, 'bye'));
+    assert.deepEqual(socket.closes, [[]]);
+    assert.equal(events.length, 1);
+  });
+
   test('§2 send done: never at once, only after the bytes have left bufferedAmount, in order', async (t) => {
     const { socket, connection } = open();
     t.after(() => socket.fire('close', { code: 1006, reason: '' })); // stops the polling if an assertion fails

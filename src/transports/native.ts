@@ -116,7 +116,13 @@ class NativeConnection implements TransportConnection {
   }
 
   close(code: number, reason: string): void {
-    this.#socket.close(code, reason);
+    try {
+      this.#socket.close(code, reason);
+    } catch {
+      // The core has checked both (browsers accept them); a class that still refuses them closes without them,
+      // since nothing may throw out of `task.close` (§0.5).
+      this.#socket.close();
+    }
   }
 
   abort(): void {
