@@ -60,6 +60,8 @@ export async function runServe(argv: readonly string[], io: Io): Promise<number>
     // Without --protocol, the first subprotocol offered is accepted, so any client can try.
     handleProtocols: (protocols) => (offered === undefined ? ([...protocols][0] ?? false) : ([...protocols].find((p) => offered.includes(p)) ?? false)),
   });
+  // `ws` repeats the HTTP server's errors on the WebSocketServer; a failed listen is handled where it is awaited.
+  wss.on('error', () => undefined);
   wss.on('headers', (headers) => {
     for (const [name, value] of Object.entries(responseHeaders)) headers.push(`${name}: ${value}`);
   });

@@ -1,0 +1,190 @@
+// `wxsocket serve`: a real server to try clients against. Driven by wx clients in this process (and once by the
+// connect command), stopped with SIGTERM.
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { before, describe, test } from 'node:test';
+import { createWx, wsTransport, type SocketTask, type WxOptions } from '../../src/node.js';
+import { buildCli, jsonLines, runCli, startCli, type CliProcess } from './cli-helpers.js';
+
+before(buildCli);
+
+/** A task with its events as promises and its messages in arrival order. */
+interface Client {
+  readonly task: SocketTask;
+  readonly opened: Promise<Record<string, string>>;
+  readonly closed: Promise<{ code: number; reason: string }>;
+  nextMessage(): Promise<string | ArrayBuffer>;
+}
+
+function connect(url: string, options: WxOptions = {}, protocols?: string[]): Client {
+  const wx = createWx(options);
+  const task = wx.connectSocket({ url, ...(protocols && { protocols }) });
+  const received: Array<string | ArrayBuffer> = [];
+  const waiting: Array<(data: string | ArrayBuffer) => void> = [];
+  task.onMessage(({ data }) => {
+    const waiter = waiting.shift();
+    if (waiter) waiter(data);
+    else received.push(data);
+  });
+  const opened = new Promise<Record<string, string>>((resolve, reject) => {
+    task.onOpen(({ header }) => resolve(header));
+    task.onError(({ errMsg }) => reject(new Error(errMsg)));
+  });
+  opened.catch(() => undefined);
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => task.onClose(resolve));
+  return {
+    task,
+    opened,
+    closed,
+    nextMessage: () => {
+      const first = received.shift();
+      return first !== undefined ? Promise.resolve(first) : new Promise((resolve) => waiting.push(resolve));
+    },
+  };
+}
+
+/** Starts `serve` and resolves with the process and its URL once it listens. */
+async function serve(args: string[]): Promise<{ cli: CliProcess; url: string }> {
+  const cli = startCli(['serve', '--port', '0', ...args]);
+  const listening = args.includes('--json') ? /"url":"(wss?:\/\/[^"]+)"/ : /listening on (wss?:\/\/\S+)/;
+  const out = await cli.waitFor(listening);
+  return { cli, url: listening.exec(out)![1]! };
+}
+
+async function stop(cli: CliProcess): Promise<{ code: number | null; stdout: string }> {
+  cli.signal('SIGTERM');
+  return cli.exited();
+}
+
+describe('wxsocket serve', () => {
+  test('broadcasts each message to every client, its sender included, logs it, and stops on SIGTERM with 1001', async () => {
+    const { cli, url } = await serve([]);
+    assert.match(url, /^ws:\/\/127\.0\.0\.1:\d+$/);
+    const a = connect(url);
+    await a.opened;
+    await cli.waitFor(/#1 open/);
+    const b = connect(url);
+    await b.opened;
+    await cli.waitFor(/#2 open/);
+    a.task.send({ data: 'to everyone' });
+    assert.equal(await a.nextMessage(), 'to everyone');
+    assert.equal(await b.nextMessage(), 'to everyone');
+    b.task.send({ data: new Uint8Array([1, 2]).buffer });
+    assert.deepEqual([...new Uint8Array((await a.nextMessage()) as ArrayBuffer)], [1, 2]);
+    const result = await stop(cli);
+    assert.equal(result.code, 0);
+    assert.deepEqual(await a.closed, { code: 1001, reason: 'server stopping' });
+    assert.deepEqual(await b.closed, { code: 1001, reason: 'server stopping' });
+    assert.match(result.stdout, /#1 message {2}"to everyone" → 2 clients/);
+    assert.match(result.stdout, /#2 message {2}binary\(2\) <01 02> → 2 clients/);
+    assert.match(result.stdout, /stopped\n$/);
+  });
+
+  test('--mode echo answers the sender only', async () => {
+    const { cli, url } = await serve(['--mode', 'echo']);
+    try {
+      const a = connect(url);
+      const b = connect(url);
+      await Promise.all([a.opened, b.opened]);
+      a.task.send({ data: 'a' });
+      assert.equal(await a.nextMessage(), 'a');
+      b.task.send({ data: 'b' });
+      assert.equal(await b.nextMessage(), 'b', 'b never got a');
+    } finally {
+      await stop(cli);
+    }
+  });
+
+  test('--tls prints the path of a generated CA; a wx client trusting it reaches --hostname under the domain check; the folder goes on exit', async () => {
+    const { cli, url } = await serve(['--tls', '--hostname', 'chat.example.test']);
+    const caPath = /CA certificate: (\S+)/.exec(cli.stdout)![1]!;
+    assert.match(url, /^wss:\/\/localhost:\d+$/);
+    const port = new URL(url).port;
+    assert.match(cli.stdout, new RegExp(`or: wxsocket connect wss://chat\\.example\\.test:${port} --ca \\S+ --resolve chat\\.example\\.test:127\\.0\\.0\\.1 --domain chat\\.example\\.test`));
+    const options: WxOptions = {
+      tls: { ca: readFileSync(caPath, 'utf8') },
+      transport: wsTransport({ hosts: { 'chat.example.test': '127.0.0.1' } }),
+      domains: ['chat.example.test'],
+    };
+    const client = connect(`wss://chat.example.test:${port}`, options);
+    await client.opened;
+    client.task.send({ data: 'secure' });
+    assert.equal(await client.nextMessage(), 'secure');
+    const result = await stop(cli);
+    assert.equal(result.code, 0);
+    assert.equal(existsSync(dirname(caPath)), false);
+  });
+
+  test('--cert-dir keeps ca.pem where asked', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wxsocket-cli-serve-'));
+    try {
+      const { cli } = await serve(['--tls', '--cert-dir', dir]);
+      assert.match(cli.stdout, new RegExp(`CA certificate: ${join(dir, 'ca.pem').replace(/[.\\]/g, '\\$&')}`));
+      await stop(cli);
+      assert.match(readFileSync(join(dir, 'ca.pem'), 'utf8'), /^-----BEGIN CERTIFICATE-----/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('--protocol selects among the offered subprotocols; --header adds to the 101', async () => {
+    const { cli, url } = await serve(['--protocol', 'chat', '--header', 'X-Test: 1']);
+    try {
+      const header = await connect(url, {}, ['other', 'chat']).opened;
+      assert.equal(header['Sec-WebSocket-Protocol'], 'chat');
+      assert.equal(header['X-Test'], '1');
+      // None of the offered ones: no subprotocol selected, so the handshake fails as in WeChat (§1).
+      await assert.rejects(connect(url, {}, ['mqtt']).opened, /code:20/);
+    } finally {
+      await stop(cli);
+    }
+  });
+
+  test('--json logs one JSON object per event', async () => {
+    const { cli, url } = await serve(['--json']);
+    const client = connect(url);
+    await client.opened;
+    client.task.send({ data: 'logged' });
+    await client.nextMessage();
+    client.task.close({ code: 4000, reason: 'bye' });
+    await client.closed;
+    await cli.waitFor(/"type":"close"/);
+    const result = await stop(cli);
+    const events = jsonLines(result.stdout);
+    assert.deepEqual(
+      events.map((event) => event['type']),
+      ['listening', 'open', 'message', 'close', 'stopped'],
+    );
+    assert.equal(events[2]!['text'], 'logged');
+    assert.deepEqual([events[3]!['code'], events[3]!['reason']], [4000, 'bye']);
+  });
+
+  test('a port in use: exit 1 and a way out', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as AddressInfo).port;
+    try {
+      const result = await runCli(['serve', '--port', String(port)]);
+      assert.equal(result.code, 1);
+      assert.match(result.stderr, new RegExp(`cannot listen on 127\\.0\\.0\\.1:${port}: port ${port} is in use: choose another with --port, or --port 0 for a free one`));
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
+  });
+
+  test('wxsocket connect talks to wxsocket serve', async () => {
+    const { cli, url } = await serve(['--tls']);
+    try {
+      const caPath = /CA certificate: (\S+)/.exec(cli.stdout)![1]!;
+      const result = await runCli(['connect', url, '--ca', caPath, '--send', 'round trip', '--wait', '1']);
+      assert.equal(result.code, 0, result.stderr);
+      assert.match(result.stdout, /task\.onMessage +\{data: "round trip"\}/);
+    } finally {
+      await stop(cli);
+    }
+  });
+});
+
