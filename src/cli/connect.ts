@@ -104,6 +104,8 @@ class ConnectSession {
         if (this.#finished) return;
         this.#finished = true;
         clearTimeout(this.#waitTimer);
+        // The prompt redrawn after the last event goes: the session is over.
+        if (this.#readline?.terminal === true) this.#io.stdout.write('\r\u001b[2K');
         this.#readline?.close();
         this.#io.stdin.pause();
         resolve(code);

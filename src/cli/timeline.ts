@@ -27,7 +27,7 @@ export interface TimelineOptions {
   readonly now?: () => number;
 }
 
-const TIME_WIDTH = 11;
+const TIME_WIDTH = 12;
 const NAME_WIDTH = 30;
 
 /** A running timeline. Context fields (`profile`, `flow`) are added to every JSON line while set. */

@@ -151,6 +151,21 @@ describe('wxsocket connect, scripted', () => {
     }
   });
 
+  test('--deflate offers permessage-deflate (perMessageDeflate: true) and the open header shows it accepted', async () => {
+    const deflating = await createTestServer({ handler: echo, perMessageDeflate: true });
+    try {
+      const offered = await runCli(['connect', deflating.url, '--deflate', '--json', '--wait', '0']);
+      assert.equal(offered.code, 0, offered.stderr);
+      const open = named(jsonLines(offered.stdout) as Entry[], 'task.onOpen')[0]!.payload as { header: Record<string, string> };
+      assert.match(open.header['Sec-WebSocket-Extensions'] ?? '', /^permessage-deflate/);
+      const plainRun = await runCli(['connect', deflating.url, '--json', '--wait', '0']);
+      const plainOpen = named(jsonLines(plainRun.stdout) as Entry[], 'task.onOpen')[0]!.payload as { header: Record<string, string> };
+      assert.equal(plainOpen.header['Sec-WebSocket-Extensions'], undefined);
+    } finally {
+      await deflating.close();
+    }
+  });
+
   test('a header wx.connectSocket refuses: its fail, exit 2', async () => {
     const result = await runCli(['connect', plain.url, '--header', 'Bad Name: x']);
     assert.equal(result.code, 2);
