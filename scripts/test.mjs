@@ -19,5 +19,7 @@ if (files.length === 0) {
   console.error(`no test file matches "${filter}"`);
   process.exit(2);
 }
-const { status } = spawnSync(process.execPath, ['--import', 'tsx', '--test', ...files], { stdio: 'inherit' });
+// A test that hangs fails after two minutes instead of holding the run for ever.
+const args = ['--import', 'tsx', '--test', '--test-timeout=120000', ...files];
+const { status } = spawnSync(process.execPath, args, { stdio: 'inherit' });
 process.exit(status ?? 1);
