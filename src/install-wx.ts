@@ -9,11 +9,18 @@ import type { Wx } from './types.js';
 export interface InstalledWx {
   /** The installed object, also at `globalThis.wx`. */
   readonly wx: Wx;
-  /** Restores whatever `globalThis.wx` was before (or removes it). Calling it again does nothing. */
+  /**
+   * Restores what `globalThis.wx` was before this install, exactly (the same value, or the same property
+   * descriptor), or removes it if there was none. Calling it again does nothing. Nested installs unwind in reverse
+   * order: each `uninstall()` puts back what its own install replaced.
+   */
   uninstall(): void;
 }
 
-/** Installs `create(options)` as `globalThis.wx`; each entry point passes its own `createWx`. */
+/**
+ * Installs `create(options)` as `globalThis.wx`; each entry point passes its own `createWx`. The object is created
+ * first, so invalid options throw (`WxOptionsError`) before the global is touched.
+ */
 export function installWxWith(create: (options?: WxOptions) => Wx, options?: WxOptions): InstalledWx {
   const wx = create(options); // throws on bad options before touching the global
   const global = globalThis as { wx?: unknown };
