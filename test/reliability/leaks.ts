@@ -30,7 +30,7 @@ export async function turns(count: number): Promise<void> {
  * (both bounds hold). Resolves with whether it held. Used to let sockets finish closing: libuv releases a handle in
  * the close phase of some later turn, and there is no event for "the handle is gone" to await.
  */
-export async function until(done: () => boolean, { maxTurns = 2000, maxMs = 5000 } = {}): Promise<boolean> {
+export async function until(done: () => boolean, { maxTurns = 100_000, maxMs = 5000 } = {}): Promise<boolean> {
   const deadline = Date.now() + maxMs;
   for (let i = 0; i < maxTurns && Date.now() < deadline; i += 1) {
     if (done()) return true;
