@@ -6,7 +6,7 @@
 // Usage: node scripts/examples.mjs [--keep] [name...]   (names: node-test vitest jest; default: all three)
 // Needs the npm registry for the examples' own devDependencies (vitest, jest), unless npm's cache has them.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +22,22 @@ const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const work = mkdtempSync(join(tmpdir(), 'wxsocket-examples-'));
 const results = [];
+
+/** Run in the consumer: `require` and `import` of each entry point give the same names (the browser stub aside). */
+const ENTRY_CHECK = `
+import { createRequire } from 'node:module';
+const require = createRequire(process.cwd() + '/');
+for (const entry of ['wxsocket', 'wxsocket/testing', 'wxsocket/reliable']) {
+  const required = Object.keys(require(entry)).sort();
+  const imported = Object.keys(await import(entry)).filter((name) => name !== 'default').sort();
+  if (required.length === 0 || JSON.stringify(required) !== JSON.stringify(imported)) {
+    throw new Error(entry + ': require gives ' + required.join(',') + '; import gives ' + imported.join(','));
+  }
+  console.log(entry + ': ' + required.join(', '));
+}
+const { createWx } = require('wxsocket');
+if (typeof createWx().connectSocket !== 'function') throw new Error('createWx() from require has no connectSocket');
+`;
 
 function fail(message) {
   console.error(message);
@@ -63,7 +79,16 @@ try {
   check('@arethetypeswrong/cli', run(attwNode, [...attwArgs, tarball], root));
   check(...packContents(files.map((file) => file.path)));
 
-  // 3. Each example, in a temporary copy (with node-test, whose chat module the others share), on the tarball.
+  // 3. A bare consumer: each entry point loads with `require` and with `import`, with the same exports, and the
+  //    bin is linked.
+  const consumer = join(work, 'consumer');
+  mkdirSync(consumer);
+  writeFileSync(join(consumer, 'package.json'), '{ "name": "consumer", "private": true, "type": "module" }\n');
+  const consumerReady = run(npm, ['install', '--no-audit', '--no-fund', '--loglevel=error', tarball], consumer);
+  check('entry points load with require and import', consumerReady && run(process.execPath, ['--input-type=module', '-e', ENTRY_CHECK], consumer));
+  check('bin is linked', consumerReady && existsSync(join(consumer, 'node_modules', '.bin', 'wxsocket')));
+
+  // 4. Each example, in a temporary copy (with node-test, whose chat module the others share), on the tarball.
   cpSync(join(root, 'examples'), join(work, 'examples'), {
     recursive: true,
     filter: (source) => !source.includes('node_modules'),
