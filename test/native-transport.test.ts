@@ -1,19 +1,22 @@
 /**
- * The native transport (`transports/native.ts`): its own decisions against a scripted WebSocket (every Node
- * version), and the whole conformance suite over Node's global WebSocket (Node 22+; on older Node, run
- * `node scripts/test-node24.mjs`). The same transport runs in Chromium in test/browser/.
+ * The native transport (`transports/native.ts`): its own decisions against a scripted WebSocket, and the whole
+ * conformance suite over `ws`'s WHATWG-style WebSocket class (every Node version) and over Node's global WebSocket
+ * (Node 22+; on older Node, run `node scripts/test-node24.mjs`). The same transport runs in Chromium in
+ * test/browser/.
  */
 import assert from 'node:assert/strict';
 import { describe, it, test } from 'node:test';
 import { runInNewContext } from 'node:vm';
-import { createWx, nativeTransport, type NativeWebSocket } from '../src/node.js';
+import WsWebSocket from 'ws';
+import { createWx, nativeTransport, type NativeWebSocket, type NativeWebSocketConstructor, type Transport } from '../src/node.js';
 import type { SocketProfile, TransportFailureKind, TransportHandlers, TransportRequest } from '../src/transport.js';
-import { NODE_NATIVE_CAPABILITIES } from './browser/native-capabilities.js';
+import { NATIVE_CAPABILITIES, NODE_NATIVE_CAPABILITIES } from './browser/native-capabilities.js';
+import type { Capabilities } from './conformance/env.js';
 import { MATRIX_VERSIONS, SUITES } from './conformance/index.js';
 import { nodeEnv } from './conformance/node-env.js';
 import { settle } from './conformance/recorder.js';
 
-type Listener = (event: never) => void;
+type Listener = (event: unknown) => void;
 
 /** A WebSocket whose every event and `bufferedAmount` the test drives; it records what the transport asked of it. */
 class ScriptedWebSocket implements NativeWebSocket {
@@ -49,7 +52,7 @@ class ScriptedWebSocket implements NativeWebSocket {
   fire(type: 'open' | 'message' | 'error' | 'close', event: object = {}): void {
     if (type === 'open') this.readyState = 1;
     if (type === 'close') this.readyState = 3;
-    for (const listener of this.#listeners.get(type) ?? []) (listener as (event: object) => void)(event);
+    for (const listener of this.#listeners.get(type) ?? []) listener(event);
   }
 }
 
@@ -280,16 +283,15 @@ describe('native transport, against a scripted WebSocket', () => {
   });
 });
 
-// The conformance suite over Node's own WebSocket (undici): both profiles, every matrix version.
-const NodeWebSocket = (globalThis as { WebSocket?: unknown }).WebSocket;
-const noGlobal = typeof NodeWebSocket !== 'function' ? `Node ${process.version} has no global WebSocket (22+ has): run node scripts/test-node24.mjs` : false;
+// Compile-time: the platform's WebSocket class (DOM, Node 22+) and `ws`'s are accepted as they are.
+const platformClass: NativeWebSocketConstructor | undefined = (globalThis as { WebSocket?: typeof WebSocket }).WebSocket;
+const wsClass: NativeWebSocketConstructor = WsWebSocket;
 
-describe('conformance over the native transport (Node global WebSocket)', { skip: noGlobal }, () => {
-  if (noGlobal) return;
-  const transport = { name: 'native', create: nativeTransport(), capabilities: NODE_NATIVE_CAPABILITIES };
+/** The conformance suite over the native transport with this `WebSocket` class: both profiles, every matrix version. */
+function conformance(name: string, transport: Transport, capabilities: Capabilities): void {
   for (const platform of ['android', 'ios'] as const) {
     for (const SDKVersion of MATRIX_VERSIONS) {
-      const env = nodeEnv({ platform, ...(SDKVersion !== undefined && { SDKVersion }), transport });
+      const env = nodeEnv({ platform, ...(SDKVersion !== undefined && { SDKVersion }), transport: { name, create: transport, capabilities } });
       describe(env.label, () => {
         for (const [name, suite] of Object.entries(SUITES)) {
           describe(name, () => {
@@ -301,4 +303,15 @@ describe('conformance over the native transport (Node global WebSocket)', { skip
       });
     }
   }
+}
+
+// On every Node version: `ws`'s WHATWG-style WebSocket class stands in for a platform's (no headers, no trust).
+describe('conformance over the native transport with ws\'s WebSocket class', () => {
+  conformance('native (ws WebSocket class)', nativeTransport({ WebSocket: wsClass }), NATIVE_CAPABILITIES);
+});
+
+// Node's own WebSocket (undici, Node 22+); on older Node run `node scripts/test-node24.mjs`.
+const noGlobal = platformClass === undefined ? `Node ${process.version} has no global WebSocket (22+ has): run node scripts/test-node24.mjs` : false;
+describe('conformance over the native transport (Node global WebSocket)', { skip: noGlobal }, () => {
+  if (platformClass) conformance('native', nativeTransport(), NODE_NATIVE_CAPABILITIES);
 });

@@ -25,7 +25,7 @@ export interface NativeWebSocket {
   readonly readyState: number;
   send(data: string | ArrayBuffer): void;
   close(code?: number, reason?: string): void;
-  addEventListener(type: 'open' | 'message' | 'error' | 'close', listener: (event: never) => void): void;
+  addEventListener(type: 'open' | 'message' | 'error' | 'close', listener: (event: unknown) => void): void;
 }
 
 /** A `WebSocket` class, as `new WebSocket(url, protocols)` takes it. */
@@ -92,9 +92,9 @@ class NativeConnection implements TransportConnection {
     socket.binaryType = 'arraybuffer';
     // Events arrive on later tasks, so no handler runs before the factory returns (transport.ts).
     socket.addEventListener('open', () => this.#open());
-    socket.addEventListener('message', (event: { data: unknown }) => this.#message(event.data));
+    socket.addEventListener('message', (event) => this.#message((event as MessageEvent).data));
     socket.addEventListener('error', () => this.#error());
-    socket.addEventListener('close', (event: { code: number; reason: string }) => this.#closed(event.code, event.reason));
+    socket.addEventListener('close', (event) => this.#closed((event as CloseEvent).code, (event as CloseEvent).reason));
   }
 
   get bufferedAmount(): number {
