@@ -1,38 +1,55 @@
-// Spawning the built CLI: one build per change of src/ (shared by the CLI test files, which run in parallel
-// processes, through a lock), then `runCli` for one-shot runs and `startCli` for interactive ones.
+// Spawning the built CLI. `buildCli()` (a `before` hook) runs `npm run build` when dist/ is older than src/, then
+// copies the CLI's part of dist/ into a snapshot private to this test run (named after the runner's pid, shared by
+// its test files, which run as parallel processes of one runner, through a lock). The tests spawn the snapshot, so a
+// build started elsewhere in a shared working tree (which empties dist/ first) cannot pull files from under them.
+// Then `runCli` for one-shot runs and `startCli` for interactive ones.
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-export const CLI = join(ROOT, 'dist', 'cli', 'main.js');
+const DIST = join(ROOT, 'dist');
+// Inside the package, so the snapshot resolves `ws` from the package's node_modules as dist/ does.
+const SNAPSHOTS = join(ROOT, 'node_modules', '.cache', 'wxsocket-cli-test');
+const SNAPSHOT = join(SNAPSHOTS, `run-${process.ppid}`);
+/** The CLI the tests run: the snapshot of dist/cli/main.js. */
+export const CLI = join(SNAPSHOT, 'dist', 'cli', 'main.js');
 
 const LOCK = join(tmpdir(), `wxsocket-cli-build-${createHash('sha1').update(ROOT).digest('hex').slice(0, 12)}.lock`);
 const LOCK_WAIT_MS = 180_000;
 const STALE_LOCK_MS = 180_000;
+const OLD_SNAPSHOT_MS = 3_600_000;
 
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
-  }
-  return newest;
+/** Every file under `dir`, relative to it. */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(dir, join(entry.parentPath ?? entry.path, entry.name)));
 }
 
+function sourceFiles(): string[] {
+  return filesUnder(join(ROOT, 'src')).filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts'));
+}
+
+/** `dist` holds a .js for every source file. */
+function isComplete(dist: string): boolean {
+  return sourceFiles().every((file) => existsSync(join(dist, file.replace(/\.ts$/, '.js'))));
+}
+
+/** dist/ is complete and newer than every source file. */
 function isFresh(): boolean {
   try {
-    return statSync(CLI).mtimeMs >= newestSource(join(ROOT, 'src'));
+    const newest = Math.max(...sourceFiles().map((file) => statSync(join(ROOT, 'src', file)).mtimeMs));
+    return isComplete(DIST) && statSync(join(DIST, 'cli', 'main.js')).mtimeMs >= newest;
   } catch {
     return false;
   }
 }
 
-/** Builds dist/ (`npm run build`) unless it is newer than every file in src/. Call it in a `before` hook. */
-export async function buildCli(): Promise<void> {
+async function withLock<T>(work: () => T): Promise<T> {
   const deadline = Date.now() + LOCK_WAIT_MS;
   for (;;) {
     try {
@@ -50,13 +67,46 @@ export async function buildCli(): Promise<void> {
     }
   }
   try {
-    if (isFresh()) return;
-    const build = spawnSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, encoding: 'utf8' });
-    // tsc still emits when another file has a type error; the CLI can be tested as long as it was emitted.
-    if (!isFresh()) throw new Error(`npm run build failed:\n${build.stdout}\n${build.stderr}`);
-    if (build.status !== 0) console.warn(`npm run build reported errors (the CLI was emitted):\n${build.stdout}`);
+    return work();
   } finally {
     rmSync(LOCK, { recursive: true, force: true });
+  }
+}
+
+/** Builds dist/ if stale and snapshots the CLI for this test run (once per run). Call it in a `before` hook. */
+export async function buildCli(): Promise<void> {
+  await withLock(() => {
+    if (existsSync(CLI)) return;
+    removeOldSnapshots();
+    // A build started elsewhere may empty dist/ while it is copied: check the copy, and retry a few times.
+    for (let attempt = 1; ; attempt++) {
+      if (!isFresh()) {
+        const build = spawnSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, encoding: 'utf8' });
+        // tsc still emits when another file has a type error; the CLI can be tested as long as it was emitted.
+        if (!isFresh()) throw new Error(`npm run build failed:\n${build.stdout}\n${build.stderr}`);
+        if (build.status !== 0) console.warn(`npm run build reported errors (the CLI was emitted):\n${build.stdout}`);
+      }
+      rmSync(SNAPSHOT, { recursive: true, force: true });
+      mkdirSync(SNAPSHOT, { recursive: true });
+      cpSync(DIST, join(SNAPSHOT, 'dist'), { recursive: true, filter: (source) => !source.startsWith(join(DIST, 'cjs')) });
+      // The CLI reads its version from ../../package.json.
+      copyFileSync(join(ROOT, 'package.json'), join(SNAPSHOT, 'package.json'));
+      if (isComplete(join(SNAPSHOT, 'dist'))) return;
+      if (attempt === 3) throw new Error(`dist/ kept changing while it was copied to ${SNAPSHOT}`);
+    }
+  });
+}
+
+/** Snapshots of finished runs: removed after an hour. */
+function removeOldSnapshots(): void {
+  if (!existsSync(SNAPSHOTS)) return;
+  for (const name of readdirSync(SNAPSHOTS)) {
+    const path = join(SNAPSHOTS, name);
+    try {
+      if (Date.now() - statSync(path).mtimeMs > OLD_SNAPSHOT_MS) rmSync(path, { recursive: true, force: true });
+    } catch {
+      // Gone meanwhile.
+    }
   }
 }
 
