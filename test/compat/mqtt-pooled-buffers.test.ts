@@ -12,7 +12,7 @@ import { installWx } from '../../src/node.js';
 import { createTestServer } from '../../src/testing/index.js';
 import { endClient } from './fixtures/mqtt-client.js';
 
-test('MQTT.js bug (documented): with Node\'s Buffer pool on, its CONNECT packet goes out inside the pool\'s whole ArrayBuffer', async (t) => {
+test('§2 MQTT.js bug (documented): send takes the whole ArrayBuffer, so with Node\'s Buffer pool on, its CONNECT packet goes out inside the pool\'s 8 KiB', async (t) => {
   assert.ok(Buffer.poolSize > 0, 'this file runs with the pool on');
   const server = await createTestServer();
   const { uninstall } = installWx();

@@ -91,7 +91,7 @@ function brokerReceives(broker: MqttBroker, topic: string, count: number): Promi
 for (const platform of ['android', 'ios'] as const) {
   for (const scheme of ['wx', 'wxs'] as const) {
     describe(`MQTT.js over ${scheme}:// on ${platform}`, () => {
-      test('offers the "mqtt" subprotocol, the broker selects it, and the first frame is one whole CONNECT packet', async (t) => {
+      test('§1 offers the "mqtt" subprotocol, the broker selects it, and the first frame is one whole CONNECT packet', async (t) => {
         const setup = await setUp(t, platform, scheme);
         const { broker } = setup;
         await connectClient(setup);
@@ -106,7 +106,7 @@ for (const platform of ['android', 'ios'] as const) {
       });
 
       for (const qos of QOS_LEVELS) {
-        test(`publishes and receives at QoS ${qos}, payloads of 0 B to 256 KiB byte for byte in both directions`, { timeout: 60_000 }, async (t) => {
+        test(`§0.7 publishes and receives at QoS ${qos}, payloads of 0 B to 256 KiB byte for byte in both directions`, { timeout: 60_000 }, async (t) => {
           const setup = await setUp(t, platform, scheme);
           const { broker } = setup;
           const client = await connectClient(setup);
@@ -125,7 +125,7 @@ for (const platform of ['android', 'ios'] as const) {
         });
       }
 
-      test('ends cleanly: client.end() sends DISCONNECT, then closes its SocketTask with 1000', async (t) => {
+      test('§2 ends cleanly: client.end() sends DISCONNECT, then closes its SocketTask with 1000', async (t) => {
         const setup = await setUp(t, platform, scheme);
         const { broker } = setup;
         const client = await connectClient(setup);
@@ -143,7 +143,7 @@ for (const platform of ['android', 'ios'] as const) {
 }
 
 describe('MQTT.js reconnecting through wx.connectSocket', () => {
-  test('after the broker drops the connection, onClose drives MQTT.js to reconnect with a new SocketTask (§0.6)', { timeout: 30_000 }, async (t) => {
+  test('§0.6 after the broker drops the connection, onClose drives MQTT.js to reconnect with a new SocketTask', { timeout: 30_000 }, async (t) => {
     const setup = await setUp(t, 'android', 'wx');
     const { broker, wx } = setup;
     const client = await connectClient(setup, { reconnectPeriod: 20 });
