@@ -63,60 +63,56 @@ export function featuresOf(version: Version): FeatureSet {
   return features;
 }
 
+/** A `wx.canIUse` schema node: the feature it needs beyond its parent's (if any), and its children. */
+interface SchemaNode {
+  readonly needs?: Feature;
+  readonly children?: Readonly<Record<string, SchemaNode>>;
+}
+
+const node = (needs?: Feature, children?: Record<string, SchemaNode>): SchemaNode => ({
+  ...(needs && { needs }),
+  ...(children && { children }),
+});
+const fields = (...names: string[]): Record<string, SchemaNode> => Object.fromEntries(names.map((name) => [name, node()]));
+const object = (children: Record<string, SchemaNode>) => node(undefined, { object: node(undefined, children) });
+const callback = (children: Record<string, SchemaNode>) => node(undefined, { callback: node(undefined, children) });
+const callbacks = fields('success', 'fail', 'complete');
+const closeFields = { code: node('closeCode'), reason: node('closeCode') };
+
 /**
- * The socket schemas `wx.canIUse` answers for, each with the features it needs. WeChat's schema grammar is
- * `${API}.${method}.${param}.${option}` or `${class}.${method}.${param}.${option}` [doc: wx.canIUse].
+ * The socket schemas `wx.canIUse` answers for, as a tree. WeChat's schema grammar is
+ * `${API}.${method}.${param}.${option}` or `${class}.${method}.${param}.${option}` [doc: wx.canIUse]; a node's
+ * feature applies to everything below it (all of `SocketTask.*` needs 1.7.0).
  */
-const SCHEMAS: ReadonlyMap<string, readonly Feature[]> = (() => {
-  const table: Record<string, readonly Feature[]> = Object.create(null);
-  table['canIUse'] = ['canIUse'];
-  const connectOptions: Record<string, Feature[]> = {
-    url: [], header: [], method: [], data: [], success: [], fail: [], complete: [],
-    protocols: ['protocols'], tcpNoDelay: ['tcpNoDelay'], perMessageDeflate: ['perMessageDeflate'],
-    timeout: ['timeout'], forceCellularNetwork: ['forceCellularNetwork'],
-  };
-  table['connectSocket'] = [];
-  table['connectSocket.object'] = [];
-  for (const [option, needs] of Object.entries(connectOptions)) table[`connectSocket.object.${option}`] = needs;
-  table['connectSocket.return'] = ['socketTask'];
-
-  const callbacks = ['success', 'fail', 'complete'];
-  for (const api of ['sendSocketMessage', 'closeSocket']) {
-    table[api] = [];
-    table[`${api}.object`] = [];
-    for (const option of callbacks) table[`${api}.object.${option}`] = [];
-  }
-  table['sendSocketMessage.object.data'] = [];
-  table['closeSocket.object.code'] = ['closeCode'];
-  table['closeSocket.object.reason'] = ['closeCode'];
-
-  for (const event of ['onSocketOpen', 'onSocketMessage', 'onSocketError', 'onSocketClose']) {
-    table[event] = [];
-    table[`${event}.callback`] = [];
-  }
-  table['onSocketOpen.callback.header'] = ['openHeader'];
-  table['onSocketMessage.callback.data'] = [];
-  table['onSocketError.callback.errMsg'] = [];
-  table['onSocketClose.callback.code'] = ['closeCode'];
-  table['onSocketClose.callback.reason'] = ['closeCode'];
-
-  const task: Feature[] = ['socketTask'];
-  table['SocketTask'] = task;
-  for (const method of ['send', 'close', 'onOpen', 'onMessage', 'onError', 'onClose']) {
-    table[`SocketTask.${method}`] = task;
-  }
-  for (const option of ['data', ...callbacks]) table[`SocketTask.send.object.${option}`] = task;
-  for (const option of callbacks) table[`SocketTask.close.object.${option}`] = task;
-  table['SocketTask.close.object.code'] = task;
-  table['SocketTask.close.object.reason'] = task;
-  table['SocketTask.onOpen.callback.header'] = [...task, 'openHeader'];
-  table['SocketTask.onOpen.callback.profile'] = [...task, 'openProfile'];
-  table['SocketTask.onMessage.callback.data'] = task;
-  table['SocketTask.onError.callback.errMsg'] = task;
-  table['SocketTask.onClose.callback.code'] = task;
-  table['SocketTask.onClose.callback.reason'] = task;
-  return new Map(Object.entries(table));
-})();
+const SCHEMAS: Readonly<Record<string, SchemaNode>> = {
+  canIUse: node('canIUse'),
+  connectSocket: node(undefined, {
+    object: node(undefined, {
+      ...fields('url', 'header', 'method', 'data'),
+      ...callbacks,
+      protocols: node('protocols'),
+      tcpNoDelay: node('tcpNoDelay'),
+      perMessageDeflate: node('perMessageDeflate'),
+      timeout: node('timeout'),
+      forceCellularNetwork: node('forceCellularNetwork'),
+    }),
+    return: node('socketTask'),
+  }),
+  sendSocketMessage: object({ data: node(), ...callbacks }),
+  closeSocket: object({ ...closeFields, ...callbacks }),
+  onSocketOpen: callback({ header: node('openHeader') }),
+  onSocketMessage: callback(fields('data')),
+  onSocketError: callback(fields('errMsg')),
+  onSocketClose: callback(closeFields),
+  SocketTask: node('socketTask', {
+    send: object({ data: node(), ...callbacks }),
+    close: object({ ...closeFields, ...callbacks }),
+    onOpen: callback({ header: node('openHeader'), profile: node('openProfile') }),
+    onMessage: callback(fields('data')),
+    onError: callback(fields('errMsg')),
+    onClose: callback(closeFields),
+  }),
+};
 
 /**
  * `wx.canIUse(schema)` for the socket API: true when the emulated version has what `schema` names. A leading
@@ -125,6 +121,11 @@ const SCHEMAS: ReadonlyMap<string, readonly Feature[]> = (() => {
 export function canIUse(schema: unknown, features: FeatureSet): boolean {
   // Below 1.1.0 `wx.canIUse` did not exist; ours stays callable and knows nothing [ours].
   if (typeof schema !== 'string' || !features.canIUse) return false;
-  const needs = SCHEMAS.get(schema.startsWith('wx.') ? schema.slice(3) : schema);
-  return needs !== undefined && needs.every((feature) => features[feature]);
+  let children: Readonly<Record<string, SchemaNode>> | undefined = SCHEMAS;
+  for (const part of (schema.startsWith('wx.') ? schema.slice(3) : schema).split('.')) {
+    const found: SchemaNode | undefined = children && Object.hasOwn(children, part) ? children[part] : undefined;
+    if (!found || (found.needs && !features[found.needs])) return false;
+    children = found.children;
+  }
+  return true;
 }
