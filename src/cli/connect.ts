@@ -4,7 +4,7 @@
  * 1.7.0, which has no task). Interactive by default (a REPL on stdin); `--send`/`--wait` make it scripted.
  */
 import { createInterface, type Interface } from 'node:readline';
-import { createDomainPolicy, urlRefusal } from '../domain-policy.js';
+import { urlRefusal } from '../domain-policy.js';
 import { NEWEST_SDK_VERSION } from '../node.js';
 import { ExitCode, UsageError, parseCommandLine, parseHeaders, parseWhole } from './args.js';
 import { parseHex } from './format.js';
@@ -150,9 +150,8 @@ class ConnectSession {
 
   #onError(url: string): void {
     this.#errored = true;
-    const domains = this.#setup.domains;
-    const policy = domains === undefined ? undefined : createDomainPolicy(domains, { allowLan: true });
-    const refusal = policy === undefined || typeof policy === 'string' ? undefined : urlRefusal(url, policy);
+    const policy = this.#setup.domainPolicy;
+    const refusal = policy === undefined ? undefined : urlRefusal(url, policy);
     if (!this.#opened && refusal !== undefined) this.#timeline.note(`the domain check refused the URL: ${refusal}`);
     else if (!this.#opened) this.#timeline.note(`the connection failed; wxsocket doctor ${url} tells why`);
     // A refused URL gets no onClose (contract §5); otherwise onClose follows in the same turn (§2).

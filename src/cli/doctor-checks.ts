@@ -6,7 +6,7 @@
 import { X509Certificate } from 'node:crypto';
 import { isIP } from 'node:net';
 import { checkServerIdentity, rootCertificates, type DetailedPeerCertificate } from 'node:tls';
-import { createDomainPolicy, urlRefusal } from '../domain-policy.js';
+import { urlRefusal, type DomainPolicy } from '../domain-policy.js';
 import type { ConnectionProbe, DnsResult, Target, TlsFacts, UpgradeProbe } from './doctor-probes.js';
 import type { Report } from './doctor-report.js';
 import { formatDuration } from './format.js';
@@ -55,9 +55,7 @@ function isLanIPv4(host: string): boolean {
 }
 
 /** The URL against the legal domains given with `--domain`, by the same check `wx.connectSocket` runs (§5). */
-export function checkDomain(report: Report, url: string, domains: readonly string[]): void {
-  const policy = createDomainPolicy(domains, { allowLan: true });
-  if (typeof policy === 'string') throw new TypeError(policy); // validated by createWx before
+export function checkDomain(report: Report, url: string, domains: readonly string[], policy: DomainPolicy): void {
   const refusal = urlRefusal(url, policy);
   if (refusal === undefined) return report.add('domain', 'pass', `allowed by the legal domains (${domains.join(', ')})`);
   report.add('domain', 'fail', `not allowed: ${refusal}; WeChat reports "url not in domain list"`, {

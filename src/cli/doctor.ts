@@ -41,7 +41,7 @@ export async function runDoctor(argv: readonly string[], io: Io): Promise<number
 
   checkScheme(report, target);
   checkHost(report, target);
-  if (setup.domains !== undefined) checkDomain(report, url, setup.domains);
+  if (setup.domains !== undefined && setup.domainPolicy !== undefined) checkDomain(report, url, setup.domains, setup.domainPolicy);
 
   await checkNetwork(report, target, setup, { url, header, protocols, message: values.message ?? 'ping' });
 

@@ -6,6 +6,8 @@
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { WxOptionsError, createWx, wsTransport, type ErrorReporter, type Wx, type WxOptions } from '../node.js';
+import { createDomainPolicy, type DomainPolicy } from '../domain-policy.js';
+import { NEWEST_SDK_VERSION, featuresOf, parseVersion } from '../versions.js';
 import { UsageError, parseMilliseconds, parsePlatform, parseResolve, type OptionSpec } from './args.js';
 
 /** The options of `connect` and `doctor` that configure the `wx` object. */
@@ -48,6 +50,8 @@ export interface WxSetup {
   readonly hosts: Readonly<Record<string, string>>;
   /** The handshake timeout in ms. */
   readonly timeout: number;
+  /** The domain check `--domain` configures (LAN addresses allowed from 2.4.0), or `undefined` without `--domain`. */
+  readonly domainPolicy: DomainPolicy | undefined;
 }
 
 /** Which flag sets each `createWx` option, to name it in errors. */
@@ -93,7 +97,12 @@ export function createWxFromFlags(
     const flag = FLAG_OF[error.option] ?? error.option;
     throw new UsageError(`${flag}: ${error.message.replace(/^createWx: /, '')}`, command);
   }
-  return { wx, platform, SDKVersion: values.sdk, domains, ca, hosts, timeout };
+  // The policy createWx builds when its check is on, for the CLI's own explanations (and doctor's domain check).
+  const version = parseVersion(values.sdk ?? NEWEST_SDK_VERSION);
+  const policy = domains === undefined || version === undefined ? undefined : createDomainPolicy(domains, { allowLan: featuresOf(version).lanAddresses });
+  if (typeof policy === 'string') throw new UsageError(`--domain: ${policy}`, command);
+  const domainPolicy = policy;
+  return { wx, platform, SDKVersion: values.sdk, domains, ca, hosts, timeout, domainPolicy };
 }
 
 /** Reads one `--ca` file: PEM, one or more certificates. */
