@@ -12,6 +12,7 @@ import type { Settings } from './options.js';
 import { ErrCode } from './profiles.js';
 import { invokeSafely } from './report.js';
 import { later } from './schedule.js';
+import type { GeneralCallbackResult } from './types.js';
 import type { SocketProfile, TransportConnection, TransportFailureKind, TransportHandlers } from './transport.js';
 
 export const ReadyState = { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 } as const;
@@ -388,18 +389,18 @@ export class SocketTask {
 /** `task.send` options [doc]. */
 export interface SocketTaskSendOption {
   data: string | ArrayBuffer;
-  success?: ((result: CallResult) => void) | undefined;
-  fail?: ((result: CallResult) => void) | undefined;
-  complete?: ((result: CallResult) => void) | undefined;
+  success?: ((result: GeneralCallbackResult) => void) | undefined;
+  fail?: ((result: GeneralCallbackResult) => void) | undefined;
+  complete?: ((result: GeneralCallbackResult) => void) | undefined;
 }
 
 /** `task.close` options [doc]. */
 export interface SocketTaskCloseOption {
   code?: number;
   reason?: string;
-  success?: ((result: CallResult) => void) | undefined;
-  fail?: ((result: CallResult) => void) | undefined;
-  complete?: ((result: CallResult) => void) | undefined;
+  success?: ((result: GeneralCallbackResult) => void) | undefined;
+  fail?: ((result: GeneralCallbackResult) => void) | undefined;
+  complete?: ((result: GeneralCallbackResult) => void) | undefined;
 }
 
 /**

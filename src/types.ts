@@ -35,7 +35,7 @@ export interface ConnectSocketOption {
   /** Request headers; `Referer` cannot be set. Ignored in browsers. */
   header?: Record<string, unknown>;
   /** Subprotocols (1.4.0). A comma-separated string is accepted too [ours]. */
-  protocols?: string[] | string;
+  protocols?: string[];
   /** TCP_NODELAY (2.4.0). */
   tcpNoDelay?: boolean;
   /** Offer permessage-deflate (2.8.0). */
@@ -78,17 +78,25 @@ export interface OnSocketOpenListenerResult {
   header: Record<string, string>;
 }
 
+/** What an asynchronous API's option may carry: its `success` callback types the Promise's value. */
+export interface AsyncMethodOptionLike {
+  // `any` as in the official typings: `PromisifySuccessResult` must be identical to theirs to be related to it.
+  success?: ((...args: any[]) => void) | undefined;
+}
+
 /**
- * The return type of an API that returns a Promise when called without callbacks (base library 2.10.2+), as the
- * official typings spell it: `void` when any callback key is given.
+ * The return type of an API that returns a Promise when called without callbacks (base library 2.10.2+), spelled
+ * exactly as the official typings spell `WechatMiniprogram.PromisifySuccessResult` (TypeScript relates two generic
+ * conditional types only when their `extends` clauses are identical): `void` when any callback key is given, else a
+ * Promise of what `success` would get.
  */
-export type PromisifySuccessResult<P, R = GeneralCallbackResult> = P extends { success: unknown }
+export type PromisifySuccessResult<P, T extends AsyncMethodOptionLike> = P extends { success: any }
   ? void
-  : P extends { fail: unknown }
+  : P extends { fail: any }
     ? void
-    : P extends { complete: unknown }
+    : P extends { complete: any }
       ? void
-      : Promise<R>;
+      : Promise<Parameters<Exclude<T['success'], undefined>>[0]>;
 
 /** The socket part of WeChat's `wx` object, as `createWx` makes it. */
 export interface Wx {
@@ -106,9 +114,9 @@ export interface Wx {
   /** Listens for the current socket closing (one listener). */
   onSocketClose(listener: Callback<{ code: number; reason: string }>): void;
   /** Sends on the current socket [doc: wx.sendSocketMessage]. */
-  sendSocketMessage<T extends SendSocketMessageOption = SendSocketMessageOption>(option: T): PromisifySuccessResult<T>;
+  sendSocketMessage<T extends SendSocketMessageOption = SendSocketMessageOption>(option: T): PromisifySuccessResult<T, SendSocketMessageOption>;
   /** Closes the current socket, and every other socket of this `wx` [doc/lib: wx.closeSocket]. */
-  closeSocket<T extends CloseSocketOption = CloseSocketOption>(option?: T): PromisifySuccessResult<T>;
+  closeSocket<T extends CloseSocketOption = CloseSocketOption>(option?: T): PromisifySuccessResult<T, CloseSocketOption>;
   /** Whether the emulated base library has a socket API, option or field [doc: wx.canIUse]. */
   canIUse(schema: string): boolean;
 }
