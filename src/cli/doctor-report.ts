@@ -35,7 +35,7 @@ export const CHECKS = {
   upgrade: 'upgrade (101)',
   subprotocol: 'subprotocol echo',
   deflate: 'permessage-deflate',
-  handshake: 'wx.connectSocket',
+  handshake: 'handshake (wx)',
   'round-trip': 'message round trip',
   close: 'clean close',
 } as const;
