@@ -12,7 +12,7 @@ import { describe, test } from 'node:test';
 import { createWx } from '../../src/node.js';
 import { createTestServer, type ConnectionFault, type HandshakeFault, type TestClient, type TestServer } from '../../src/testing/index.js';
 import type { SocketTask, Wx } from '../../src/types.js';
-import { activeResources, processListenerCounts, resourceDiff, turns, until } from './leaks.js';
+import { activeResources, leaked, processListenerCounts, turns, until } from './leaks.js';
 
 const TIMEOUT = 'exception onOpen fail code:9, msg:Timer Expired';
 const TRANSPORT = 'exception onOpen fail code:2, msg:Underlying Transport Error';
@@ -159,7 +159,7 @@ async function finish(run: Run, platform: 'android' | 'ios', baseline: readonly 
     assert.equal(call.results[0]![1], call.results[1]![1]);
   }
   const eventsAtEnd = run.events.length;
-  await settled(() => resourceDiff(baseline, activeResources()).length === 0, `resources back to the baseline (${resourceDiff(baseline, activeResources()).join(', ')})`);
+  await settled(() => leaked(baseline).length === 0, 'nothing left behind', 5000).catch(() => assert.fail(`left behind: ${leaked(baseline).join(', ')}`));
   await turns(3);
   assert.equal(run.events.length, eventsAtEnd, 'an event came after onClose');
   assert.equal(run.events.filter((event) => event.name === 'close').length, 1, 'onClose once');
@@ -179,7 +179,7 @@ async function finish(run: Run, platform: 'android' | 'ios', baseline: readonly 
   next.close({});
   await settled(() => run.callsDone, 'the probe');
   assert.deepEqual(run.calls.at(-1)!.results.map(([kind, errMsg]) => `${kind} ${errMsg}`), ['success connectSocket:ok', 'complete connectSocket:ok']);
-  await settled(() => resourceDiff(baseline, activeResources()).length === 0, 'resources after the probe');
+  await settled(() => leaked(baseline).length === 0, 'nothing left behind after the probe').catch(() => assert.fail(`left behind after the probe: ${leaked(baseline).join(', ')}`));
 }
 
 function closeResult(run: Run): Record<string, unknown> {

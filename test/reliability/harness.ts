@@ -3,7 +3,7 @@
  * listener added, no unhandled rejection or uncaught exception, the built-in prototypes untouched.
  */
 import fc from 'fast-check';
-import { CrashRecorder, activeResources, processListenerCounts, resourceDiff, until, watchPrototypes } from './leaks.js';
+import { CrashRecorder, activeResources, leaked, processListenerCounts, until, watchPrototypes } from './leaks.js';
 
 /**
  * Case counts scale with `WXSOCKET_PROPERTY_SCALE` (default 1: the CI size; e.g. 10 for a deeper local run), and a
@@ -32,8 +32,8 @@ export class Invariants {
     const problems: string[] = [];
     // Bounded by time, not turns: a DNS lookup the task no longer waits for (it was closed while the name was being
     // resolved) cannot be cancelled and finishes on its own in the thread pool; that is not a leak.
-    const back = await until(() => resourceDiff(this.#resources, activeResources()).length === 0, { maxMs: 3000 });
-    if (!back) problems.push(`${label}: resources left behind: ${resourceDiff(this.#resources, activeResources()).join(', ')}`);
+    const back = await until(() => leaked(this.#resources).length === 0, { maxMs: 3000 });
+    if (!back) problems.push(`${label}: resources left behind: ${leaked(this.#resources).join(', ')}`);
     const listeners = JSON.stringify(processListenerCounts());
     if (listeners !== this.#listeners) problems.push(`${label}: process listeners changed: ${this.#listeners} → ${listeners}`);
     for (const change of this.#prototypesChanged()) problems.push(`${label}: prototype polluted: ${change}`);
