@@ -86,7 +86,7 @@ test('createWx: any options give a wx object or a WxOptionsError naming the opti
         problems.push(...(await invariants.problems('createWx')));
         assertNoProblems(problems);
       }),
-      propertyParameters(3500),
+      propertyParameters(3600),
     );
   } finally {
     invariants.stop();

@@ -187,7 +187,7 @@ test('§0/§2 over real sockets: random sends and closes against a misbehaving s
           assertNoProblems(problems);
         },
       ),
-      propertyParameters(500),
+      propertyParameters(400),
     );
   } finally {
     invariants.stop();
