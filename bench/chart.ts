@@ -1,0 +1,2 @@
+import type { RunResults } from './results.js';
+export function ratiosChart(_results: RunResults): string { return ''; }

@@ -1,0 +1,87 @@
+/**
+ * The processes of a benchmark run: the echo server, and one driver process per measurement. Both are bundled to
+ * plain JavaScript first, so that a driver starts in about 0.1 s without a TypeScript loader and the code measured
+ * is the library as built (`dist/`), exactly as users run it.
+ */
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import type { Job } from './driver.js';
+import type { Measurement } from './workloads.js';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+/** The library under test, unless `--library` names another build (e.g. of a proposed change). */
+export const DEFAULT_LIBRARY = join(ROOT, 'dist', 'node.js');
+const BUILD_DIR = join(ROOT, 'node_modules', '.cache', 'wxsocket-bench');
+
+export interface Scripts {
+  readonly driver: string;
+  readonly echoServer: string;
+  readonly layer: string;
+}
+
+/** Bundles the entry points (the library itself stays outside: it is imported from its build). */
+export async function bundleScripts(): Promise<Scripts> {
+  await build({
+    entryPoints: {
+      driver: join(ROOT, 'bench', 'driver.ts'),
+      'echo-server': join(ROOT, 'bench', 'echo-server.ts'),
+      layer: join(ROOT, 'bench', 'layer.ts'),
+    },
+    outdir: BUILD_DIR,
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    packages: 'external', // `ws` from node_modules
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    logLevel: 'warning',
+  });
+  return { driver: join(BUILD_DIR, 'driver.mjs'), echoServer: join(BUILD_DIR, 'echo-server.mjs'), layer: join(BUILD_DIR, 'layer.mjs') };
+}
+
+export interface EchoServer {
+  readonly url: string;
+  stop(): void;
+}
+
+/** Starts the echo server in its own process; it exits when stopped or when this process ends. */
+export async function startEchoServer(scripts: Scripts): Promise<EchoServer> {
+  const child: ChildProcess = fork(scripts.echoServer, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('message', (message) => resolve((message as { port: number }).port));
+    child.once('exit', (code) => reject(new Error(`echo server exited with ${code}`)));
+  });
+  return { url: `ws://127.0.0.1:${port}`, stop: () => child.disconnect() };
+}
+
+/** Runs one job in a fresh driver process and returns its measurement. */
+export async function runDriver(scripts: Scripts, job: Job, wrapper: readonly string[] = [], nodeFlags: readonly string[] = []): Promise<Measurement> {
+  const stdout = await runNode([scripts.driver, JSON.stringify(job)], wrapper, nodeFlags);
+  try {
+    return JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as Measurement;
+  } catch {
+    throw new Error(`no result: ${stdout.slice(0, 200)}`);
+  }
+}
+
+/**
+ * Runs `node --expose-gc <args>` and returns its stdout; fails on a non-zero exit. `wrapper` runs node under another
+ * program (valgrind), given as its command line and node's own flags before the script.
+ */
+export function runNode(args: readonly string[], wrapper: readonly string[] = [], nodeFlags: readonly string[] = []): Promise<string> {
+  const command = [...wrapper, process.execPath, '--expose-gc', ...nodeFlags, ...args];
+  return new Promise((resolve, reject) => {
+    const child = spawn(command[0]!, command.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code === 0) resolve(stdout);
+      else reject(new Error(`exit ${code}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`));
+    });
+  });
+}
