@@ -9,18 +9,8 @@ import { WxOptionsError } from './errors.js';
 import { Api, Messages, describe, fail, ok, parameterError, typeName } from './messages.js';
 import { resolveOptions, type Settings, type WxOptions } from './options.js';
 import { invokeSafely, reportSafely } from './report.js';
-import {
-  ReadyState,
-  closeOn,
-  closeTask,
-  createSocketTask,
-  createStillbornTask,
-  replaceTask,
-  sendOn,
-  type SocketEvent,
-  type SocketTask,
-  type TaskOwner,
-} from './socket-task.js';
+import { ReadyState, type SocketTask } from './socket-task.js';
+import { TaskController, createStillbornTask, createTask, type SocketEvent, type TaskOwner } from './task-controller.js';
 import type { Transport } from './transport.js';
 import { canIUse } from './versions.js';
 import type {
@@ -46,11 +36,11 @@ const GLOBAL_WHERE = {
 class MiniProgram implements TaskOwner {
   readonly settings: Settings;
   /** Tasks not yet CLOSED: the connection count (§6) and the sockets `wx.closeSocket` closes (§3). */
-  readonly #live = new Set<SocketTask>();
+  readonly #live = new Set<TaskController>();
   /** The socket the global API acts on (§3). */
-  #current: SocketTask | undefined;
+  #current: TaskController | undefined;
   /** Below 1.7.0: sockets replaced by a newer `connectSocket`, whose close still reaches `onSocketClose` (§4). */
-  readonly #replaced = new Set<SocketTask>();
+  readonly #replaced = new Set<TaskController>();
   readonly #globalListeners: { [E in SocketEvent]?: Function } = {};
   #nextTaskId = 1;
 
@@ -61,8 +51,8 @@ class MiniProgram implements TaskOwner {
   connectSocket(options: unknown): SocketTask | undefined {
     const { features, profile, domainPolicy, maxConnections, report } = this.settings;
     const legacy = !features.socketTask;
-    // Failures 1–3 of §1 return `undefined`: no task.
-    // §1 failure 1. An array or function may still carry callbacks; a primitive has none to call.
+    // Failures 1–3 of §1 return `undefined`, no task. Failure 1: an array or a function may still carry callbacks;
+    // a primitive has none to call.
     if (typeName(options) !== 'Object') {
       const holder = (typeof options === 'object' && options !== null) || typeof options === 'function' ? options : undefined;
       return void failLater(completionFor(Api.connect, holder, report, false), fail(Api.connect, parameterError('parameter', 'Object', options)));
@@ -75,20 +65,20 @@ class MiniProgram implements TaskOwner {
     const replacing = legacy && this.#current?.readyState !== ReadyState.CLOSED ? this.#current : undefined;
     if (this.#live.size - (replacing ? 1 : 0) >= maxConnections) {
       failLater(completion, fail(Api.connect, Messages.tooManySockets(maxConnections)));
-      return legacy ? undefined : createStillbornTask(this, 'over-limit');
+      return legacy ? undefined : createStillbornTask(this, 'over-limit').task;
     }
     if (replacing) {
       this.#replaced.add(replacing);
       this.#live.delete(replacing); // it ends now (§4); its slot is the new socket's
-      replaceTask(replacing);
+      replacing.replace();
     }
 
-    let task: SocketTask;
+    let task: TaskController;
     if (domainPolicy && !isUrlAllowed(request.url, domainPolicy)) {
       task = createStillbornTask(this, 'domain-rejected'); // §5: no network at all
     } else {
       const timeout = Math.min(request.timeout ?? this.settings.defaultTimeout, MAX_TIMER_DELAY);
-      task = createSocketTask(this, request, timeout);
+      task = createTask(this, request, timeout);
       this.#live.add(task);
     }
     // §3: a new task becomes current only when there is none or the current one is CLOSED.
@@ -97,14 +87,14 @@ class MiniProgram implements TaskOwner {
     const result: CallResult = { errMsg: ok(Api.connect) };
     if (profile.successHasTaskId && !legacy) result['socketTaskId'] = this.#nextTaskId++; // no tasks before 1.7.0
     completion?.settleLater(result, true);
-    return legacy ? undefined : task;
+    return legacy ? undefined : task.task;
   }
 
   sendSocketMessage(options: unknown): Promise<CallResult> | void {
     const current = this.#current;
     const notConnected = fail(Api.send, Messages.notConnected);
     const withPromise = this.settings.features.promise;
-    if (current) return sendOn(current, options, notConnected, withPromise);
+    if (current) return current.send(options, notConnected, withPromise);
     const isObject = typeName(options) === 'Object';
     const completion = completionFor(Api.send, isObject ? (options as object) : undefined, this.settings.report, withPromise);
     return failLater(completion, isObject ? notConnected : fail(Api.send, parameterError('parameter', 'Object', options)));
@@ -119,9 +109,9 @@ class MiniProgram implements TaskOwner {
       const completion = completionFor(Api.close, isObject ? (options as object) : undefined, this.settings.report, withPromise);
       return failLater(completion, fail(Api.close, Messages.notConnected));
     }
-    const { returned, accepted } = closeOn(current, options, withPromise);
+    const { returned, accepted } = current.close(options, withPromise);
     // [lib 2.30.3] wx.closeSocket also closes every other socket this mini program opened, with 1000.
-    if (accepted) for (const task of this.#live) if (task !== current) closeTask(task, 1000, '');
+    if (accepted) for (const task of this.#live) if (task !== current) task.requestClose({ code: 1000, reason: '' });
     return returned;
   }
 
@@ -130,7 +120,7 @@ class MiniProgram implements TaskOwner {
     if (typeof listener === 'function') this.#globalListeners[event] = listener;
   }
 
-  dispatched(task: SocketTask, event: SocketEvent, result: object): void {
+  dispatched(task: TaskController, event: SocketEvent, result: object): void {
     const routed = task === this.#current || this.#replaced.has(task);
     if (event === 'close') this.#replaced.delete(task); // its last event
     const listener = this.#globalListeners[event];
@@ -145,7 +135,7 @@ class MiniProgram implements TaskOwner {
     invokeSafely(listener, payload, this.settings.report, GLOBAL_WHERE[event]);
   }
 
-  released(task: SocketTask): void {
+  released(task: TaskController): void {
     this.#live.delete(task);
   }
 }

@@ -83,11 +83,31 @@ describe('regressions found by the property tests', () => {
   for (const [name, receiverOf] of [
     ['an object inheriting from the task', (task: SocketTask) => Object.create(task) as unknown],
     ['a proxy of the task (as Vue reactive() makes)', (task: SocketTask) => new Proxy(task, {})],
-    ['a revoked proxy', () => revokedProxy()],
   ] as const) {
-    it(`§0.5 task methods called on ${name} do not throw; send and close fail as called on a non-task`, async () => {
+    it(`§0.5 task methods called on ${name} act on the task itself`, async () => {
       const { network, reports, task } = await openTask('ios');
-      const receiver = receiverOf(task);
+      const receiver = receiverOf(task) as SocketTask;
+      let messages = 0;
+      receiver.onMessage(() => messages++);
+      const spy = recorder();
+      receiver.send({ data: 'x', ...spy });
+      await until(() => spy.calls.length === 2, { maxTurns: 20 });
+      assert.deepEqual(spy.calls.map(([call, result]) => [call, result.errMsg]), [
+        ['success', 'sendSocketMessage:ok'],
+        ['complete', 'sendSocketMessage:ok'],
+      ]);
+      assert.equal(receiver.readyState, 1);
+      receiver.close({});
+      await until(() => network.quiet, { maxTurns: 50 });
+      assert.equal(task.readyState, 3);
+      assert.deepEqual(reports.internal(), []);
+      void messages;
+    });
+  }
+
+  it('§0.5 task methods called on a revoked proxy or a look-alike do not throw; send and close fail as called on a non-task', async () => {
+    const { network, reports, task } = await openTask('ios');
+    for (const receiver of [revokedProxy(), { ...task }, Object.assign(Object.create(null), task)]) {
       for (const method of ['onOpen', 'onMessage', 'onError', 'onClose'] as const) {
         assert.doesNotThrow(() => (task[method] as Function).call(receiver, () => undefined), method);
       }
@@ -97,14 +117,14 @@ describe('regressions found by the property tests', () => {
         await until(() => spy.calls.length === 2, { maxTurns: 20 });
         assert.match(spy.calls[0]![1].errMsg, new RegExp(`^(sendSocketMessage|closeSocket):fail parameter error: SocketTask\\.${method} called on an object that is not a SocketTask$`));
       }
-      assert.equal(task.readyState, 1, 'the real task is untouched');
-      assert.deepEqual(reports.internal(), []);
-      task.close({});
-      await until(() => network.quiet, { maxTurns: 50 });
-    });
-  }
+    }
+    assert.equal(task.readyState, 1, 'the real task is untouched');
+    assert.deepEqual(reports.internal(), []);
+    task.close({});
+    await until(() => network.quiet, { maxTurns: 50 });
+  });
 
-  it('§2 readyState read through a proxy of the task (Vue reactive()) gives the task\'s state', { todo: 'open: the getter reads a private field, which a proxy receiver does not have (TypeError)' }, async () => {
+  it('§2 readyState read through a proxy of the task (Vue reactive()) gives the task\'s state', async () => {
     const { network, task } = await openTask();
     try {
       assert.equal((new Proxy(task, {}) as SocketTask).readyState, 1);

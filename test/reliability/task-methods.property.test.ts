@@ -71,7 +71,8 @@ test('§0/§2 SocketTask methods: any call, any moment, any this: one success or
             const receiver: unknown =
               op.receiver === 'task' ? task : op.receiver === 'derived' ? Object.create(task) : op.receiver === 'detached' ? undefined : resolve(op.foreign);
             const method = (task as unknown as Record<string, (...args: unknown[]) => unknown>)[op.method]!;
-            const onTask = op.receiver === 'task';
+            // An object inheriting from the task acts as the task (as a proxy of it does: Vue's reactive()).
+            const onTask = op.receiver === 'task' || op.receiver === 'derived';
             if (op.method === 'send' || op.method === 'close') {
               const bag = buildBag(op.method === 'send' ? op.send : op.close);
               // Off the task, the call cannot know its profile: callbacks only, never a Promise.
