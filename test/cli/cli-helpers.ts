@@ -140,6 +140,12 @@ export function runCli(args: readonly string[], options: RunOptions = {}): Promi
   return startCli(args, { env: options.env ?? {} }, options.input ?? '').exited(options.timeout ?? 20_000);
 }
 
+/** CLIs started and not yet exited: killed when the test process exits, so a failed test leaves none running. */
+const running = new Set<ChildProcessWithoutNullStreams>();
+process.on('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 /** A running CLI, driven through stdin and read through stdout. */
 export class CliProcess {
   readonly child: ChildProcessWithoutNullStreams;
@@ -150,6 +156,7 @@ export class CliProcess {
 
   constructor(args: readonly string[], env: Record<string, string | undefined>) {
     this.child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: envWith(env) });
+    running.add(this.child);
     this.child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       this.#stdout += chunk;
       for (const watcher of this.#watchers) watcher();
@@ -158,7 +165,12 @@ export class CliProcess {
       this.#stderr += chunk;
       for (const watcher of this.#watchers) watcher();
     });
-    this.#exit = new Promise((resolve) => this.child.on('close', (code) => resolve(code)));
+    this.#exit = new Promise((resolve) =>
+      this.child.on('close', (code) => {
+        running.delete(this.child);
+        resolve(code);
+      }),
+    );
     this.child.stdin.on('error', () => undefined); // the CLI may exit before reading everything
   }
 

@@ -50,8 +50,13 @@ function connect(url: string, options: WxOptions = {}, protocols?: string[]): Cl
 async function serve(args: string[]): Promise<{ cli: CliProcess; url: string }> {
   const cli = startCli(['serve', '--port', '0', ...args]);
   const listening = args.includes('--json') ? /"url":"(wss?:\/\/[^"]+)"/ : /listening on (wss?:\/\/\S+)/;
-  const out = await cli.waitFor(listening);
-  return { cli, url: listening.exec(out)![1]! };
+  try {
+    const out = await cli.waitFor(listening);
+    return { cli, url: listening.exec(out)![1]! };
+  } catch (error) {
+    cli.signal('SIGKILL');
+    throw error;
+  }
 }
 
 async function stop(cli: CliProcess): Promise<{ code: number | null; stdout: string }> {
