@@ -49,8 +49,12 @@ function hostsLookup(hosts: ReadonlyMap<string, string>) {
     const address = hosts.get(hostname.toLowerCase());
     if (address === undefined) return void dnsLookup(hostname, options, callback as never);
     const family = isIP(address);
-    if (options.all) callback(null, [{ address, family }]);
-    else callback(null, address, family);
+    // Answer asynchronously, as DNS does: `net` emits 'lookup' from this callback, and the profile's timing listens
+    // for it only once `net.connect` has returned.
+    queueMicrotask(() => {
+      if (options.all) callback(null, [{ address, family }]);
+      else callback(null, address, family);
+    });
   };
 }
 
