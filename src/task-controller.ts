@@ -13,6 +13,7 @@ import type { Settings } from './options.js';
 import { ErrCode } from './profiles.js';
 import { invokeSafely } from './report.js';
 import { later } from './schedule.js';
+import { utf8Length } from './utf8.js';
 import {
   ReadyState,
   createPublicTask,
@@ -380,21 +381,7 @@ function readCloseRequest(option: object): CloseRequest | string {
     return Messages.invalidCloseCode;
   }
   const text = typeof reason === 'string' ? reason : ''; // a non-string reason counts as none [ours]
-  if (text.length > 41 && utf8Length(text) > 123) return Messages.reasonTooLong;
+  // Each UTF-16 unit is 1 to 3 bytes: up to 41 units always fit, over 123 never do, and nothing huge is walked.
+  if (text.length > 41 && (text.length > 123 || utf8Length(text) > 123)) return Messages.reasonTooLong;
   return { code: code as number, reason: text };
-}
-
-/** UTF-8 byte length without allocating (lone surrogates count 3, as TextEncoder writes U+FFFD). */
-function utf8Length(text: string): number {
-  let bytes = 0;
-  for (let i = 0; i < text.length; i++) {
-    const unit = text.charCodeAt(i);
-    if (unit < 0x80) bytes += 1;
-    else if (unit < 0x800) bytes += 2;
-    else if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
-      bytes += 4;
-      i++;
-    } else bytes += 3;
-  }
-  return bytes;
 }

@@ -14,6 +14,7 @@
  * @see https://websockets.spec.whatwg.org/
  */
 import type { SocketProfile, Transport, TransportConnection, TransportHandlers, TransportRequest } from '../transport.js';
+import { utf8Length } from '../utf8.js';
 
 /**
  * What this transport needs of a `WebSocket` object: the WHATWG interface (a browser's, Node 22+'s, or a
@@ -218,16 +219,4 @@ function profileOf(fetchStart: number, openedAt: number): SocketProfile {
     handshakeCost: cost,
     cost,
   };
-}
-
-/** UTF-8 byte length, as `bufferedAmount` counts text (a lone surrogate counts 3, written as U+FFFD). */
-function utf8Length(text: string): number {
-  let bytes = text.length;
-  for (let i = 0; i < text.length; i++) {
-    const unit = text.charCodeAt(i);
-    if (unit < 0x80) continue;
-    bytes += unit < 0x800 ? 1 : 2; // 2 or 3 bytes for one unit; a surrogate pair is 2 units, 4 bytes
-    if ((unit & 0xfc00) === 0xd800 && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) i++;
-  }
-  return bytes;
 }
