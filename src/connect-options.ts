@@ -39,47 +39,29 @@ const CLIENT_OWNED_HEADERS = new Set([
   'host', 'connection', 'upgrade', 'content-length', 'transfer-encoding', 'referer', 'user-agent',
 ]);
 
-/** The largest delay `setTimeout` honours; a larger one would fire at once. */
-const MAX_TIMER_DELAY = 2 ** 31 - 1;
-
-class UnreadableOption extends Error {
-  constructor(readonly path: string, override readonly cause: unknown) {
-    super(path);
-  }
-}
-
-/** `instanceof` itself throws when a getter threw a revoked proxy, or a proxy whose `getPrototypeOf` trap throws. */
-function isUnreadableOption(error: unknown): error is UnreadableOption {
-  try {
-    return error instanceof UnreadableOption;
-  } catch {
-    return false;
-  }
-}
-
-function read(options: object, key: string): unknown {
-  try {
-    return (options as Record<string, unknown>)[key];
-  } catch (error) {
-    throw new UnreadableOption(`parameter.${key}`, error);
-  }
-}
-
 /**
  * Reads and checks `connectSocket` options (already known to be an object). Returns the request, or the failure
  * detail that follows `connectSocket:fail `.
  */
 export function readConnectOptions(options: object, features: FeatureSet, client: ClientHeaders): ConnectRequest | string {
+  // A getter or proxy trap may throw: the failure names the option being read, or `parameter` for anything else.
+  let reading = 'parameter';
+  const read = (key: string): unknown => {
+    reading = `parameter.${key}`;
+    const value = (options as Record<string, unknown>)[key];
+    reading = 'parameter';
+    return value;
+  };
   try {
-    const url = read(options, 'url');
+    const url = read('url');
     if (typeof url !== 'string') return parameterError('parameter.url', 'String', url);
     if (!URL_PATTERN.test(url)) return Messages.invalidUrl(url);
 
-    const headers = readHeaders(read(options, 'header'), client);
+    const headers = readHeaders(read('header'), client);
     if (typeof headers === 'string') return headers;
 
     // Options newer than the emulated base library are ignored, not refused (§1, §4).
-    const protocols = features.protocols ? readProtocols(read(options, 'protocols')) : [];
+    const protocols = features.protocols ? readProtocols(read('protocols')) : [];
     if (typeof protocols === 'string') return protocols;
 
     return {
@@ -87,13 +69,12 @@ export function readConnectOptions(options: object, features: FeatureSet, client
       headers,
       protocols,
       // A boolean option that is not a boolean counts as its default, false (§1).
-      perMessageDeflate: features.perMessageDeflate && read(options, 'perMessageDeflate') === true,
-      tcpNoDelay: features.tcpNoDelay && read(options, 'tcpNoDelay') === true,
-      timeout: features.timeout ? readTimeout(read(options, 'timeout')) : undefined,
+      perMessageDeflate: features.perMessageDeflate && read('perMessageDeflate') === true,
+      tcpNoDelay: features.tcpNoDelay && read('tcpNoDelay') === true,
+      timeout: features.timeout ? readTimeout(read('timeout')) : undefined,
     };
   } catch (error) {
-    if (isUnreadableOption(error)) return unreadable(error.path, error.cause);
-    return unreadable('parameter', error);
+    return unreadable(reading, error);
   }
 }
 
@@ -147,6 +128,5 @@ function readProtocols(protocols: unknown): string[] | string {
 
 /** `timeout` [doc]: a number > 0 counts; anything else is ignored. */
 function readTimeout(timeout: unknown): number | undefined {
-  if (typeof timeout !== 'number' || !(timeout > 0)) return undefined;
-  return Math.min(timeout, MAX_TIMER_DELAY);
+  return typeof timeout === 'number' && timeout > 0 ? timeout : undefined;
 }

@@ -184,10 +184,12 @@ export class TaskController {
     later(() => this.#finish(code, reason));
   }
 
-  start(request: ConnectRequest, timeout: number): void {
+  start(request: ConnectRequest): void {
     // Closed before the attempt began (close while CONNECTING in the same turn): no network at all.
     if (this.#phase !== 'connecting' || this.#closeRequest) return;
     const { settings } = this.#owner;
+    // The per-call timeout wins over app.json's (§1), capped to what `setTimeout` honours (a larger delay fires at once).
+    const timeout = Math.min(request.timeout ?? settings.defaultTimeout, 2 ** 31 - 1);
     this.#timer = setTimeout(() => this.#fail(Messages.openTimeout, ErrCode.neverOpened), timeout);
     const link = (this.#link = new Link(this));
     try {
@@ -339,9 +341,9 @@ class Link implements TransportHandlers {
 }
 
 /** Creates a task in CONNECTING and starts the connection attempt after the current turn (§1). */
-export function createTask(owner: TaskOwner, request: ConnectRequest, timeout: number): TaskController {
+export function createTask(owner: TaskOwner, request: ConnectRequest): TaskController {
   const controller = new TaskController(owner);
-  later(() => controller.start(request, timeout));
+  later(() => controller.start(request));
   return controller;
 }
 

@@ -22,9 +22,6 @@ import type {
   Wx,
 } from './types.js';
 
-/** The largest delay `setTimeout` honours; a larger one would fire at once. */
-const MAX_TIMER_DELAY = 2 ** 31 - 1;
-
 const GLOBAL_WHERE = {
   open: 'wx.onSocketOpen listener',
   message: 'wx.onSocketMessage listener',
@@ -77,8 +74,7 @@ class MiniProgram implements TaskOwner {
     if (domainPolicy && !isUrlAllowed(request.url, domainPolicy)) {
       task = createStillbornTask(this, 'domain-rejected'); // §5: no network at all
     } else {
-      const timeout = Math.min(request.timeout ?? this.settings.defaultTimeout, MAX_TIMER_DELAY);
-      task = createTask(this, request, timeout);
+      task = createTask(this, request);
       this.#live.add(task);
     }
     // §3: a new task becomes current only when there is none or the current one is CLOSED.
