@@ -11,6 +11,7 @@
  * Pure and core: no Node built-ins (the global WHATWG `URL` exists in Node and in browsers).
  * Doc: https://developers.weixin.qq.com/miniprogram/dev/framework/ability/network.html
  */
+import { typeName } from './messages.js';
 
 /** A parsed, validated list of legal socket domains (lower-case ASCII hosts). */
 export interface DomainPolicy {
@@ -20,92 +21,74 @@ export interface DomainPolicy {
   readonly allowLan: boolean;
 }
 
-/** Why an authority (`host[:port]`) was refused; also the text used in `createDomainPolicy` errors. */
-const Refusal = {
-  empty: 'has no host',
-  userinfo: 'contains "@" (userinfo)',
-  backslash: 'contains a backslash',
-  percent: 'contains a percent-encoded character',
-  whitespace: 'contains whitespace or a control character',
-  nonAscii: 'is not ASCII; list its punycode (xn--) form',
-  wildcard: 'is a wildcard; domains match exactly, with no wildcard or parent-domain matching',
-  ipv6: 'is an IPv6 address; IP addresses cannot be socket domains',
-  port: 'has an invalid port (want 1-65535, digits only, no leading zero)',
-  trailingDot: 'ends with a dot',
-  syntax: 'is not a valid domain',
-  numericIp: 'is an IPv4 address in a non-canonical form (octal, hex, decimal or short)',
-} as const;
-type Refusal = (typeof Refusal)[keyof typeof Refusal];
-
 /** A host[:port] that passed the strict grammar. */
 interface Authority {
-  readonly kind: 'domain' | 'ipv4';
-  /** Lower-case ASCII. For `ipv4`, canonical dotted decimal. */
+  /** Lower-case ASCII. For an IPv4 address, canonical dotted decimal. */
   readonly host: string;
-  readonly port: number | undefined;
-}
-
-/** Lower-cases A-Z only. `String#toLowerCase` is Unicode-aware: it maps the Kelvin sign U+212A to ASCII `k`. */
-function asciiLower(text: string): string {
-  return text.replace(/[A-Z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 32));
+  readonly ipv4: boolean;
+  /** The port's digits as written (canonical by then), or `''` when there is none. */
+  readonly port: string;
 }
 
 /**
- * Parses `host[:port]` strictly. The grammar is `[A-Za-z0-9.-]+(:port)?`; the explicit tests before it only exist
- * to give each refusal its own reason. Every rule refuses something the WHATWG parser would silently rewrite.
+ * Characters refused anywhere in an authority, each with the reason given. Every one is something the WHATWG
+ * parser would silently rewrite, so a host containing one can never honestly equal a listed host.
  */
-function parseAuthority(authority: string): Authority | Refusal {
-  if (authority === '') return Refusal.empty;
+const REFUSED_CHARACTERS: readonly (readonly [pattern: RegExp, reason: string])[] = [
   // `wss://good.com@evil.com` connects to evil.com: whatever precedes `@` is userinfo, not the host.
-  if (authority.includes('@')) return Refusal.userinfo;
+  [/@/, 'contains "@" (userinfo)'],
   // WHATWG treats `\` as `/` in wss URLs: `wss://evil.com\@good.com` connects to evil.com.
-  if (authority.includes('\\')) return Refusal.backslash;
+  [/\\/, 'contains a backslash'],
   // WHATWG percent-decodes hosts: `chat%2eexample.com` becomes `chat.example.com`. Nothing legal needs `%` here.
-  if (authority.includes('%')) return Refusal.percent;
+  [/%/, 'contains a percent-encoded character'],
   // WHATWG strips tab/CR/LF anywhere and leading/trailing C0 controls and spaces: `chat.exa<TAB>mple.com`.
-  if (/[\u0000-\u0020\u007f]/.test(authority)) return Refusal.whitespace;
+  [/[\0- \x7f]/, 'contains whitespace or a control character'],
   // IDNA maps full-width letters, `。`, the Kelvin sign, soft hyphens and zero-width spaces onto ASCII, and another
   // script's look-alikes (Cyrillic `а`) onto a punycode host. Only plain ASCII can equal a listed host honestly.
-  if (/[^\u0000-\u007f]/.test(authority)) return Refusal.nonAscii;
-  if (authority.includes('*')) return Refusal.wildcard;
+  [/[^\0-\x7f]/, 'is not ASCII; list its punycode (xn--) form'],
+  [/\*/, 'is a wildcard; domains match exactly'],
   // Brackets hold an IPv6 literal, an IP address. The LAN rule of 2.4.0 names IPv4 ranges only, so IPv6 literals
   // (including IPv4-mapped ones such as `[::ffff:10.0.0.1]`) are always refused. [ours]
-  if (authority.startsWith('[')) return Refusal.ipv6;
+  [/^\[/, 'is an IPv6 address'],
+];
 
+const INVALID_DOMAIN = 'is not a valid domain';
+
+/** One DNS label (RFC 1035, the LDH rule): 1 to 63 letters, digits or hyphens, no hyphen first or last. */
+const LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/**
+ * Parses `host[:port]` strictly: the host is DNS labels of `[a-z0-9-]`, the port canonical digits. Returns the
+ * authority, or why it was refused. Every rule refuses something the WHATWG parser would silently rewrite.
+ */
+function parseAuthority(authority: string): Authority | string {
+  for (const [pattern, reason] of REFUSED_CHARACTERS) if (pattern.test(authority)) return reason;
   const colon = authority.indexOf(':');
   const rawHost = colon === -1 ? authority : authority.slice(0, colon);
-  let port: number | undefined;
-  if (colon !== -1) {
-    // Digits only, canonical, 1-65535. WHATWG accepts an empty port (`host:`), `0` and leading zeros; none has a
-    // legitimate use, so we refuse them rather than reason about what each client does with them. [ours]
-    const digits = authority.slice(colon + 1);
-    if (!/^[1-9][0-9]{0,4}$/.test(digits) || Number(digits) > 65535) return Refusal.port;
-    port = Number(digits);
+  const port = colon === -1 ? '' : authority.slice(colon + 1);
+  // Digits only, canonical, 1-65535. WHATWG accepts an empty port (`host:`), `0` and leading zeros; none has a
+  // legitimate use, so we refuse them rather than reason about what each client does with them. [ours]
+  if (colon !== -1 && !(/^[1-9][0-9]{0,4}$/.test(port) && Number(port) <= 65535)) {
+    return 'has an invalid port (want 1-65535, no leading zero)';
   }
-  if (rawHost === '') return Refusal.empty;
+  if (rawHost === '') return 'has no host';
   // A trailing dot makes a different, absolute name (`chat.example.com.`) that still resolves to the same server:
   // refuse rather than match it. WHATWG keeps it in `hostname` for domains but drops it for IPv4 (`10.0.0.1.`).
-  if (rawHost.endsWith('.')) return Refusal.trailingDot;
-  if (!/^[A-Za-z0-9.-]+$/.test(rawHost)) return Refusal.syntax;
-
-  const host = asciiLower(rawHost);
+  if (rawHost.endsWith('.')) return 'ends with a dot';
+  // Only ASCII is left (REFUSED_CHARACTERS), so no Unicode case mapping (the Kelvin sign to `k`) can apply here.
+  const host = rawHost.toLowerCase();
   const labels = host.split('.');
-  // DNS limits (RFC 1035) and the LDH rule: no empty label, no label starting or ending with a hyphen.
-  if (host.length > 253) return Refusal.syntax;
-  for (const label of labels) {
-    if (label === '' || label.length > 63 || label.startsWith('-') || label.endsWith('-')) return Refusal.syntax;
-  }
+  if (host.length > 253 || !labels.every((label) => LABEL.test(label))) return INVALID_DOMAIN;
 
   // WHATWG "ends in a number": when the last label is all digits or `0x` hex, the whole host is read as an IPv4
   // address, whose parts may be octal (`010`), hex (`0xa`), or merged (`167772161`, `10.1`). Only the canonical
   // dotted-decimal form is kept as an address; every other numeric form is an IP in disguise.
-  const last = labels[labels.length - 1] ?? '';
-  if (/^[0-9]+$/.test(last) || /^0x[0-9a-f]*$/.test(last)) {
+  if (/^([0-9]+|0x[0-9a-f]*)$/.test(labels[labels.length - 1]!)) {
     const isOctet = (part: string): boolean => /^(0|[1-9][0-9]{0,2})$/.test(part) && Number(part) <= 255;
-    const canonical = labels.length === 4 && labels.every(isOctet);
-    return canonical ? { kind: 'ipv4', host, port } : Refusal.numericIp;
+    if (labels.length !== 4 || !labels.every(isOctet)) return 'is a non-canonical IPv4 address (octal, hex, decimal or short)';
+    return { host, ipv4: true, port };
   }
-  return { kind: 'domain', host, port };
+  return { host, ipv4: false, port };
 }
 
 /** `localhost` and its subdomains: resolvers map `*.localhost` to loopback too (RFC 6761 §6.3). [ours] */
@@ -115,26 +98,24 @@ function isLocalhost(host: string): boolean {
 
 /** Whether a canonical dotted-decimal IPv4 address is in a LAN range (RFC 1918: 10/8, 172.16/12, 192.168/16). */
 function isLanIPv4(host: string): boolean {
-  const [a = -1, b = -1] = host.split('.').map(Number);
+  const [a, b = -1] = host.split('.').map(Number);
   return a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168);
 }
 
 /** The second, independent guard: what the WHATWG parser (hence `ws` and browsers) would connect to. */
 function whatwgAgrees(url: string, authority: Authority): boolean {
-  let parsed: URL;
   try {
-    parsed = new URL(url);
+    const parsed = new URL(url);
+    return (
+      parsed.protocol === 'wss:' &&
+      parsed.username === '' &&
+      parsed.password === '' &&
+      parsed.hostname === authority.host &&
+      parsed.port === (authority.port === '443' ? '' : authority.port) // WHATWG drops the default port
+    );
   } catch {
     return false;
   }
-  const port = authority.port === undefined || authority.port === 443 ? '' : String(authority.port);
-  return (
-    parsed.protocol === 'wss:' &&
-    parsed.username === '' &&
-    parsed.password === '' &&
-    parsed.hostname === authority.host &&
-    parsed.port === port
-  );
 }
 
 /**
@@ -144,23 +125,23 @@ function whatwgAgrees(url: string, authority: Authority): boolean {
 export function urlRefusal(url: string, policy: DomainPolicy): string | undefined {
   if (typeof url !== 'string') return 'is not a string';
   // §5: only wss passes the domain check, even for a listed host; `ws://` passed only the earlier URL regex.
-  // Compared exactly at index 0: WHATWG would also strip leading spaces and accept `wss:/host` or `wss:\\host`.
-  if (asciiLower(url.slice(0, 6)) !== 'wss://') return 'scheme is not wss://';
+  // Matched exactly at index 0 (WHATWG would also strip leading spaces and accept `wss:/host` or `wss:\\host`);
+  // without the `u` flag, `i` matches ASCII letters only.
+  if (!/^wss:\/\//i.test(url)) return 'scheme is not wss://';
   // The authority runs to the first `/`, `?`, `#` or the end. What follows is path, query or fragment, not part of
   // the host, so `wss://chat.example.com/?a=@evil.com` is fine (WHATWG agrees; the second guard checks it).
-  const rest = url.slice(6);
-  const end = rest.search(/[/?#]/);
-  const authority = parseAuthority(end === -1 ? rest : rest.slice(0, end));
+  const authority = parseAuthority(url.slice(6).split(/[/?#]/, 1)[0]!);
   if (typeof authority === 'string') return `authority ${authority}`;
-  if (authority.kind === 'ipv4') {
+  const { host } = authority;
+  if (authority.ipv4) {
     // §5: IP addresses are refused, except LAN ones from base library 2.4.0 on (listed-or-LAN). [lib]
-    if (!(policy.allowLan && isLanIPv4(authority.host))) return `host ${authority.host} is an IP address`;
+    if (!(policy.allowLan && isLanIPv4(host))) return `host ${host} is an IP address`;
   } else {
-    if (isLocalhost(authority.host)) return `host ${authority.host} is localhost`;
+    if (isLocalhost(host)) return `host ${host} is localhost`;
     // §5: exact, case-insensitive equality; no parent-domain or wildcard matching. Any port is fine for wss.
-    if (!policy.domains.has(authority.host)) return `host ${authority.host} is not in the domain list`;
+    if (!policy.domains.has(host)) return `host ${host} is not in the domain list`;
   }
-  if (!whatwgAgrees(url, authority)) return 'the WHATWG URL parser reads a different host';
+  if (!whatwgAgrees(url, authority)) return 'the WHATWG URL parser reads another host';
   return undefined;
 }
 
@@ -169,43 +150,31 @@ export function isUrlAllowed(url: string, policy: DomainPolicy): boolean {
   return urlRefusal(url, policy) === undefined;
 }
 
-/** `Object.prototype.toString`'s name for a value's type (`Number`, `Null`, …), as WeChat's messages use. */
-function typeName(value: unknown): string {
-  return Object.prototype.toString.call(value).slice(8, -1);
-}
-
 /** Parses one `domains` entry into its host, or the reason it is invalid. */
-function parseDomainEntry(entry: string): string | { readonly reason: string } {
+function parseDomainEntry(entry: string): Authority | string {
   let rest = entry;
-  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(entry);
+  const scheme = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.exec(entry);
   if (scheme !== null) {
     // Socket domains are configured as `wss://host` in the admin console; `ws://`/`https://` entries are for
     // other APIs or not allowed at all, and accepting them would suggest they permit something. [doc]
-    if (asciiLower(scheme[1] ?? '') !== 'wss') {
-      return { reason: 'must be a wss:// domain (socket domains are wss only)' };
-    }
+    if (scheme[0].toLowerCase() !== 'wss://') return 'must be a wss:// domain';
     rest = entry.slice(scheme[0].length);
   }
   // One trailing slash is accepted, as `wss://host/` is how such entries are often copied.
   if (rest.endsWith('/')) rest = rest.slice(0, -1);
-  if (/[/?#]/.test(rest)) return { reason: 'must be a host, without a path, query or fragment' };
+  if (/[/?#]/.test(rest)) return 'has a path, query or fragment; list the host only';
   const authority = parseAuthority(rest);
-  if (typeof authority === 'string') return { reason: authority };
-  if (authority.kind === 'ipv4') {
-    return {
-      reason: 'is an IP address; IP addresses cannot be socket domains (LAN addresses need no listing from 2.4.0)',
-    };
-  }
-  if (isLocalhost(authority.host)) return { reason: 'is localhost, which cannot be a socket domain' };
+  if (typeof authority === 'string') return authority;
+  if (authority.ipv4) return 'is an IP address (LAN ones need no listing from 2.4.0)';
+  if (isLocalhost(authority.host)) return 'is localhost';
   // The entry must be exactly what WHATWG makes of it, or no URL could ever match it: this refuses invalid
   // punycode such as `xn--a.com`. The port of an entry is accepted and ignored: §5 allows any port for wss. [ours]
-  let hostname: string;
   try {
-    hostname = new URL(`wss://${authority.host}`).hostname;
+    if (new URL(`wss://${authority.host}`).hostname === authority.host) return authority;
   } catch {
-    return { reason: Refusal.syntax };
+    // not a host WHATWG can parse
   }
-  return hostname === authority.host ? authority.host : { reason: Refusal.syntax };
+  return INVALID_DOMAIN;
 }
 
 /**
@@ -223,9 +192,9 @@ export function createDomainPolicy(domains: readonly unknown[], options: { allow
   for (let index = 0; index < domains.length; index += 1) {
     const entry: unknown = domains[index];
     if (typeof entry !== 'string') return `domains[${index}] must be a string, got ${typeName(entry)}`;
-    const host = parseDomainEntry(entry);
-    if (typeof host !== 'string') return `domains[${index}] ${JSON.stringify(entry)} ${host.reason}`;
-    hosts.add(host);
+    const parsed = parseDomainEntry(entry);
+    if (typeof parsed === 'string') return `domains[${index}] ${JSON.stringify(entry)} ${parsed}`;
+    hosts.add(parsed.host);
   }
   return Object.freeze({ domains: hosts, allowLan: options.allowLan === true });
 }
