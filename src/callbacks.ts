@@ -4,6 +4,7 @@
  * through `invokeSafely`.
  */
 import { later } from './schedule.js';
+import { typeName } from './messages.js';
 import { invokeSafely, reportSafely, type ErrorReporter } from './report.js';
 
 /** The `{errMsg}` object every callback receives, plus any API-specific fields. */
@@ -133,6 +134,11 @@ class TrackedPromise<T> extends Promise<T> {
     this.handled = true;
     return super.then(onFulfilled, onRejected);
   }
+}
+
+/** The options of `send`/`close` calls: a plain object, or `undefined` for anything else, which carries no callbacks. */
+export function plainOptions(option: unknown): object | undefined {
+  return typeName(option) === 'Object' ? (option as object) : undefined;
 }
 
 /**

@@ -3,15 +3,11 @@
  * options may be proxies, have throwing getters or hostile keys; nothing here throws to the caller.
  */
 import { Messages, parameterError, typeName, unreadable } from './messages.js';
-import type { FeatureSet } from './versions.js';
+import type { Settings } from './options.js';
+import type { TransportRequest } from './transport.js';
 
-/** What a valid `connectSocket` call asks for, normalised. */
-export interface ConnectRequest {
-  readonly url: string;
-  readonly headers: Record<string, string>;
-  readonly protocols: readonly string[];
-  readonly perMessageDeflate: boolean;
-  readonly tcpNoDelay: boolean;
+/** What a valid `connectSocket` call asks for, normalised: what the transport is asked to open, and the timeout. */
+export interface ConnectRequest extends TransportRequest {
   /** The per-call handshake timeout in ms, when a valid one was given. */
   readonly timeout: number | undefined;
 }
@@ -43,7 +39,8 @@ const CLIENT_OWNED_HEADERS = new Set([
  * Reads and checks `connectSocket` options (already known to be an object). Returns the request, or the failure
  * detail that follows `connectSocket:fail `.
  */
-export function readConnectOptions(options: object, features: FeatureSet, client: ClientHeaders): ConnectRequest | string {
+export function readConnectOptions(options: object, settings: Settings): ConnectRequest | string {
+  const { features } = settings;
   // A getter or proxy trap may throw: the failure names the option being read, or `parameter` for anything else.
   let reading = 'parameter';
   const read = (key: string): unknown => {
@@ -57,7 +54,7 @@ export function readConnectOptions(options: object, features: FeatureSet, client
     if (typeof url !== 'string') return parameterError('parameter.url', 'String', url);
     if (!URL_PATTERN.test(url)) return Messages.invalidUrl(url);
 
-    const headers = readHeaders(read('header'), client);
+    const headers = readHeaders(read('header'), settings.client);
     if (typeof headers === 'string') return headers;
 
     // Options newer than the emulated base library are ignored, not refused (§1, §4).
@@ -71,6 +68,8 @@ export function readConnectOptions(options: object, features: FeatureSet, client
       // A boolean option that is not a boolean counts as its default, false (§1).
       perMessageDeflate: features.perMessageDeflate && read('perMessageDeflate') === true,
       tcpNoDelay: features.tcpNoDelay && read('tcpNoDelay') === true,
+      maxMessageSize: settings.maxMessageSize,
+      ca: settings.ca,
       timeout: features.timeout ? readTimeout(read('timeout')) : undefined,
     };
   } catch (error) {

@@ -3,14 +3,19 @@
  * the task's controller (`task-controller.ts`), which also answers for the global API.
  * @see https://developers.weixin.qq.com/miniprogram/dev/api/network/websocket/SocketTask.html
  */
-import { Completion, readCallbacks, type CallResult } from './callbacks.js';
-import { Api, Messages, fail, typeName } from './messages.js';
+import { completionFor, failLater, plainOptions, type CallResult } from './callbacks.js';
+import { Api, Messages, fail } from './messages.js';
 import { consoleReporter } from './report.js';
 import type { TaskController } from './task-controller.js';
 import type { SocketProfile } from './transport.js';
 import type { GeneralCallbackResult } from './types.js';
 
-export const ReadyState = { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 } as const;
+/** `SocketTask.readyState` values, as WebSocket's [lib]; one constant each, for the state machine. */
+export const CONNECTING = 0;
+export const OPEN = 1;
+export const CLOSING = 2;
+export const CLOSED = 3;
+export const ReadyState = { CONNECTING, OPEN, CLOSING, CLOSED } as const;
 
 /** `onOpen` result: `header` from 2.0.0 and `profile` from 2.10.4 [doc]. */
 export interface OnOpenListenerResult {
@@ -76,10 +81,10 @@ function controllerOf(receiver: unknown): TaskController | undefined {
  * that is not a task (unbound, a proxy of a task) fail instead of throwing (§0.5).
  */
 export class SocketTask {
-  readonly CONNECTING = ReadyState.CONNECTING;
-  readonly OPEN = ReadyState.OPEN;
-  readonly CLOSING = ReadyState.CLOSING;
-  readonly CLOSED = ReadyState.CLOSED;
+  readonly CONNECTING = CONNECTING;
+  readonly OPEN = OPEN;
+  readonly CLOSING = CLOSING;
+  readonly CLOSED = CLOSED;
   declare readonly [kController]: TaskController;
 
   /** @internal Tasks are made by `wx.connectSocket`. */
@@ -90,7 +95,7 @@ export class SocketTask {
 
   /** `0` CONNECTING, `1` OPEN, `3` CLOSED. Not documented by WeChat, but present and read by real clients [lib]. */
   get readyState(): 0 | 1 | 3 {
-    return controllerOf(this)?.readyState ?? ReadyState.CLOSED;
+    return controllerOf(this)?.readyState ?? CLOSED;
   }
 
   /** Listens for the connection opening: `{header, profile}` [doc: SocketTask.onOpen]. */
@@ -143,9 +148,5 @@ export function createPublicTask(controller: TaskController): SocketTask {
 
 /** A task method called with a `this` that is not a task: a `fail`, never a throw (§0.5). */
 function detached(api: string, method: string, option: unknown): void {
-  if (typeName(option) !== 'Object') return;
-  new Completion(api, readCallbacks(option as object), consoleReporter, false).settleLater(
-    { errMsg: fail(api, Messages.detached(method)) },
-    false,
-  );
+  failLater(completionFor(api, plainOptions(option), consoleReporter, false), fail(api, Messages.detached(method)));
 }

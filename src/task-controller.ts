@@ -2,20 +2,22 @@
  * The state machine behind each `SocketTask` (contract §2): what a task does, as opposed to `socket-task.ts`, which
  * is what users see of it.
  *
- * One field holds the state (`#phase`), changed only by the named transitions below (`start`, `opened`,
- * `#finish`); `readyState` is derived from it. WeChat moves `readyState` CONNECTING → OPEN → CLOSED and never
- * shows CLOSING [lib], so the internal `closing` phase reads as OPEN.
+ * One field holds the state (`#phase`), numbered as WebSocket's `readyState` and changed only by the named
+ * transitions below (`start`, `opened`, `requestClose`, `#endNow`, `#finish`). WeChat moves `readyState`
+ * CONNECTING → OPEN → CLOSED and never shows CLOSING [lib], so the internal CLOSING phase reads as OPEN.
  */
-import { completionFor, failLater, type CallResult } from './callbacks.js';
+import { completionFor, failLater, plainOptions, type CallResult } from './callbacks.js';
 import type { ConnectRequest } from './connect-options.js';
-import { Api, Messages, fail, ok, parameterError, typeName } from './messages.js';
+import { Api, Messages, fail, ok, parameterError } from './messages.js';
 import type { Settings } from './options.js';
 import { ErrCode } from './profiles.js';
 import { invokeSafely } from './report.js';
 import { later } from './schedule.js';
-import { utf8Length } from './utf8.js';
 import {
-  ReadyState,
+  CLOSED,
+  CLOSING,
+  CONNECTING,
+  OPEN,
   createPublicTask,
   type OnOpenListenerResult,
   type SocketTask,
@@ -24,8 +26,9 @@ import {
   type SocketTaskOnMessageListenerResult,
 } from './socket-task.js';
 import type { SocketProfile, TransportConnection, TransportFailureKind, TransportHandlers } from './transport.js';
+import { utf8Length } from './utf8.js';
 
-type Phase = 'connecting' | 'open' | 'closing' | 'closed';
+type Phase = typeof CONNECTING | typeof OPEN | typeof CLOSING | typeof CLOSED;
 
 type EventResults = {
   open: OnOpenListenerResult;
@@ -35,13 +38,14 @@ type EventResults = {
 };
 export type SocketEvent = keyof EventResults;
 
-/** Listener names as WeChat's console would name them, for error reports. */
-const WHERE = {
-  open: 'SocketTask.onOpen listener',
-  message: 'SocketTask.onMessage listener',
-  error: 'SocketTask.onError listener',
-  close: 'SocketTask.onClose listener',
-} as const;
+/** The events, in the order of the listener methods (`onOpen`, `onMessage`, `onError`, `onClose`). */
+export const EVENTS: readonly SocketEvent[] = ['open', 'message', 'error', 'close'];
+
+/** `Open`, `Message`, … as the listener methods spell the event (`onOpen`, `wx.onSocketOpen`). */
+export const capitalized = (event: SocketEvent): string => event[0]!.toUpperCase() + event.slice(1);
+
+/** Listener names as WeChat's console would name them, for error reports: `SocketTask.onOpen listener`, … */
+const WHERE = Object.fromEntries(EVENTS.map((event) => [event, `SocketTask.on${capitalized(event)} listener`]));
 
 /** What the `wx` object that created a task learns from it (the global API and the connection count, §3, §6). */
 export interface TaskOwner {
@@ -52,9 +56,6 @@ export interface TaskOwner {
   released(task: TaskController): void;
 }
 
-/** How a task that never opened a network connection ends. */
-export type StillbornReason = 'domain-rejected' | 'over-limit';
-
 type Listeners = { [E in SocketEvent]: Array<(result: EventResults[E]) => unknown> };
 
 /** A close the caller asked for. */
@@ -63,11 +64,20 @@ interface CloseRequest {
   readonly reason: string;
 }
 
-/** A failure waiting for `#finish`, which reports it before `onClose` (§2 event order). */
+/** What `onError` reports; `errCode` only reaches listeners on android. */
 interface Failure {
   readonly errMsg: string;
   readonly errCode: number;
 }
+
+/** What `close()` without options, and every close WeChat starts itself, asks for. */
+const NORMAL_CLOSURE: CloseRequest = { code: 1000, reason: '' };
+
+/**
+ * How a task begins: CONNECTING with a request, or CLOSED from the start without touching the network, either
+ * refused by the domain check (§5: it reports `onError` alone) or `closed` for any other reason (over the limit, §6).
+ */
+export type TaskStart = ConnectRequest | 'domain-rejected' | 'closed';
 
 /** What a close call returned to its caller, and whether it was accepted (valid code and reason, not CLOSED). */
 export interface CloseCall {
@@ -79,17 +89,32 @@ export interface CloseCall {
 export class TaskController {
   /** What users see of this task. */
   readonly task: SocketTask;
+  readonly settings: Settings;
   readonly #owner: TaskOwner;
-  #phase: Phase = 'connecting';
+  #phase: Phase = CONNECTING;
   #listeners: Listeners | undefined;
   #link: Link | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #closeRequest: CloseRequest | undefined;
+  /** A failure waiting for `#finish`, which reports it before `onClose` (§2 event order). */
   #failure: Failure | undefined;
 
-  constructor(owner: TaskOwner) {
+  constructor(owner: TaskOwner, start: TaskStart) {
     this.#owner = owner;
+    this.settings = owner.settings;
     this.task = createPublicTask(this);
+    if (typeof start === 'object') {
+      later(() => this.#start(start)); // after the current turn, so listeners attached right away see `open` (§1)
+      return;
+    }
+    this.#phase = CLOSED;
+    if (start === 'domain-rejected') {
+      // `onError` alone (§5), on a later macrotask: listeners attached right after `connectSocket` see it [lib].
+      later(() => {
+        this.#emitError({ errMsg: this.settings.profile.domainRejected, errCode: ErrCode.neverOpened });
+        this.#endListeners();
+      });
+    }
   }
 
   /**
@@ -100,13 +125,8 @@ export class TaskController {
     return 'TaskController';
   }
 
-  get settings(): Settings {
-    return this.#owner.settings;
-  }
-
   get readyState(): 0 | 1 | 3 {
-    const phase = this.#phase;
-    return phase === 'connecting' ? 0 : phase === 'closed' ? 3 : 1;
+    return this.#phase === CLOSING ? OPEN : this.#phase;
   }
 
   listen<E extends SocketEvent>(event: E, listener: unknown): void {
@@ -116,23 +136,20 @@ export class TaskController {
   }
 
   send(option: unknown, notOpen: string, promiseWithoutCallbacks: boolean): Promise<CallResult> | void {
-    const isObject = typeName(option) === 'Object';
-    const completion = completionFor(Api.send, isObject ? (option as object) : undefined, this.#owner.settings.report, promiseWithoutCallbacks);
-    if (!isObject) return failLater(completion, fail(Api.send, parameterError('parameter', 'Object', option)));
+    const options = plainOptions(option);
+    const completion = completionFor(Api.send, options, this.settings.report, promiseWithoutCallbacks);
+    if (!options) return failLater(completion, fail(Api.send, parameterError('parameter', 'Object', option)));
     // State first, then data: the state check is the base library's, the data check the native layer's [lib].
-    if (this.#phase !== 'open') return failLater(completion, notOpen);
+    if (this.#phase !== OPEN) return failLater(completion, notOpen);
     let data: unknown;
     try {
-      data = (option as { data?: unknown }).data;
+      data = (options as { data?: unknown }).data;
     } catch {
-      return failLater(completion, fail(Api.send, Messages.unknownData));
+      // a throwing getter: no data to send
     }
     if (typeof data !== 'string' && !isArrayBuffer(data)) return failLater(completion, fail(Api.send, Messages.unknownData));
     const connection = this.#link!.connection!;
-    if (!completion) {
-      connection.send(data);
-      return;
-    }
+    if (!completion) return connection.send(data);
     connection.send(data, (error) => {
       if (error) completion.fail({ errMsg: fail(Api.send, Messages.notConnected) });
       else completion.succeed({ errMsg: ok(Api.send) });
@@ -141,30 +158,31 @@ export class TaskController {
   }
 
   close(option: unknown, promiseWithoutCallbacks: boolean): CloseCall {
-    const { features } = this.#owner.settings;
-    const isObject = typeName(option) === 'Object';
-    const completion = completionFor(Api.close, isObject ? (option as object) : undefined, this.#owner.settings.report, promiseWithoutCallbacks);
-    if (this.#phase === 'closed') return { returned: failLater(completion, fail(Api.close, Messages.notConnected)), accepted: false };
+    const options = plainOptions(option);
+    const completion = completionFor(Api.close, options, this.settings.report, promiseWithoutCallbacks);
     // `close()` with no options closes with 1000; below 1.4.0 code and reason do not exist [doc].
-    let request: CloseRequest | string = { code: 1000, reason: '' };
-    if (isObject && features.closeCode) request = readCloseRequest(option as object);
+    const request =
+      this.#phase === CLOSED
+        ? Messages.notConnected
+        : options && this.settings.features.closeCode
+          ? readCloseRequest(options)
+          : NORMAL_CLOSURE;
     if (typeof request === 'string') return { returned: failLater(completion, fail(Api.close, request)), accepted: false };
     completion?.settleLater({ errMsg: ok(Api.close) }, true);
     this.requestClose(request);
     return { returned: completion?.promise, accepted: true };
   }
 
-  /** Starts the closing handshake, or abandons the handshake when still CONNECTING. */
-  requestClose(request: CloseRequest): void {
-    if (this.#phase === 'open') {
+  /** Starts the closing handshake, or abandons the handshake when still CONNECTING. Already closing: the first request stands [ours]. */
+  requestClose(request: CloseRequest = NORMAL_CLOSURE): void {
+    if (this.#phase === OPEN) {
       this.#closeRequest = request;
-      this.#phase = 'closing';
+      this.#phase = CLOSING;
       this.#link!.connection!.close(request.code, request.reason);
-    } else if (this.#phase === 'connecting') {
+    } else if (this.#phase === CONNECTING) {
       // The handshake is abandoned; `onClose` reports what the caller asked for, on a later turn (§0.1).
       this.#endNow(request);
     }
-    // Already closing: the first request stands [ours].
   }
 
   /**
@@ -172,7 +190,7 @@ export class TaskController {
    * turn, before the new socket starts connecting, without waiting for the server.
    */
   replace(): void {
-    if (this.#phase !== 'closed') this.#endNow({ code: 1000, reason: '' });
+    if (this.#phase !== CLOSED) this.#endNow(NORMAL_CLOSURE);
   }
 
   /** Ends the task without waiting for the network: a close frame if open, else an abort; `onClose` next turn. */
@@ -180,67 +198,59 @@ export class TaskController {
     const { code, reason } = (this.#closeRequest ??= request);
     clearTimeout(this.#timer);
     this.#unlink(request);
-    if (this.#phase === 'open') this.#phase = 'closing';
+    if (this.#phase === OPEN) this.#phase = CLOSING;
     later(() => this.#finish(code, reason));
   }
 
-  start(request: ConnectRequest): void {
+  #start({ timeout, ...request }: ConnectRequest): void {
     // Closed before the attempt began (close while CONNECTING in the same turn): no network at all.
-    if (this.#phase !== 'connecting' || this.#closeRequest) return;
-    const { settings } = this.#owner;
+    if (this.#phase !== CONNECTING || this.#closeRequest) return;
+    const { settings } = this;
     // The per-call timeout wins over app.json's (§1), capped to what `setTimeout` honours (a larger delay fires at once).
-    const timeout = Math.min(request.timeout ?? settings.defaultTimeout, 2 ** 31 - 1);
-    this.#timer = setTimeout(() => this.#fail(Messages.openTimeout, ErrCode.neverOpened), timeout);
+    const delay = Math.min(timeout ?? settings.defaultTimeout, 2 ** 31 - 1);
+    this.#timer = setTimeout(() => this.#fail(Messages.openTimeout), delay);
     const link = (this.#link = new Link(this));
     try {
-      const connection = settings.transport(
-        {
-          url: request.url,
-          headers: request.headers,
-          protocols: request.protocols,
-          perMessageDeflate: request.perMessageDeflate,
-          tcpNoDelay: request.tcpNoDelay,
-          maxMessageSize: settings.maxMessageSize,
-          ca: settings.ca,
-        },
-        link,
-      );
+      const connection = settings.transport(request, link);
       // A transport may report a failure before it returns; the connection is then already let go.
       if (link.task) link.connection = connection;
       else connection.abort();
     } catch {
       // A transport that throws (e.g. `ws://` with no host, which passes WeChat's URL pattern) failed to connect.
-      this.#fail(Messages.openTransportError, ErrCode.neverOpened);
+      this.#fail(Messages.openTransportError);
     }
   }
 
   opened(header: Record<string, string>, profile: SocketProfile): void {
-    if (this.#phase !== 'connecting') return;
+    if (this.#phase !== CONNECTING) return;
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    this.#phase = 'open';
-    const { features } = this.#owner.settings;
+    this.#phase = OPEN;
+    const { features } = this.settings;
     const result = { header: features.openHeader ? header : {} } as OnOpenListenerResult;
     if (features.openProfile) result.profile = profile;
     this.#emit('open', result);
   }
 
   received(data: string | ArrayBuffer): void {
-    if (this.#phase === 'open' || this.#phase === 'closing') this.#emit('message', { data });
+    if (this.#phase === OPEN || this.#phase === CLOSING) this.#emit('message', { data });
   }
 
   /** A transport failure ends the connection: `onError`, then `onClose` 1006 (§2 event order). */
   failed(kind: TransportFailureKind, cause: Error): void {
-    if (this.#phase === 'closed' || this.#failure) return;
-    if (this.#phase === 'connecting') {
-      this.#fail(kind === 'handshake' ? Messages.openHttpError : Messages.openTransportError, ErrCode.neverOpened);
-    } else {
-      this.#fail(cause.message || Messages.abnormalClosure, ErrCode.failedAfterOpen);
-    }
+    if (this.#phase === CONNECTING) this.#fail(kind === 'handshake' ? Messages.openHttpError : Messages.openTransportError);
+    else if (this.#phase !== CLOSED) this.#fail(cause.message || Messages.abnormalClosure);
   }
 
-  #fail(errMsg: string, errCode: number): void {
-    this.#failure = { errMsg, errCode };
+  closed(code: number, reason: string): void {
+    if (this.#phase === CONNECTING) return this.#fail(Messages.openTransportError); // closed during the handshake
+    this.#link = undefined;
+    this.#finish(code, reason);
+  }
+
+  #fail(errMsg: string): void {
+    // `errCode` on android [ours, one rule]: 1004 when the socket never opened, 1006 when an open connection failed.
+    this.#failure = { errMsg, errCode: this.#phase === CONNECTING ? ErrCode.neverOpened : ErrCode.failedAfterOpen };
     this.#unlink();
     this.#finish(1006, Messages.abnormalClosure);
   }
@@ -251,26 +261,18 @@ export class TaskController {
     if (!link) return;
     this.#link = undefined;
     link.task = undefined;
-    if (farewell && this.#phase === 'open') link.connection?.close(farewell.code, farewell.reason);
+    if (farewell && this.#phase === OPEN) link.connection?.close(farewell.code, farewell.reason);
     else link.connection?.abort();
-  }
-
-  closed(code: number, reason: string): void {
-    if (this.#phase === 'connecting') return this.failed('transport', new Error('closed during the handshake'));
-    this.#link = undefined;
-    this.#finish(code, reason);
   }
 
   /** The one way to CLOSED: releases the slot, then delivers `onError` (if any) and `onClose`, each once. */
   #finish(code: number, reason: string): void {
-    if (this.#phase === 'closed') return;
+    if (this.#phase === CLOSED) return;
     clearTimeout(this.#timer);
-    this.#timer = undefined;
-    this.#phase = 'closed';
+    this.#phase = CLOSED;
     this.#owner.released(this);
-    const failure = this.#failure;
-    if (failure) {
-      this.#emitError(failure);
+    if (this.#failure) {
+      this.#emitError(this.#failure);
     } else if (this.#closeRequest) {
       // When we closed first, the code and reason we asked for [ours, §2].
       ({ code, reason } = this.#closeRequest);
@@ -281,37 +283,18 @@ export class TaskController {
     this.#endListeners();
   }
 
-  /** A task that never touches the network: refused by the domain check (`onError` only, §5) or over the limit. */
-  stillborn(reason: StillbornReason): void {
-    this.#phase = 'closed';
-    if (reason === 'domain-rejected') {
-      const { profile } = this.#owner.settings;
-      // Listeners attached right after `connectSocket` returns must see it: a later macrotask [lib].
-      later(() => {
-        this.#owner.released(this);
-        this.#emitError({ errMsg: profile.domainRejected, errCode: ErrCode.neverOpened });
-        this.#endListeners();
-      });
-    }
-  }
-
-  #emitError(failure: Failure): void {
-    const result: SocketTaskOnErrorListenerResult = { errMsg: failure.errMsg };
-    if (this.#owner.settings.profile.errorHasErrCode) result.errCode = failure.errCode;
-    this.#emit('error', result);
+  #emitError({ errMsg, errCode }: Failure): void {
+    this.#emit('error', this.settings.profile.errorHasErrCode ? { errMsg, errCode } : { errMsg });
   }
 
   #endListeners(): void {
-    if (this.#owner.settings.profile.dropsListenersAfterClose) this.#listeners = undefined; // [lib, ios]
+    if (this.settings.profile.dropsListenersAfterClose) this.#listeners = undefined; // [lib, ios]
   }
 
   #emit<E extends SocketEvent>(event: E, result: EventResults[E]): void {
     const listeners = this.#listeners?.[event];
-    if (listeners) {
-      const { report } = this.#owner.settings;
-      // Listeners added during dispatch wait for the next event, as with EventTarget.
-      for (let i = 0, n = listeners.length; i < n; i++) invokeSafely(listeners[i]!, result, report, WHERE[event]);
-    }
+    // Listeners added during dispatch wait for the next event, as with EventTarget.
+    for (let i = 0, n = listeners?.length ?? 0; i < n; i++) invokeSafely(listeners![i]!, result, this.settings.report, WHERE[event]!);
     this.#owner.dispatched(this, event, result);
   }
 }
@@ -340,20 +323,6 @@ class Link implements TransportHandlers {
   }
 }
 
-/** Creates a task in CONNECTING and starts the connection attempt after the current turn (§1). */
-export function createTask(owner: TaskOwner, request: ConnectRequest): TaskController {
-  const controller = new TaskController(owner);
-  later(() => controller.start(request));
-  return controller;
-}
-
-/** Creates a task that will never connect (§5, §6): it is CLOSED at once. */
-export function createStillbornTask(owner: TaskOwner, reason: StillbornReason): TaskController {
-  const controller = new TaskController(owner);
-  controller.stillborn(reason);
-  return controller;
-}
-
 /** Any realm's ArrayBuffer (jest runs tests in their own realm); not a SharedArrayBuffer, view or Blob. */
 function isArrayBuffer(value: unknown): value is ArrayBuffer {
   // The `byteLength` getter checks for a real ArrayBuffer of any realm and throws for anything else (a
@@ -376,10 +345,10 @@ function readCloseRequest(option: object): CloseRequest | string {
   try {
     ({ code, reason } = option as { code?: unknown; reason?: unknown });
   } catch {
-    code = reason = undefined;
+    code = reason = undefined; // a throwing getter counts as no code and no reason
   }
   if (typeof code !== 'number') code = 1000; // a non-number becomes 1000 [lib]
-  if (!Number.isInteger(code) || (code !== 1000 && !((code as number) >= 3000 && (code as number) <= 4999))) {
+  if (code !== 1000 && !(Number.isInteger(code) && (code as number) >= 3000 && (code as number) <= 4999)) {
     return Messages.invalidCloseCode;
   }
   const text = typeof reason === 'string' ? reason : ''; // a non-string reason counts as none [ours]

@@ -2,40 +2,32 @@
  * The `wx` object: `wx.connectSocket` and the global socket API (contract §1, §3–§6). Each object is one isolated
  * "mini program" with its own current socket, global listeners and connection count.
  */
-import { completionFor, failLater, type CallResult } from './callbacks.js';
+import { completionFor, failLater, plainOptions, type CallResult } from './callbacks.js';
 import { readConnectOptions } from './connect-options.js';
 import { isUrlAllowed } from './domain-policy.js';
 import { WxOptionsError } from './errors.js';
 import { Api, Messages, describe, fail, ok, parameterError, typeName } from './messages.js';
 import { resolveOptions, type Settings, type WxOptions } from './options.js';
 import { invokeSafely, reportSafely } from './report.js';
-import { ReadyState, type SocketTask } from './socket-task.js';
-import { TaskController, createStillbornTask, createTask, type SocketEvent, type TaskOwner } from './task-controller.js';
+import { CLOSED, OPEN, type SocketTask } from './socket-task.js';
+import { EVENTS, TaskController, capitalized, type SocketEvent, type TaskOwner } from './task-controller.js';
 import type { Transport } from './transport.js';
 import { canIUse } from './versions.js';
-import type {
-  CloseSocketOption,
-  ConnectSocketOption,
-  OnSocketOpenListenerResult,
-  PromisifySuccessResult,
-  SendSocketMessageOption,
-  Wx,
-} from './types.js';
+import type { OnSocketOpenListenerResult, PromisifySuccessResult, Wx } from './types.js';
 
-const GLOBAL_WHERE = {
-  open: 'wx.onSocketOpen listener',
-  message: 'wx.onSocketMessage listener',
-  error: 'wx.onSocketError listener',
-  close: 'wx.onSocketClose listener',
-} as const;
+/** Listener names as WeChat's console would name them, for error reports: `wx.onSocketOpen listener`, … */
+const GLOBAL_WHERE = Object.fromEntries(EVENTS.map((event) => [event, `wx.onSocket${capitalized(event)} listener`]));
 
 /** One emulated mini program's sockets. */
 class MiniProgram implements TaskOwner {
   readonly settings: Settings;
   /** Tasks not yet CLOSED: the connection count (§6) and the sockets `wx.closeSocket` closes (§3). */
   readonly #live = new Set<TaskController>();
-  /** The socket the global API acts on (§3). */
-  #current: TaskController | undefined;
+  /**
+   * The socket the global API acts on (§3). Before the first `connectSocket`, a task CLOSED from the start: WeChat
+   * answers the global API the same way with no socket as with a closed one.
+   */
+  #current: TaskController;
   /** Below 1.7.0: sockets replaced by a newer `connectSocket`, whose close still reaches `onSocketClose` (§4). */
   readonly #replaced = new Set<TaskController>();
   readonly #globalListeners: { [E in SocketEvent]?: Function } = {};
@@ -43,6 +35,7 @@ class MiniProgram implements TaskOwner {
 
   constructor(settings: Settings) {
     this.settings = settings;
+    this.#current = new TaskController(this, 'closed');
   }
 
   connectSocket(options: unknown): SocketTask | undefined {
@@ -55,30 +48,28 @@ class MiniProgram implements TaskOwner {
       return void failLater(completionFor(Api.connect, holder, report, false), fail(Api.connect, parameterError('parameter', 'Object', options)));
     }
     const completion = completionFor(Api.connect, options as object, report, false);
-    const request = readConnectOptions(options as object, features, this.settings.client);
+    const request = readConnectOptions(options as object, this.settings);
     if (typeof request === 'string') return void failLater(completion, fail(Api.connect, request));
 
     // Below 1.7.0 a new connection replaces the current one (§4), so that one does not count against the limit.
-    const replacing = legacy && this.#current?.readyState !== ReadyState.CLOSED ? this.#current : undefined;
+    const current = this.#current;
+    const replacing = legacy && current.readyState !== CLOSED;
     if (this.#live.size - (replacing ? 1 : 0) >= maxConnections) {
       failLater(completion, fail(Api.connect, Messages.tooManySockets(maxConnections)));
-      return legacy ? undefined : createStillbornTask(this, 'over-limit').task;
+      return legacy ? undefined : new TaskController(this, 'closed').task;
     }
     if (replacing) {
-      this.#replaced.add(replacing);
-      this.#live.delete(replacing); // it ends now (§4); its slot is the new socket's
-      replacing.replace();
+      this.#replaced.add(current);
+      this.#live.delete(current); // it ends now (§4); its slot is the new socket's
+      current.replace();
     }
 
-    let task: TaskController;
-    if (domainPolicy && !isUrlAllowed(request.url, domainPolicy)) {
-      task = createStillbornTask(this, 'domain-rejected'); // §5: no network at all
-    } else {
-      task = createTask(this, request);
-      this.#live.add(task);
-    }
-    // §3: a new task becomes current only when there is none or the current one is CLOSED.
-    if (replacing || !this.#current || this.#current.readyState === ReadyState.CLOSED) this.#current = task;
+    // §5: a URL the domain check refuses opens no network connection at all.
+    const allowed = !domainPolicy || isUrlAllowed(request.url, domainPolicy);
+    const task = new TaskController(this, allowed ? request : 'domain-rejected');
+    if (allowed) this.#live.add(task);
+    // §3: a new task becomes current only when the current one is CLOSED (or is being replaced, §4).
+    if (replacing || current.readyState === CLOSED) this.#current = task;
 
     const result: CallResult = { errMsg: ok(Api.connect) };
     if (profile.successHasTaskId && !legacy) result['socketTaskId'] = this.#nextTaskId++; // no tasks before 1.7.0
@@ -87,27 +78,20 @@ class MiniProgram implements TaskOwner {
   }
 
   sendSocketMessage(options: unknown): Promise<CallResult> | void {
-    const current = this.#current;
-    const notConnected = fail(Api.send, Messages.notConnected);
-    const withPromise = this.settings.features.promise;
-    if (current) return current.send(options, notConnected, withPromise);
-    const isObject = typeName(options) === 'Object';
-    const completion = completionFor(Api.send, isObject ? (options as object) : undefined, this.settings.report, withPromise);
-    return failLater(completion, isObject ? notConnected : fail(Api.send, parameterError('parameter', 'Object', options)));
+    return this.#current.send(options, fail(Api.send, Messages.notConnected), this.settings.features.promise);
   }
 
   closeSocket(options: unknown): Promise<CallResult> | void {
     const current = this.#current;
     const withPromise = this.settings.features.promise;
     // The seed's caveat: a socket still CONNECTING cannot be closed through the global API [doc]; it still opens.
-    if (!current || current.readyState !== ReadyState.OPEN) {
-      const isObject = typeName(options) === 'Object';
-      const completion = completionFor(Api.close, isObject ? (options as object) : undefined, this.settings.report, withPromise);
+    if (current.readyState !== OPEN) {
+      const completion = completionFor(Api.close, plainOptions(options), this.settings.report, withPromise);
       return failLater(completion, fail(Api.close, Messages.notConnected));
     }
     const { returned, accepted } = current.close(options, withPromise);
     // [lib 2.30.3] wx.closeSocket also closes every other socket this mini program opened, with 1000.
-    if (accepted) for (const task of this.#live) if (task !== current) task.requestClose({ code: 1000, reason: '' });
+    if (accepted) for (const task of this.#live) if (task !== current) task.requestClose();
     return returned;
   }
 
@@ -128,7 +112,7 @@ class MiniProgram implements TaskOwner {
           ? ({ header: (result as OnSocketOpenListenerResult).header } satisfies OnSocketOpenListenerResult)
           : {}
         : result;
-    invokeSafely(listener, payload, this.settings.report, GLOBAL_WHERE[event]);
+    invokeSafely(listener, payload, this.settings.report, GLOBAL_WHERE[event]!);
   }
 
   released(task: TaskController): void {
@@ -159,30 +143,24 @@ export function createWxWith(options: WxOptions | undefined, defaultTransport: T
     throw new WxOptionsError('(options)', `options could not be read: ${describe(error)}`, error);
   }
   const program = new MiniProgram(settings);
-  const { report } = settings;
-
-  /** Backstop for §0.5: a `wx.*` method never throws, whatever happens inside. */
-  const guard = <A extends unknown[], R>(name: string, method: (...args: A) => R) =>
-    (...args: A): R | undefined => {
+  const wx: Record<string, (argument?: unknown) => unknown> = {};
+  /** Adds a method. Plain functions, not methods: WeChat's work unbound (`const close = wx.closeSocket; close()`) [lib]. */
+  const add = (name: string, method: (argument: unknown) => unknown): void => {
+    wx[name] = (argument) => {
+      // Backstop for §0.5: a `wx.*` method never throws, whatever happens inside.
       try {
-        return method(...args);
+        return method(argument);
       } catch (error) {
-        reportSafely(report, error, `wx.${name}`);
+        reportSafely(settings.report, error, `wx.${name}`);
         return undefined;
       }
     };
-
-  // Plain functions, not methods: WeChat's work unbound (`const close = wx.closeSocket; close()`) [lib].
-  const wx = {
-    connectSocket: guard('connectSocket', (option: ConnectSocketOption) => program.connectSocket(option)),
-    onSocketOpen: guard('onSocketOpen', (listener: unknown) => program.listen('open', listener)),
-    onSocketMessage: guard('onSocketMessage', (listener: unknown) => program.listen('message', listener)),
-    onSocketError: guard('onSocketError', (listener: unknown) => program.listen('error', listener)),
-    onSocketClose: guard('onSocketClose', (listener: unknown) => program.listen('close', listener)),
-    sendSocketMessage: guard('sendSocketMessage', (option: SendSocketMessageOption) => program.sendSocketMessage(option)),
-    closeSocket: guard('closeSocket', (option?: CloseSocketOption) => program.closeSocket(option)),
-    canIUse: guard('canIUse', (schema: string) => canIUse(schema, settings.features)),
   };
+  add('connectSocket', (option) => program.connectSocket(option));
+  for (const event of EVENTS) add(`onSocket${capitalized(event)}`, (listener) => program.listen(event, listener));
+  add('sendSocketMessage', (option) => program.sendSocketMessage(option));
+  add('closeSocket', (option) => program.closeSocket(option));
+  add('canIUse', (schema) => canIUse(schema, settings.features));
   return wx as unknown as Wx;
 }
 
