@@ -2,7 +2,8 @@
  * `wx.connectSocket` options, read once and checked in WeChat's order (contract §1). Reading is defensive: the
  * options may be proxies, have throwing getters or hostile keys; nothing here throws to the caller.
  */
-import { Messages, parameterError, typeName, unreadable } from './messages.js';
+import { parameterError, typeName, unreadable } from './errmsg.js';
+import * as Messages from './messages.js';
 import type { Settings } from './options.js';
 import type { TransportRequest } from './transport.js';
 

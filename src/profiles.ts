@@ -2,7 +2,7 @@
  * The two socket implementations WeChat's base library carries, as profiles: `android` ("binding") and `ios`
  * ("jsapi"). This file is the one place that says how they differ (contract §1, §2, §5, §7); all else is shared.
  */
-import { Messages } from './messages.js';
+import * as Messages from './messages.js';
 
 export interface PlatformProfile {
   readonly name: 'android' | 'ios';

@@ -8,7 +8,8 @@
  */
 import { completionFor, failLater, plainOptions, type CallResult } from './callbacks.js';
 import type { ConnectRequest } from './connect-options.js';
-import { Api, Messages, fail, ok, parameterError } from './messages.js';
+import { Api, fail, ok, parameterError } from './errmsg.js';
+import * as Messages from './messages.js';
 import type { Settings } from './options.js';
 import { ErrCode } from './profiles.js';
 import { invokeSafely } from './report.js';

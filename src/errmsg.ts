@@ -1,0 +1,49 @@
+/**
+ * How result objects' `errMsg` are built: `<api>:ok`, `<api>:fail <detail>`, WeChat's parameter errors, and the
+ * names and descriptions of values inside them. The texts themselves are in `messages.ts`.
+ */
+
+/** The API names that prefix `errMsg`. */
+export const Api = {
+  connect: 'connectSocket',
+  send: 'sendSocketMessage',
+  close: 'closeSocket',
+} as const;
+
+/** `<api>:ok` [doc]. */
+export const ok = (api: string): string => `${api}:ok`;
+
+/** `<api>:fail <detail>`, one space [doc/lib]. */
+export const fail = (api: string, detail: string): string => `${api}:fail ${detail}`;
+
+/** `Object.prototype.toString`'s name for a value's type, as WeChat's parameter checks print it: `Null`, `Array`… */
+export function typeName(value: unknown): string {
+  try {
+    return Object.prototype.toString.call(value).slice(8, -1);
+  } catch {
+    // A revoked proxy, or a Symbol.toStringTag getter that throws.
+    return 'Object';
+  }
+}
+
+/** WeChat's parameter type check [lib 2.30.3], e.g. `parameter.url should be String instead of Undefined;`. */
+export const parameterError = (path: string, expected: string, value: unknown): string =>
+  `parameter error: ${path} should be ${expected} instead of ${typeName(value)};`;
+
+/** A value that could not even be read (a throwing getter or proxy trap) [ours]. */
+export const unreadable = (path: string, error: unknown): string =>
+  `parameter error: ${path} could not be read: ${describe(error)}`;
+
+/** A short, safe description of a thrown value. */
+export function describe(error: unknown): string {
+  try {
+    return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  } catch {
+    return typeName(error);
+  }
+}
+
+/** Quotes a user-supplied name for an error text, escaping control characters and keeping it short. */
+export function quote(text: string, max = 64): string {
+  return JSON.stringify(text.length > max ? `${text.slice(0, max)}…` : text);
+}
