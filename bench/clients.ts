@@ -29,7 +29,7 @@ export interface Client {
   open(url: string, onMessage: (data: Payload) => void): Promise<Connection>;
 }
 
-/** Makes a client. `library` is the built wxsocket (`dist/node.js`), needed by the `wx` clients only. */
+/** Makes a client. `library` is the built wxsocket, needed by the `wx` clients only. */
 export function createClient(name: ClientName, library: typeof Library | undefined): Client {
   if (name === 'ws') return wsClient;
   if (!library) throw new Error(`client ${name} needs the built library`);

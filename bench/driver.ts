@@ -14,7 +14,7 @@ export interface Job {
   readonly client: ClientName;
   readonly url: string;
   readonly limits: Limits;
-  /** The built library's entry point (`dist/node.js`), as a file path. */
+  /** The built library's entry point (`node.js` of a build of `src/`), as a file path. */
   readonly library: string;
   /** The driver exits with an error after this long, whatever it is doing. */
   readonly timeLimitMs: number;

@@ -6,7 +6,7 @@
  * and collects at the same points in every run (with background threads, the counts of two identical runs differ
  * by up to half).
  *
- * - `npm run bench:instructions`: the wx layer alone over a null transport (`layer.ts`), for `dist/`, and with
+ * - `npm run bench:instructions`: the wx layer alone over a null transport (`layer.ts`), for the build of `src/`, and with
  *   `--compare <library>` for a second build too (a proposed change), side by side. About 5 minutes.
  * - `npm run bench:instructions -- --network`: the network workloads, `ws` against `wx` against `wx-nodelay`
  *   (the client process only; the echo server runs natively). About 15 minutes.
@@ -17,7 +17,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CLIENT_NAMES } from './clients.js';
 import type { Job } from './driver.js';
-import { DEFAULT_LIBRARY, bundleScripts, runDriver, runNode, startEchoServer, type Scripts } from './processes.js';
+import { buildLibrary, bundleScripts, runDriver, runNode, startEchoServer, type Scripts } from './processes.js';
 import { formatNumber } from './stats.js';
 import type { WorkloadName } from './workloads.js';
 
@@ -36,7 +36,7 @@ const NODE_FLAGS = ['--single-threaded'];
 const { values: args } = parseArgs({
   options: { network: { type: 'boolean', default: false }, compare: { type: 'string' }, library: { type: 'string' }, only: { type: 'string' } },
 });
-const library = args.library === undefined ? DEFAULT_LIBRARY : resolve(args.library);
+const library = args.library === undefined ? await buildLibrary() : resolve(args.library);
 const scripts = await bundleScripts();
 const scratch = mkdtempSync(join(tmpdir(), 'wxsocket-callgrind-'));
 try {
@@ -48,7 +48,7 @@ try {
 
 async function countLayer(scripts: Scripts, compare: string | undefined): Promise<void> {
   const operations = args.only?.split(',') ?? LAYER_OPERATIONS;
-  console.log(compare ? '| operation | dist/ | compared build | change |' : '| operation | instructions per operation |');
+  console.log(compare ? '| operation | src/ | compared build | change |' : '| operation | instructions per operation |');
   console.log(compare ? '| --- | ---: | ---: | ---: |' : '| --- | ---: |');
   for (const operation of operations) {
     const counts = operation === 'open-close' ? LAYER_COUNTS.connections : LAYER_COUNTS.messages;

@@ -1,9 +1,12 @@
 /**
  * The processes of a benchmark run: the echo server, and one driver process per measurement. Both are bundled to
- * plain JavaScript first, so that a driver starts in about 0.1 s without a TypeScript loader and the code measured
- * is the library as built (`dist/`), exactly as users run it.
+ * plain JavaScript first, so that a driver starts in about 0.1 s without a TypeScript loader. The library is
+ * measured as built by the project's own `tsc` configuration (what users run), not through tsx's on-the-fly
+ * transform, and into a directory of the benchmark's own: a `npm run build` running meanwhile in the same tree
+ * cannot change the code under measurement.
  */
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, fork, spawn, type ChildProcess } from 'node:child_process';
+import { promisify } from 'node:util';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -11,9 +14,19 @@ import type { Job } from './driver.js';
 import type { Measurement } from './workloads.js';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-/** The library under test, unless `--library` names another build (e.g. of a proposed change). */
-export const DEFAULT_LIBRARY = join(ROOT, 'dist', 'node.js');
 const BUILD_DIR = join(ROOT, 'node_modules', '.cache', 'wxsocket-bench');
+
+/**
+ * Builds `src/` with `tsconfig.build.json` into the benchmark's own directory and returns its entry point: the
+ * library under test, unless `--library` names another build (of a proposed change, say).
+ */
+export async function buildLibrary(): Promise<string> {
+  const outDir = join(BUILD_DIR, 'dist');
+  const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+  const options = ['--outDir', outDir, '--declaration', 'false', '--declarationMap', 'false', '--sourceMap', 'false'];
+  await promisify(execFile)(process.execPath, [tsc, '-p', join(ROOT, 'tsconfig.build.json'), ...options], { cwd: ROOT });
+  return join(outDir, 'node.js');
+}
 
 export interface Scripts {
   readonly driver: string;
@@ -81,7 +94,13 @@ export function runNode(args: readonly string[], wrapper: readonly string[] = []
     child.on('error', reject);
     child.on('close', (code) => {
       if (code === 0) resolve(stdout);
-      else reject(new Error(`exit ${code}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`));
+      else reject(new Error(`exit ${code}: ${errorLine(stderr)}`));
     });
   });
+}
+
+/** The line of a process's stderr that says what went wrong: the first naming an error, else the last. */
+function errorLine(stderr: string): string {
+  const lines = stderr.trim().split('\n');
+  return lines.find((line) => /Error\b|error:/.test(line))?.trim() ?? lines.at(-1) ?? '';
 }

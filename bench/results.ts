@@ -13,6 +13,10 @@ export interface RunResults {
   readonly mode: Mode;
   /** The command that reproduces the run. */
   readonly command: string;
+  /** The build of wxsocket measured, relative to the repository. */
+  readonly library: string;
+  /** The commit it was built from, as `git rev-parse --short HEAD` (with a note when `src/` had edits). */
+  readonly commit: string;
   readonly machine: {
     readonly node: string;
     readonly ws: string;

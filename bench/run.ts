@@ -8,16 +8,17 @@
  * `docs/benchmarks.md` and the chart `docs/benchmarks-ratios.svg`.
  *
  * Options: `--full`; `--only <workload,…>`; `--rounds <n>`; `--docs`; `--library <path>` to measure another build
- * of wxsocket than `dist/node.js` (a proposed change, say), with results in `bench/results/<mode>-custom.json`.
+ * of wxsocket than that of `src/` (a proposed change, say).
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ratiosChart } from './chart.js';
 import { CLIENT_NAMES, type ClientName } from './clients.js';
 import type { Job } from './driver.js';
-import { DEFAULT_LIBRARY, ROOT, bundleScripts, runDriver, startEchoServer } from './processes.js';
+import { buildLibrary, ROOT, bundleScripts, runDriver, startEchoServer } from './processes.js';
 import { resultsSection, updateDocSection } from './report.js';
 import type { Mode, RunResults, WorkloadResults } from './results.js';
 import { formatNumber } from './stats.js';
@@ -30,9 +31,13 @@ interface ModeSettings {
   readonly manyRounds: number;
 }
 
+/**
+ * Warm-up is long enough for V8 to have optimised both clients' hot paths (wx has more code to compile: with 0.3 s
+ * its background compilation still ran in the measured window and cost it 15–30% of CPU time per event).
+ */
 const MODES: Record<Mode, ModeSettings> = {
-  quick: { limits: { warmupMs: 300, durationMs: 1000, maxEvents: 2_000_000 }, rounds: 5, manyRounds: 1 },
-  full: { limits: { warmupMs: 1000, durationMs: 3000, maxEvents: 10_000_000 }, rounds: 11, manyRounds: 3 },
+  quick: { limits: { warmupMs: 1000, durationMs: 1200, maxEvents: 2_000_000 }, rounds: 5, manyRounds: 1 },
+  full: { limits: { warmupMs: 2000, durationMs: 4000, maxEvents: 10_000_000 }, rounds: 11, manyRounds: 3 },
 };
 
 const { values: args } = parseArgs({
@@ -48,10 +53,11 @@ const mode: Mode = args.full ? 'full' : 'quick';
 const settings = MODES[mode];
 const workloadNames = (args.only?.split(',') ?? Object.keys(WORKLOADS)) as WorkloadName[];
 for (const name of workloadNames) if (!(name in WORKLOADS)) throw new Error(`unknown workload ${name}`);
-const library = args.library === undefined ? DEFAULT_LIBRARY : resolve(args.library);
-if (!existsSync(library)) throw new Error(`${library} is missing: run \`npm run build\` first`);
+const library = args.library === undefined ? await buildLibrary() : resolve(args.library);
+if (!existsSync(library)) throw new Error(`no library at ${library}`);
 
 const startedAt = new Date();
+const commit = commitOf();
 const loadAtStart = loadavg()[0]!;
 const scripts = await bundleScripts();
 const echo = await startEchoServer(scripts);
@@ -84,6 +90,8 @@ const results: RunResults = {
   date: startedAt.toISOString(),
   mode,
   command: mode === 'full' ? 'npm run bench:full' : 'npm run bench',
+  library: args.library === undefined ? 'src/ (tsc, tsconfig.build.json)' : relative(ROOT, library),
+  commit,
   machine: {
     node: process.version,
     ws: (JSON.parse(readFileSync(join(ROOT, 'node_modules', 'ws', 'package.json'), 'utf8')) as { version: string }).version,
@@ -98,16 +106,26 @@ const results: RunResults = {
 };
 
 mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
-const suffix = args.library === undefined ? '' : '-custom';
-writeFileSync(join(ROOT, 'bench', 'results', `${mode}${suffix}.json`), `${JSON.stringify(results, null, 1)}\n`);
+writeFileSync(join(ROOT, 'bench', 'results', `${mode}.json`), `${JSON.stringify(results, null, 1)}\n`);
 const section = resultsSection(results);
 console.log(section);
-if (args.docs && args.library === undefined) {
+if (args.docs) {
   updateDocSection(join(ROOT, 'docs', 'benchmarks.md'), section);
   writeFileSync(join(ROOT, 'docs', 'benchmarks-ratios.svg'), ratiosChart(results));
 }
 for (const failure of failures) console.error(`FAILED ${failure}`);
 process.exitCode = failures.length > 0 ? 1 : 0;
+
+/** The commit measured, marked when `src/` has uncommitted changes (which the build then includes). */
+function commitOf(): string {
+  const git = (...gitArgs: string[]): string => execFileSync('git', gitArgs, { cwd: ROOT, encoding: 'utf8' }).trim();
+  try {
+    const dirty = args.library === undefined && git('status', '--porcelain', '--', 'src') !== '';
+    return `${git('rev-parse', '--short', 'HEAD')}${dirty ? ' + uncommitted changes in src/' : ''}`;
+  } catch {
+    return 'unknown';
+  }
+}
 
 /** Time a driver may take: its measured phases plus generous room for opening and closing. */
 function timeLimit(name: WorkloadName): number {
