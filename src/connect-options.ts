@@ -13,12 +13,6 @@ export interface ConnectRequest extends TransportRequest {
   readonly timeout: number | undefined;
 }
 
-/** Request headers WeChat sets itself: whatever the caller gives is replaced [doc/lib]. */
-export interface ClientHeaders {
-  readonly referer: string;
-  readonly userAgent: string;
-}
-
 /** [lib 2.30.3] the only URL check before the domain check; `ws://` passes. */
 const URL_PATTERN = /^(ws|wss):\/\/.*/i;
 
@@ -55,7 +49,7 @@ export function readConnectOptions(options: object, settings: Settings): Connect
     if (typeof url !== 'string') return parameterError('parameter.url', 'String', url);
     if (!URL_PATTERN.test(url)) return Messages.invalidUrl(url);
 
-    const headers = readHeaders(read('header'), settings.client);
+    const headers = readHeaders(read('header'), settings.clientHeaders);
     if (typeof headers === 'string') return headers;
 
     // Options newer than the emulated base library are ignored, not refused (§1, §4).
@@ -83,7 +77,7 @@ export function readConnectOptions(options: object, settings: Settings): Connect
  * `Object.prototype.toString` (`[object Boolean]`). The result has no prototype, so a `__proto__` key is a plain
  * header name and cannot reach `Object.prototype`.
  */
-function readHeaders(header: unknown, client: ClientHeaders): Record<string, string> | string {
+function readHeaders(header: unknown, clientHeaders: Readonly<Record<string, string>>): Record<string, string> | string {
   const headers: Record<string, string> = Object.create(null);
   if (typeName(header) === 'Object') {
     const given = header as Record<string, unknown>;
@@ -101,9 +95,7 @@ function readHeaders(header: unknown, client: ClientHeaders): Record<string, str
     }
     for (const [name, value] of byLowerCase.values()) headers[name] = value;
   }
-  headers['Referer'] = client.referer;
-  headers['User-Agent'] = client.userAgent;
-  return headers;
+  return Object.assign(headers, clientHeaders);
 }
 
 /**

@@ -9,7 +9,6 @@ import { PROFILES, userAgentOf, type PlatformProfile } from './profiles.js';
 import { consoleReporter, type ErrorReporter } from './report.js';
 import type { Transport } from './transport.js';
 import { NEWEST_SDK_VERSION, featuresOf, parseVersion, type FeatureSet } from './versions.js';
-import type { ClientHeaders } from './connect-options.js';
 
 /** A PEM certificate (string or bytes). */
 export type CertificateAuthority = string | Uint8Array;
@@ -48,13 +47,13 @@ export interface WxOptions {
 /** Everything one `wx` object runs on. */
 export interface Settings {
   readonly profile: PlatformProfile;
-  readonly SDKVersion: string;
   readonly features: FeatureSet;
   /** The domain check, or `undefined` when URLs are not checked. */
   readonly domainPolicy: DomainPolicy | undefined;
   readonly defaultTimeout: number;
   readonly maxConnections: number;
-  readonly client: ClientHeaders;
+  /** The request headers WeChat sets itself (`Referer`, `User-Agent`), replacing the caller's [doc/lib]. */
+  readonly clientHeaders: Readonly<Record<string, string>>;
   readonly ca: readonly CertificateAuthority[];
   readonly transport: Transport;
   readonly maxMessageSize: number;
@@ -68,17 +67,22 @@ export const DEFAULT_MAX_MESSAGE_SIZE = 32 * 1024 * 1024;
 
 const APP_FIELD = /^[\w.-]{1,128}$/;
 
+/** Throws the error for an invalid option: `createWx: <option> <problem>`. */
+function invalid(option: string, problem: string): never {
+  throw new WxOptionsError(option, `${option} ${problem}`);
+}
+
 export function resolveOptions(options: WxOptions | undefined, defaultTransport: Transport): Settings {
   if (options === undefined) options = {};
   if (typeName(options) !== 'Object') throw new WxOptionsError('(options)', `options must be an object, not ${typeName(options)}`);
 
   const platform = options.platform ?? 'android';
-  if (platform !== 'android' && platform !== 'ios') throw new WxOptionsError('platform', "platform must be 'android' or 'ios'");
+  if (platform !== 'android' && platform !== 'ios') invalid('platform', "must be 'android' or 'ios'");
   const profile = PROFILES[platform];
 
   const SDKVersion = options.SDKVersion ?? NEWEST_SDK_VERSION;
   const version = typeof SDKVersion === 'string' ? parseVersion(SDKVersion) : undefined;
-  if (!version) throw new WxOptionsError('SDKVersion', "SDKVersion must be a version such as '2.10.4'");
+  if (!version) return invalid('SDKVersion', "must be a version such as '2.10.4'");
   const features = featuresOf(version);
 
   const appId = checkAppField('appId', options.appId ?? 'touristappid');
@@ -86,15 +90,14 @@ export function resolveOptions(options: WxOptions | undefined, defaultTransport:
 
   return {
     profile,
-    SDKVersion,
     features,
     domainPolicy: resolveDomainPolicy(options, features.lanAddresses),
     defaultTimeout: positive('networkTimeout.connectSocket', options.networkTimeout?.connectSocket) ?? DEFAULT_TIMEOUT,
     maxConnections: resolveMaxConnections(options.maxConnections, features.socketTask),
-    client: {
+    clientHeaders: {
       // [doc/lib] the Referer WeChat sends; callers cannot set it.
-      referer: `https://servicewechat.com/${appId}/${appVersion}/page-frame.html`,
-      userAgent: userAgentOf(profile),
+      Referer: `https://servicewechat.com/${appId}/${appVersion}/page-frame.html`,
+      'User-Agent': userAgentOf(profile),
     },
     ca: resolveCa(options.tls),
     transport: optionalFunction('transport', options.transport) ?? defaultTransport,
@@ -105,8 +108,8 @@ export function resolveOptions(options: WxOptions | undefined, defaultTransport:
 
 function resolveDomainPolicy(options: WxOptions, allowLan: boolean): DomainPolicy | undefined {
   const { domains, urlCheck } = options;
-  if (domains !== undefined && !Array.isArray(domains)) throw new WxOptionsError('domains', 'domains must be an array of domains');
-  if (urlCheck !== undefined && typeof urlCheck !== 'boolean') throw new WxOptionsError('urlCheck', 'urlCheck must be a boolean');
+  if (domains !== undefined && !Array.isArray(domains)) invalid('domains', 'must be an array of domains');
+  if (urlCheck !== undefined && typeof urlCheck !== 'boolean') invalid('urlCheck', 'must be a boolean');
   // product.md: checking defaults to on exactly when domains are configured.
   if (!(urlCheck ?? domains !== undefined)) return undefined;
   const policy = createDomainPolicy(domains ?? [], { allowLan });
@@ -117,38 +120,31 @@ function resolveDomainPolicy(options: WxOptions, allowLan: boolean): DomainPolic
 function resolveMaxConnections(value: unknown, multipleSockets: boolean): number {
   if (value === undefined) return multipleSockets ? 5 : 1; // §6
   if (value === Infinity || (Number.isInteger(value) && (value as number) >= 1)) return value as number;
-  throw new WxOptionsError('maxConnections', 'maxConnections must be a whole number of at least 1, or Infinity');
+  return invalid('maxConnections', 'must be a whole number of at least 1, or Infinity');
 }
 
 function resolveCa(tls: WxOptions['tls']): readonly CertificateAuthority[] {
   if (tls === undefined) return [];
-  if (typeName(tls) !== 'Object') throw new WxOptionsError('tls', 'tls must be an object such as {ca}');
+  if (typeName(tls) !== 'Object') invalid('tls', 'must be an object such as {ca}');
   const ca = tls.ca;
   const list = ca === undefined ? [] : Array.isArray(ca) ? ca : [ca];
   for (const entry of list) {
-    if (typeof entry !== 'string' && !(entry instanceof Uint8Array)) {
-      throw new WxOptionsError('tls.ca', 'tls.ca must be PEM certificates (strings or bytes)');
-    }
+    if (typeof entry !== 'string' && !(entry instanceof Uint8Array)) invalid('tls.ca', 'must be PEM certificates (strings or bytes)');
   }
   return Object.freeze([...list] as CertificateAuthority[]);
 }
 
 function checkAppField(option: string, value: unknown): string {
-  if (typeof value !== 'string' || !APP_FIELD.test(value)) {
-    throw new WxOptionsError(option, `${option} must be 1 to 128 letters, digits, ".", "_" or "-"`);
-  }
+  if (typeof value !== 'string' || !APP_FIELD.test(value)) invalid(option, 'must be 1 to 128 letters, digits, ".", "_" or "-"');
   return value;
 }
 
 function positive(option: string, value: unknown): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) {
-    throw new WxOptionsError(option, `${option} must be a positive number`);
-  }
+  if (value !== undefined && !(typeof value === 'number' && value > 0 && Number.isFinite(value))) invalid(option, 'must be a positive number');
   return value;
 }
 
 function optionalFunction<F extends Function>(option: string, value: F | undefined): F | undefined {
-  if (value !== undefined && typeof value !== 'function') throw new WxOptionsError(option, `${option} must be a function`);
+  if (value !== undefined && typeof value !== 'function') invalid(option, 'must be a function');
   return value;
 }
