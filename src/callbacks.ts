@@ -14,11 +14,7 @@ export interface CallResult {
 }
 
 /** The callbacks of one call, read once from its options. A value that is not a function is ignored [lib]. */
-export interface Callbacks {
-  readonly success: Function | undefined;
-  readonly fail: Function | undefined;
-  readonly complete: Function | undefined;
-}
+type Callbacks = { readonly [K in (typeof CALLBACK_KEYS)[number]]: Function | undefined };
 
 const CALLBACK_KEYS = ['success', 'fail', 'complete'] as const;
 
@@ -27,92 +23,79 @@ const CALLBACK_KEYS = ['success', 'fail', 'complete'] as const;
  * undefined}` counts, as in WeChat's promisify check [doc/lib]. A proxy whose `has` trap throws counts as present,
  * so the call takes the callback path and cannot leave a rejected Promise behind.
  */
-export function hasCallbackKeys(options: object): boolean {
+function hasCallbackKeys(options: object): boolean {
   try {
-    return 'success' in options || 'fail' in options || 'complete' in options;
+    return CALLBACK_KEYS.some((key) => key in options);
   } catch {
     return true;
   }
 }
 
 /** Reads the callbacks, each read guarded: a getter that throws counts as no callback. */
-export function readCallbacks(options: object): Callbacks {
-  const [success, fail, complete] = CALLBACK_KEYS.map((key) => {
+function readCallbacks(options: object): Callbacks {
+  const read = (key: string): Function | undefined => {
     try {
       const value: unknown = (options as Record<string, unknown>)[key];
       return typeof value === 'function' ? value : undefined;
     } catch {
       return undefined;
     }
-  });
-  return { success, fail, complete };
+  };
+  return { success: read('success'), fail: read('fail'), complete: read('complete') };
 }
 
-/** One call's way to its end: callbacks, a Promise, or both absent. Settles at most once. */
+/** One call's way to its end: its callbacks or, without them, a Promise. Settles at most once. */
 export class Completion {
   readonly #api: string;
-  readonly #callbacks: Callbacks | undefined;
   readonly #report: ErrorReporter;
-  #settlePromise: ((result: CallResult, succeeded: boolean) => void) | undefined;
-  /** The Promise handed to the caller, when the call returns one. */
-  readonly promise: Promise<CallResult> | undefined;
+  readonly #callbacks: Callbacks | undefined;
+  #settled = false;
+  #resolve: ((result: CallResult) => void) | undefined;
+  #reject: ((result: CallResult) => void) | undefined;
+  /** The Promise handed to the caller, when the call has no callbacks and returns one. */
+  readonly promise: TrackedPromise<CallResult> | undefined;
 
-  constructor(api: string, callbacks: Callbacks | undefined, report: ErrorReporter, withPromise: boolean) {
+  constructor(api: string, report: ErrorReporter, callbacks?: Callbacks) {
     this.#api = api;
-    this.#callbacks = callbacks;
     this.#report = report;
-    this.promise = withPromise ? this.#createPromise() : undefined;
+    this.#callbacks = callbacks;
+    if (callbacks) return;
+    this.promise = new TrackedPromise<CallResult>((resolve, reject) => {
+      this.#resolve = resolve;
+      this.#reject = reject;
+    });
+    // Marked handled at once: an unawaited rejection must not end the process (contract §0.8). The prototype's
+    // `then` is used so that this internal handler does not count as the caller's.
+    Promise.prototype.then.call(this.promise, undefined, () => {});
   }
 
-  /** Ends the call with `success` (or resolves). Runs user code now: call it from a later turn only. */
-  succeed(result: CallResult): void {
-    this.#settle(result, true);
-  }
-
-  /** Ends the call with `fail` (or rejects). Runs user code now: call it from a later turn only. */
-  fail(result: CallResult): void {
-    this.#settle(result, false);
+  /**
+   * Ends the call with `success` or `fail`, then `complete` (or resolves or rejects). Runs user code now: call it
+   * from a later turn only.
+   */
+  settle(result: CallResult, succeeded: boolean): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    const callbacks = this.#callbacks;
+    if (callbacks) {
+      for (const kind of [succeeded ? 'success' : 'fail', 'complete'] as const) {
+        const callback = callbacks[kind];
+        if (callback) invokeSafely(callback, result, this.#report, `${this.#api} ${kind} callback`);
+      }
+    } else if (succeeded) {
+      this.#resolve!(result);
+    } else {
+      this.#reject!(result);
+      // Like WeChat's console, say so when nobody handled the rejection by the next macrotask.
+      later(() => {
+        if (!this.promise!.handled) reportSafely(this.#report, result, `unhandled rejection of ${this.#api}`);
+      });
+    }
   }
 
   /** Ends the call on a later turn, for results known before the call returns (contract §0.1). */
   settleLater(result: CallResult, succeeded: boolean): void {
-    queueMicrotask(() => this.#settle(result, succeeded));
-  }
-
-  #settle(result: CallResult, succeeded: boolean): void {
-    const settlePromise = this.#settlePromise;
-    if (settlePromise) {
-      this.#settlePromise = undefined;
-      settlePromise(result, succeeded);
-      return;
-    }
-    const callbacks = this.#callbacks;
-    if (!callbacks) return;
-    const outcome = succeeded ? callbacks.success : callbacks.fail;
-    const kind = succeeded ? 'success' : 'fail';
-    if (outcome) invokeSafely(outcome, result, this.#report, `${this.#api} ${kind} callback`);
-    if (callbacks.complete) invokeSafely(callbacks.complete, result, this.#report, `${this.#api} complete callback`);
-  }
-
-  #createPromise(): Promise<CallResult> {
-    let resolve!: (result: CallResult) => void;
-    let reject!: (result: CallResult) => void;
-    const promise = new TrackedPromise<CallResult>((res, rej) => {
-      resolve = res;
-      reject = rej;
-    });
-    // Marked handled at once: an unawaited rejection must not end the process (contract §0.8). The prototype's
-    // `then` is used so that this internal handler does not count as the caller's.
-    Promise.prototype.then.call(promise, undefined, () => {});
-    this.#settlePromise = (result, succeeded) => {
-      if (succeeded) return resolve(result);
-      reject(result);
-      // Like WeChat's console, say so when nobody handled the rejection by the next macrotask.
-      later(() => {
-        if (!promise.handled) reportSafely(this.#report, result, `unhandled rejection of ${this.#api}`);
-      });
-    };
-    return promise;
+    queueMicrotask(() => this.settle(result, succeeded));
   }
 }
 
@@ -151,8 +134,8 @@ export function completionFor(
   report: ErrorReporter,
   promiseWithoutCallbacks: boolean,
 ): Completion | undefined {
-  if (options && hasCallbackKeys(options)) return new Completion(api, readCallbacks(options), report, false);
-  return promiseWithoutCallbacks ? new Completion(api, undefined, report, true) : undefined;
+  if (options && hasCallbackKeys(options)) return new Completion(api, report, readCallbacks(options));
+  return promiseWithoutCallbacks ? new Completion(api, report) : undefined;
 }
 
 /** Fails a call on a later turn with a whole `errMsg`; returns its Promise, if it has one. */

@@ -152,8 +152,7 @@ export class TaskController {
     const connection = this.#link!.connection!;
     if (!completion) return connection.send(data);
     connection.send(data, (error) => {
-      if (error) completion.fail({ errMsg: fail(Api.send, Messages.notConnected) });
-      else completion.succeed({ errMsg: ok(Api.send) });
+      completion.settle({ errMsg: error ? fail(Api.send, Messages.notConnected) : ok(Api.send) }, !error);
     });
     return completion.promise;
   }
