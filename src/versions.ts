@@ -63,55 +63,56 @@ export function featuresOf(version: Version): FeatureSet {
   return features;
 }
 
-/** A `wx.canIUse` schema node: the feature it needs beyond its parent's (if any), and its children. */
-interface SchemaNode {
-  readonly needs?: Feature;
-  readonly children?: Readonly<Record<string, SchemaNode>>;
+/**
+ * A `wx.canIUse` schema node. A leaf is the feature it needs, or `''` for none; an inner node maps the next part of
+ * the schema to its child, and is a `[feature, children]` pair when it needs a feature itself. A node's feature
+ * applies to everything below it (all of `SocketTask.*` needs 1.7.0).
+ */
+type SchemaNode = Feature | '' | SchemaChildren | readonly [Feature, SchemaChildren];
+interface SchemaChildren {
+  readonly [part: string]: SchemaNode;
 }
 
-const node = (needs?: Feature, children?: Record<string, SchemaNode>): SchemaNode => ({
-  ...(needs && { needs }),
-  ...(children && { children }),
-});
-const fields = (...names: string[]): Record<string, SchemaNode> => Object.fromEntries(names.map((name) => [name, node()]));
-const object = (children: Record<string, SchemaNode>) => node(undefined, { object: node(undefined, children) });
-const callback = (children: Record<string, SchemaNode>) => node(undefined, { callback: node(undefined, children) });
-const callbacks = fields('success', 'fail', 'complete');
-const closeFields = { code: node('closeCode'), reason: node('closeCode') };
+const callbacks = { success: '', fail: '', complete: '' } as const;
+const closeFields = { code: 'closeCode', reason: 'closeCode' } as const;
+/** Shared by the global API and `SocketTask`: `send`/`sendSocketMessage`, `close`/`closeSocket`, `onMessage`, … */
+const send = { object: { data: '', ...callbacks } } as const;
+const close = { object: { ...closeFields, ...callbacks } } as const;
+const onMessage = { callback: { data: '' } } as const;
+const onError = { callback: { errMsg: '' } } as const;
+const onClose = { callback: closeFields } as const;
 
 /**
  * The socket schemas `wx.canIUse` answers for, as a tree. WeChat's schema grammar is
- * `${API}.${method}.${param}.${option}` or `${class}.${method}.${param}.${option}` [doc: wx.canIUse]; a node's
- * feature applies to everything below it (all of `SocketTask.*` needs 1.7.0).
+ * `${API}.${method}.${param}.${option}` or `${class}.${method}.${param}.${option}` [doc: wx.canIUse].
  */
-const SCHEMAS: Readonly<Record<string, SchemaNode>> = {
-  canIUse: node('canIUse'),
-  connectSocket: node(undefined, {
-    object: node(undefined, {
-      ...fields('url', 'header', 'method', 'data'),
+const SCHEMAS: SchemaChildren = {
+  canIUse: 'canIUse',
+  connectSocket: {
+    object: {
+      url: '',
+      header: '',
+      method: '',
+      data: '',
       ...callbacks,
-      protocols: node('protocols'),
-      tcpNoDelay: node('tcpNoDelay'),
-      perMessageDeflate: node('perMessageDeflate'),
-      timeout: node('timeout'),
-      forceCellularNetwork: node('forceCellularNetwork'),
-    }),
-    return: node('socketTask'),
-  }),
-  sendSocketMessage: object({ data: node(), ...callbacks }),
-  closeSocket: object({ ...closeFields, ...callbacks }),
-  onSocketOpen: callback({ header: node('openHeader') }),
-  onSocketMessage: callback(fields('data')),
-  onSocketError: callback(fields('errMsg')),
-  onSocketClose: callback(closeFields),
-  SocketTask: node('socketTask', {
-    send: object({ data: node(), ...callbacks }),
-    close: object({ ...closeFields, ...callbacks }),
-    onOpen: callback({ header: node('openHeader'), profile: node('openProfile') }),
-    onMessage: callback(fields('data')),
-    onError: callback(fields('errMsg')),
-    onClose: callback(closeFields),
-  }),
+      protocols: 'protocols',
+      tcpNoDelay: 'tcpNoDelay',
+      perMessageDeflate: 'perMessageDeflate',
+      timeout: 'timeout',
+      forceCellularNetwork: 'forceCellularNetwork',
+    },
+    return: 'socketTask',
+  },
+  sendSocketMessage: send,
+  closeSocket: close,
+  onSocketOpen: { callback: { header: 'openHeader' } },
+  onSocketMessage: onMessage,
+  onSocketError: onError,
+  onSocketClose: onClose,
+  SocketTask: [
+    'socketTask',
+    { send, close, onOpen: { callback: { header: 'openHeader', profile: 'openProfile' } }, onMessage, onError, onClose },
+  ],
 };
 
 /**
@@ -121,11 +122,13 @@ const SCHEMAS: Readonly<Record<string, SchemaNode>> = {
 export function canIUse(schema: unknown, features: FeatureSet): boolean {
   // Below 1.1.0 `wx.canIUse` did not exist; ours stays callable and knows nothing [ours].
   if (typeof schema !== 'string' || !features.canIUse) return false;
-  let children: Readonly<Record<string, SchemaNode>> | undefined = SCHEMAS;
+  let node: SchemaNode = SCHEMAS;
   for (const part of (schema.startsWith('wx.') ? schema.slice(3) : schema).split('.')) {
-    const found: SchemaNode | undefined = children && Object.hasOwn(children, part) ? children[part] : undefined;
-    if (!found || (found.needs && !features[found.needs])) return false;
-    children = found.children;
+    const children: SchemaNode = Array.isArray(node) ? node[1] : node;
+    if (typeof children !== 'object' || !Object.hasOwn(children, part)) return false;
+    node = (children as SchemaChildren)[part]!;
+    const needs = typeof node === 'string' ? node : Array.isArray(node) ? node[0] : '';
+    if (needs && !features[needs as Feature]) return false;
   }
   return true;
 }
