@@ -91,15 +91,19 @@ function parseAuthority(authority: string): Authority | string {
   return { host, ipv4: false, port };
 }
 
-/** `localhost` and its subdomains: resolvers map `*.localhost` to loopback too (RFC 6761 §6.3). [ours] */
-function isLocalhost(host: string): boolean {
-  return host === 'localhost' || host.endsWith('.localhost');
-}
-
-/** Whether a canonical dotted-decimal IPv4 address is in a LAN range (RFC 1918: 10/8, 172.16/12, 192.168/16). */
-function isLanIPv4(host: string): boolean {
-  const [a, b = -1] = host.split('.').map(Number);
-  return a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168);
+/**
+ * Why a host that passed the grammar still cannot be opened: an IP address (except a LAN IPv4 address when
+ * `allowLan`, RFC 1918: 10/8, 172.16/12, 192.168/16), or `localhost` and its subdomains, which resolvers map to
+ * loopback too (RFC 6761 §6.3). [ours]
+ */
+function hostRefusal({ host, ipv4 }: Authority, allowLan: boolean): string | undefined {
+  if (ipv4) {
+    const [a, b = -1] = host.split('.').map(Number);
+    const lan = a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168);
+    return allowLan && lan ? undefined : 'is an IP address (LAN ones pass unlisted from 2.4.0)';
+  }
+  if (host === 'localhost' || host.endsWith('.localhost')) return 'is localhost';
+  return undefined;
 }
 
 /** The second, independent guard: what the WHATWG parser (hence `ws` and browsers) would connect to. */
@@ -133,14 +137,11 @@ export function urlRefusal(url: string, policy: DomainPolicy): string | undefine
   const authority = parseAuthority(url.slice(6).split(/[/?#]/, 1)[0]!);
   if (typeof authority === 'string') return `authority ${authority}`;
   const { host } = authority;
-  if (authority.ipv4) {
-    // §5: IP addresses are refused, except LAN ones from base library 2.4.0 on (listed-or-LAN). [lib]
-    if (!(policy.allowLan && isLanIPv4(host))) return `host ${host} is an IP address`;
-  } else {
-    if (isLocalhost(host)) return `host ${host} is localhost`;
-    // §5: exact, case-insensitive equality; no parent-domain or wildcard matching. Any port is fine for wss.
-    if (!policy.domains.has(host)) return `host ${host} is not in the domain list`;
-  }
+  // §5: IP addresses are refused, except LAN ones from base library 2.4.0 on (listed-or-LAN) [lib]. Domains match
+  // exactly, case-insensitively; no parent-domain or wildcard matching. Any port is fine for wss.
+  const refusal = hostRefusal(authority, policy.allowLan);
+  if (refusal) return `host ${host} ${refusal}`;
+  if (!authority.ipv4 && !policy.domains.has(host)) return `host ${host} is not in the domain list`;
   if (!whatwgAgrees(url, authority)) return 'the WHATWG URL parser reads another host';
   return undefined;
 }
@@ -165,16 +166,11 @@ function parseDomainEntry(entry: string): Authority | string {
   if (/[/?#]/.test(rest)) return 'has a path, query or fragment; list the host only';
   const authority = parseAuthority(rest);
   if (typeof authority === 'string') return authority;
-  if (authority.ipv4) return 'is an IP address (LAN ones need no listing from 2.4.0)';
-  if (isLocalhost(authority.host)) return 'is localhost';
+  const refusal = hostRefusal(authority, false);
+  if (refusal) return refusal;
   // The entry must be exactly what WHATWG makes of it, or no URL could ever match it: this refuses invalid
   // punycode such as `xn--a.com`. The port of an entry is accepted and ignored: §5 allows any port for wss. [ours]
-  try {
-    if (new URL(`wss://${authority.host}`).hostname === authority.host) return authority;
-  } catch {
-    // not a host WHATWG can parse
-  }
-  return INVALID_DOMAIN;
+  return whatwgAgrees(`wss://${rest}`, authority) ? authority : INVALID_DOMAIN;
 }
 
 /**
