@@ -24,8 +24,7 @@ export interface InstalledWx {
 export function installWxWith(create: (options?: WxOptions) => Wx, options?: WxOptions): InstalledWx {
   const wx = create(options); // throws on bad options before touching the global
   const global = globalThis as { wx?: unknown };
-  const had = Object.prototype.hasOwnProperty.call(global, 'wx');
-  const previous = Object.getOwnPropertyDescriptor(global, 'wx');
+  const previous = Object.getOwnPropertyDescriptor(global, 'wx'); // `undefined` when there was none
   Object.defineProperty(global, 'wx', { value: wx, writable: true, configurable: true, enumerable: true });
   let installed = true;
   return {
@@ -33,7 +32,7 @@ export function installWxWith(create: (options?: WxOptions) => Wx, options?: WxO
     uninstall() {
       if (!installed) return;
       installed = false;
-      if (had) Object.defineProperty(global, 'wx', previous!);
+      if (previous) Object.defineProperty(global, 'wx', previous);
       else delete global.wx;
     },
   };

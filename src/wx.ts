@@ -44,12 +44,11 @@ class MiniProgram implements TaskOwner {
     const legacy = !features.socketTask;
     // Failures 1–3 of §1 return `undefined`, no task. Failure 1: an array or a function may still carry callbacks;
     // a primitive has none to call.
-    if (typeName(options) !== 'Object') {
-      const holder = (typeof options === 'object' && options !== null) || typeof options === 'function' ? options : undefined;
-      return void failLater(completionFor(Api.connect, holder, report, false), fail(Api.connect, parameterError('parameter', 'Object', options)));
-    }
-    const completion = completionFor(Api.connect, options as object, report, false);
-    const request = readConnectOptions(options as object, this.settings);
+    const completion = completionFor(Api.connect, Object(options) === options ? (options as object) : undefined, report, false);
+    const request =
+      typeName(options) === 'Object'
+        ? readConnectOptions(options as object, this.settings)
+        : parameterError('parameter', 'Object', options);
     if (typeof request === 'string') return void failLater(completion, fail(Api.connect, request));
 
     // Below 1.7.0 a new connection replaces the current one (§4), so that one does not count against the limit.

@@ -48,7 +48,7 @@ export interface NativeTransportOptions {
 export function nativeTransport(options: NativeTransportOptions = {}): Transport {
   const WebSocketClass = options.WebSocket ?? (globalThis as { WebSocket?: NativeWebSocketConstructor }).WebSocket;
   if (typeof WebSocketClass !== 'function') {
-    throw new TypeError('nativeTransport: no WebSocket class here (Node.js 22 or newer, or a browser); pass one as {WebSocket}');
+    throw new TypeError('nativeTransport: no WebSocket class here; pass one as {WebSocket}');
   }
   return (request, handlers) => new NativeConnection(WebSocketClass, request, handlers);
 }
