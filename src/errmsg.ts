@@ -3,13 +3,6 @@
  * names and descriptions of values inside them. The texts themselves are in `messages.ts`.
  */
 
-/** The API names that prefix `errMsg`. */
-export const Api = {
-  connect: 'connectSocket',
-  send: 'sendSocketMessage',
-  close: 'closeSocket',
-} as const;
-
 /** `<api>:ok` [doc]. */
 export const ok = (api: string): string => `${api}:ok`;
 

@@ -42,12 +42,6 @@ export const PROFILES: Readonly<Record<PlatformProfile['name'], PlatformProfile>
 };
 
 /**
- * `errCode` on android [ours, one rule]: 1004 when the socket never opened (handshake failure, domain check),
- * 1006 when an open connection failed. The 1004 of handshake failures is what Android clients report in the wild.
- */
-export const ErrCode = { neverOpened: 1004, failedAfterOpen: 1006 } as const;
-
-/**
  * The `User-Agent` sent with the handshake. WeChat replaces the caller's with its own [doc]; ours keeps WeChat's
  * `MicroMessenger` and `MiniProgramEnv` tokens so servers that look for them behave as in production [ours].
  */

@@ -4,7 +4,8 @@
  * @see https://developers.weixin.qq.com/miniprogram/dev/api/network/websocket/SocketTask.html
  */
 import { completionFor, failLater, plainOptions, type CallResult } from './callbacks.js';
-import { Api, fail } from './errmsg.js';
+import * as Api from './api-names.js';
+import { fail } from './errmsg.js';
 import * as Messages from './messages.js';
 import { consoleReporter } from './report.js';
 import type { TaskController } from './task-controller.js';

@@ -8,10 +8,10 @@
  */
 import { completionFor, failLater, plainOptions, type CallResult } from './callbacks.js';
 import type { ConnectRequest } from './connect-options.js';
-import { Api, fail, ok, parameterError } from './errmsg.js';
+import * as Api from './api-names.js';
+import { fail, ok, parameterError } from './errmsg.js';
 import * as Messages from './messages.js';
 import type { Settings } from './options.js';
-import { ErrCode } from './profiles.js';
 import { invokeSafely } from './report.js';
 import { later } from './schedule.js';
 import {
@@ -65,6 +65,13 @@ interface CloseRequest {
   readonly reason: string;
 }
 
+/**
+ * `errCode` on android [ours, one rule]: 1004 when the socket never opened (handshake failure, domain check), 1006
+ * when an open connection failed. The 1004 of handshake failures is what Android clients report in the wild.
+ */
+const NEVER_OPENED = 1004;
+const FAILED_AFTER_OPEN = 1006;
+
 /** What `onError` reports; `errCode` only reaches listeners on android. */
 interface Failure {
   readonly errMsg: string;
@@ -112,7 +119,7 @@ export class TaskController {
     if (start === 'domain-rejected') {
       // `onError` alone (§5), on a later macrotask: listeners attached right after `connectSocket` see it [lib].
       later(() => {
-        this.#emitError({ errMsg: this.settings.profile.domainRejected, errCode: ErrCode.neverOpened });
+        this.#emitError({ errMsg: this.settings.profile.domainRejected, errCode: NEVER_OPENED });
         this.#endListeners();
       });
     }
@@ -249,8 +256,7 @@ export class TaskController {
   }
 
   #fail(errMsg: string): void {
-    // `errCode` on android [ours, one rule]: 1004 when the socket never opened, 1006 when an open connection failed.
-    this.#failure = { errMsg, errCode: this.#phase === CONNECTING ? ErrCode.neverOpened : ErrCode.failedAfterOpen };
+    this.#failure = { errMsg, errCode: this.#phase === CONNECTING ? NEVER_OPENED : FAILED_AFTER_OPEN };
     this.#unlink();
     this.#finish(1006, Messages.abnormalClosure);
   }

@@ -6,7 +6,8 @@ import { completionFor, failLater, plainOptions, type CallResult } from './callb
 import { readConnectOptions } from './connect-options.js';
 import { isUrlAllowed } from './domain-policy.js';
 import { WxOptionsError } from './errors.js';
-import { Api, describe, fail, ok, parameterError, typeName } from './errmsg.js';
+import * as Api from './api-names.js';
+import { describe, fail, ok, parameterError, typeName } from './errmsg.js';
 import * as Messages from './messages.js';
 import { resolveOptions, type Settings, type WxOptions } from './options.js';
 import { invokeSafely, reportSafely } from './report.js';
