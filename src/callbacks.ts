@@ -14,7 +14,7 @@ export interface CallResult {
 }
 
 /** The callbacks of one call, read once from its options. A value that is not a function is ignored [lib]. */
-type Callbacks = { readonly [K in (typeof CALLBACK_KEYS)[number]]: Function | undefined };
+type Callbacks = { readonly [K in (typeof CALLBACK_KEYS)[number]]?: Function };
 
 const CALLBACK_KEYS = ['success', 'fail', 'complete'] as const;
 
@@ -33,15 +33,16 @@ function hasCallbackKeys(options: object): boolean {
 
 /** Reads the callbacks, each read guarded: a getter that throws counts as no callback. */
 function readCallbacks(options: object): Callbacks {
-  const read = (key: string): Function | undefined => {
+  const callbacks: Record<string, Function | undefined> = {};
+  for (const key of CALLBACK_KEYS) {
     try {
       const value: unknown = (options as Record<string, unknown>)[key];
-      return typeof value === 'function' ? value : undefined;
+      if (typeof value === 'function') callbacks[key] = value;
     } catch {
-      return undefined;
+      // no callback
     }
-  };
-  return { success: read('success'), fail: read('fail'), complete: read('complete') };
+  }
+  return callbacks as Callbacks;
 }
 
 /** One call's way to its end: its callbacks or, without them, a Promise. Settles at most once. */

@@ -23,12 +23,10 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 
 /**
- * Header names dropped because they would break the handshake, or are set by the client itself [ours, §1].
- * `referer` and `user-agent` are replaced by WeChat's own values.
+ * Header names (lower case) dropped because they would break the handshake, or are set by the client itself [ours,
+ * §1]. `referer` and `user-agent` are replaced by WeChat's own values.
  */
-const CLIENT_OWNED_HEADERS = new Set([
-  'host', 'connection', 'upgrade', 'content-length', 'transfer-encoding', 'referer', 'user-agent',
-]);
+const CLIENT_OWNED_HEADER = /^(host|connection|upgrade|content-length|transfer-encoding|referer|user-agent|sec-websocket-.*)$/;
 
 /**
  * Reads and checks `connectSocket` options (already known to be an object). Returns the request, or the failure
@@ -89,7 +87,7 @@ function readHeaders(header: unknown, clientHeaders: Readonly<Record<string, str
       if (!TOKEN.test(name)) return Messages.invalidHeaderName(name);
       if (!FIELD_VALUE.test(value)) return Messages.invalidHeaderValue(name);
       const lower = name.toLowerCase();
-      if (CLIENT_OWNED_HEADERS.has(lower) || lower.startsWith('sec-websocket-')) continue;
+      if (CLIENT_OWNED_HEADER.test(lower)) continue;
       byLowerCase.delete(lower);
       byLowerCase.set(lower, [name, value]);
     }
