@@ -3,6 +3,7 @@
  * lives in the core.
  */
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
+import type { IncomingMessage } from 'node:http';
 import { connect as netConnect, isIP, type NetConnectOpts, type Socket } from 'node:net';
 import { connect as tlsConnect, createSecureContext, rootCertificates, type ConnectionOptions, type SecureContext } from 'node:tls';
 import WebSocket from 'ws';
@@ -63,21 +64,34 @@ const MAX_PENDING_PONGS = 4096;
 /** Milliseconds since the epoch, as WeChat's `profile` timestamps are. */
 const now = Date.now;
 
+/** What one handshake needs and learns; dropped at open, so that an open connection holds no more than it must. */
+interface Handshake {
+  readonly timing: Timing;
+  readonly tcpNoDelay: boolean;
+  socket?: Socket;
+  /** An HTTP response arrived: a failure from now on is a bad upgrade, not a transport error. */
+  responded?: boolean;
+  header?: Record<string, string>;
+}
+
+/**
+ * Where a `ws` socket (and its TCP socket) keep their connection. The event listeners are module functions shared by
+ * every connection, called with the emitter as `this`, rather than closures per connection: idle connections are
+ * many, and each closure costs memory.
+ */
+const kConnection = Symbol('wxsocket.connection');
+type Tagged = { [kConnection]: WsConnection };
+const connectionOf = (emitter: unknown): WsConnection => (emitter as Tagged)[kConnection];
+
 class WsConnection implements TransportConnection {
   readonly #ws: WebSocket;
-  readonly #handlers: TransportHandlers;
-  /** An HTTP response arrived: a failure from now on is a bad upgrade, not a transport error. */
-  #responded = false;
-  #opened = false;
-  #socket: Socket | undefined;
-  readonly #tcpNoDelay: boolean;
-  #header: Record<string, string> = {};
-  readonly #timing: Timing;
+  readonly handlers: TransportHandlers;
+  /** Present until open. */
+  handshake: Handshake | undefined;
 
   constructor(request: TransportRequest, handlers: TransportHandlers, lookup: ReturnType<typeof hostsLookup> | undefined) {
-    this.#handlers = handlers;
-    this.#tcpNoDelay = request.tcpNoDelay;
-    const timing = (this.#timing = new Timing(now()));
+    this.handlers = handlers;
+    this.handshake = { timing: new Timing(now()), tcpNoDelay: request.tcpNoDelay };
     const secureContext = secureContextFor(request.ca);
     const secure = /^wss:/i.test(request.url);
     // A fragment means nothing to a WebSocket server; `ws` refuses it, browsers drop it (WHATWG) [ours: drop it].
@@ -94,28 +108,23 @@ class WsConnection implements TransportConnection {
       minVersion: 'TLSv1.2',
       ...(secureContext && { secureContext }),
       ...(lookup && { lookup }),
+      // Reads `this.handshake` rather than capturing it: `ws` may keep its options, and with them this function, for
+      // as long as the connection lives.
       createConnection: ((connectOptions: NetConnectOpts) => {
-        this.#socket = openSocket(connectOptions, secure, timing);
-        return this.#socket;
+        const socket = openSocket(connectOptions, secure, this.handshake!.timing);
+        this.handshake!.socket = socket;
+        (socket as unknown as Tagged)[kConnection] = this;
+        return socket;
       }) as typeof netConnect,
     } as WebSocket.ClientOptions));
+    (ws as unknown as Tagged)[kConnection] = this;
     ws.binaryType = 'arraybuffer';
-    ws.on('upgrade', (response) => {
-      this.#responded = true;
-      timing.upgraded = now();
-      this.#header = headersOf(response.rawHeaders);
-    });
-    ws.on('unexpected-response', () => {
-      this.#responded = true;
-      ws.terminate(); // reported through 'error'
-    });
-    ws.on('open', () => this.#open());
-    ws.on('message', (data, isBinary) => this.#message(data as Buffer | ArrayBuffer, isBinary));
-    ws.on('error', (error) => {
-      const kind = this.#opened ? 'protocol' : this.#responded ? 'handshake' : 'transport';
-      this.#handlers.onError(kind, error);
-    });
-    ws.on('close', (code, reason) => this.#handlers.onClose(code, reason.toString()));
+    ws.on('upgrade', onUpgrade);
+    ws.on('unexpected-response', onUnexpectedResponse);
+    ws.on('open', onOpen);
+    ws.on('message', onMessage);
+    ws.on('error', onError);
+    ws.on('close', onClose);
   }
 
   get bufferedAmount(): number {
@@ -133,24 +142,53 @@ class WsConnection implements TransportConnection {
   abort(): void {
     this.#ws.terminate();
   }
+}
 
-  #open(): void {
-    this.#opened = true;
-    const socket = this.#socket;
+function onUpgrade(this: WebSocket, response: IncomingMessage): void {
+  const handshake = connectionOf(this).handshake!;
+  handshake.responded = true;
+  handshake.timing.upgraded = now();
+  handshake.header = headersOf(response.rawHeaders);
+}
+
+function onUnexpectedResponse(this: WebSocket): void {
+  connectionOf(this).handshake!.responded = true;
+  this.terminate(); // reported through 'error'
+}
+
+function onOpen(this: WebSocket): void {
+  const connection = connectionOf(this);
+  const { socket, tcpNoDelay, header = {}, timing } = connection.handshake!;
+  connection.handshake = undefined;
+  if (socket) {
     // `ws` turns TCP_NODELAY on for every socket as it opens; WeChat's default is off (contract §1).
-    if (!this.#tcpNoDelay) socket?.setNoDelay(false);
+    if (!tcpNoDelay) socket.setNoDelay(false);
     // After open `ws` destroys the socket on an error (a reset, say) without telling anyone; it is a failure of the
     // connection, so report it (contract §2: onError, then onClose).
-    socket?.once('error', (error) => this.#handlers.onError('transport', error));
-    this.#handlers.onOpen(this.#header, this.#timing.profile(now()));
+    socket.on('error', onSocketError);
   }
+  connection.handlers.onOpen(header, timing.profile(now()));
+}
 
-  #message(data: Buffer | ArrayBuffer, isBinary: boolean): void {
-    if (!isBinary) return this.#handlers.onMessage(data.toString());
-    // Binary arrives as an exact-length ArrayBuffer (binaryType). Under a test runner's own realm (jest), copy it
-    // into that realm's ArrayBuffer so `instanceof ArrayBuffer` holds (contract §0.7).
-    this.#handlers.onMessage(data instanceof ArrayBuffer ? data : copyToArrayBuffer(data as unknown as ArrayBufferLike));
-  }
+function onMessage(this: WebSocket, data: Buffer | ArrayBuffer, isBinary: boolean): void {
+  const { handlers } = connectionOf(this);
+  if (!isBinary) return handlers.onMessage(data.toString());
+  // Binary arrives as an exact-length ArrayBuffer (binaryType). Under a test runner's own realm (jest), copy it
+  // into that realm's ArrayBuffer so `instanceof ArrayBuffer` holds (contract §0.7).
+  handlers.onMessage(data instanceof ArrayBuffer ? data : copyToArrayBuffer(data as unknown as ArrayBufferLike));
+}
+
+function onError(this: WebSocket, error: Error): void {
+  const { handshake, handlers } = connectionOf(this);
+  handlers.onError(handshake === undefined ? 'protocol' : handshake.responded ? 'handshake' : 'transport', error);
+}
+
+function onSocketError(this: Socket, error: Error): void {
+  connectionOf(this).handlers.onError('transport', error);
+}
+
+function onClose(this: WebSocket, code: number, reason: Buffer): void {
+  connectionOf(this).handlers.onClose(code, reason.toString());
 }
 
 function copyToArrayBuffer(source: ArrayBufferLike): ArrayBuffer {
