@@ -27,7 +27,7 @@ import {
   type SocketTaskOnMessageListenerResult,
 } from './socket-task.js';
 import type { SocketProfile, TransportConnection, TransportFailureKind, TransportHandlers } from './transport.js';
-import { utf8Length } from './utf8.js';
+import { isArrayBuffer, utf8Length } from './bytes.js';
 
 type Phase = typeof CONNECTING | typeof OPEN | typeof CLOSING | typeof CLOSED;
 
@@ -328,21 +328,6 @@ class Link implements TransportHandlers {
     this.task?.closed(code, reason);
   }
 }
-
-/** Any realm's ArrayBuffer (jest runs tests in their own realm); not a SharedArrayBuffer, view or Blob. */
-function isArrayBuffer(value: unknown): value is ArrayBuffer {
-  // The `byteLength` getter checks for a real ArrayBuffer of any realm and throws for anything else (a
-  // SharedArrayBuffer, a proxy, an object whose Symbol.toStringTag says 'ArrayBuffer'), where `instanceof` and the
-  // tag can be fooled or throw themselves.
-  try {
-    arrayBufferByteLength.call(value);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const arrayBufferByteLength = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'byteLength')!.get!;
 
 /** `code` and `reason` of a close [lib/ours, §2]. */
 function readCloseRequest(option: object): CloseRequest | string {

@@ -14,7 +14,7 @@
  * @see https://websockets.spec.whatwg.org/
  */
 import type { SocketProfile, Transport, TransportConnection, TransportHandlers, TransportRequest } from '../transport.js';
-import { utf8Length } from '../utf8.js';
+import { isArrayBuffer, utf8Length } from '../bytes.js';
 
 /**
  * What this transport needs of a `WebSocket` object: the WHATWG interface (a browser's, Node 22+'s, or a
@@ -147,9 +147,9 @@ class NativeConnection implements TransportConnection {
     let size: number;
     if (typeof data === 'string') {
       size = data.length * 3 > this.#maxMessageSize ? utf8Length(data) : 0;
-    } else if (Object.prototype.toString.call(data) === '[object ArrayBuffer]') {
+    } else if (isArrayBuffer(data)) {
       // Another realm's ArrayBuffer (a test runner's own realm) is copied, so `instanceof ArrayBuffer` holds (§0.7).
-      if (!(data instanceof ArrayBuffer)) data = new Uint8Array(data as ArrayBuffer).slice().buffer;
+      if (!(data instanceof ArrayBuffer)) data = new Uint8Array(data).slice().buffer;
       size = (data as ArrayBuffer).byteLength;
     } else {
       return this.#handlers.onError('protocol', new TypeError('binary message is not an ArrayBuffer'));
