@@ -138,7 +138,7 @@ export class SocketTask {
   close(option?: SocketTaskCloseOption): Promise<CallResult> | void {
     const controller = controllerOf(this);
     if (!controller) return detached(Api.close, 'close', option);
-    return controller.close(option, controller.settings.profile.taskMethodsReturnPromise).returned;
+    return controller.close(option, controller.settings.profile.taskMethodsReturnPromise);
   }
 }
 

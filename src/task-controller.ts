@@ -87,12 +87,6 @@ const NORMAL_CLOSURE: CloseRequest = { code: 1000, reason: '' };
  */
 export type TaskStart = ConnectRequest | 'domain-rejected' | 'closed';
 
-/** What a close call returned to its caller, and whether it was accepted (valid code and reason, not CLOSED). */
-export interface CloseCall {
-  readonly returned: Promise<CallResult> | void;
-  readonly accepted: boolean;
-}
-
 /** One task's state machine. Internal: users hold its `task`, the public `SocketTask`. */
 export class TaskController {
   /** What users see of this task. */
@@ -164,7 +158,11 @@ export class TaskController {
     return completion.promise;
   }
 
-  close(option: unknown, promiseWithoutCallbacks: boolean): CloseCall {
+  /**
+   * `close` [§2]. `accepted` runs once the close is under way (valid code and reason, the task not CLOSED): the
+   * global API then closes the other sockets (§3).
+   */
+  close(option: unknown, promiseWithoutCallbacks: boolean, accepted?: () => void): Promise<CallResult> | void {
     const options = plainOptions(option);
     const completion = completionFor(Api.close, options, this.settings.report, promiseWithoutCallbacks);
     // `close()` with no options closes with 1000; below 1.4.0 code and reason do not exist [doc].
@@ -174,10 +172,11 @@ export class TaskController {
         : options && this.settings.features.closeCode
           ? readCloseRequest(options)
           : NORMAL_CLOSURE;
-    if (typeof request === 'string') return { returned: failLater(completion, fail(Api.close, request)), accepted: false };
+    if (typeof request === 'string') return failLater(completion, fail(Api.close, request));
     completion?.settleLater({ errMsg: ok(Api.close) }, true);
     this.requestClose(request);
-    return { returned: completion?.promise, accepted: true };
+    accepted?.();
+    return completion?.promise;
   }
 
   /** Starts the closing handshake, or abandons the handshake when still CONNECTING. Already closing: the first request stands [ours]. */

@@ -90,10 +90,10 @@ class MiniProgram implements TaskOwner {
       const completion = completionFor(Api.close, plainOptions(options), this.settings.report, withPromise);
       return failLater(completion, fail(Api.close, Messages.notConnected));
     }
-    const { returned, accepted } = current.close(options, withPromise);
     // [lib 2.30.3] wx.closeSocket also closes every other socket this mini program opened, with 1000.
-    if (accepted) for (const task of this.#live) if (task !== current) task.requestClose();
-    return returned;
+    return current.close(options, withPromise, () => {
+      for (const task of this.#live) if (task !== current) task.requestClose();
+    });
   }
 
   listen(event: SocketEvent, listener: unknown): void {
