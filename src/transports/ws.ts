@@ -75,13 +75,21 @@ interface Handshake {
 }
 
 /**
- * Where a `ws` socket (and its TCP socket) keep their connection. The event listeners are module functions shared by
- * every connection, called with the emitter as `this`, rather than closures per connection: idle connections are
- * many, and each closure costs memory.
+ * The event listeners are module functions shared by every connection, called with the emitter as `this`, rather
+ * than closures per connection: idle connections are many, and every closure or added property costs memory. So a
+ * `ws` socket is a subclass with a field for its connection, the options carry the connection to
+ * `createConnection`, and TCP sockets are looked up in a weak map.
  */
 const kConnection = Symbol('wxsocket.connection');
-type Tagged = { [kConnection]: WsConnection };
-const connectionOf = (emitter: unknown): WsConnection => (emitter as Tagged)[kConnection];
+
+class WxWebSocket extends WebSocket {
+  [kConnection]: WsConnection | undefined;
+}
+
+/** The TCP (or TLS) socket of each connection, for errors after open. */
+const socketConnections = new WeakMap<Socket, WsConnection>();
+
+const connectionOf = (ws: WebSocket): WsConnection => (ws as WxWebSocket)[kConnection]!;
 
 class WsConnection implements TransportConnection {
   readonly #ws: WebSocket;
@@ -96,7 +104,7 @@ class WsConnection implements TransportConnection {
     const secure = /^wss:/i.test(request.url);
     // A fragment means nothing to a WebSocket server; `ws` refuses it, browsers drop it (WHATWG) [ours: drop it].
     const url = request.url.replace(/#[^]*$/, '');
-    const ws = (this.#ws = new WebSocket(url, [...request.protocols], {
+    const ws = (this.#ws = new WxWebSocket(url, [...request.protocols], {
       headers: request.headers,
       perMessageDeflate: request.perMessageDeflate,
       maxPayload: request.maxMessageSize,
@@ -108,16 +116,11 @@ class WsConnection implements TransportConnection {
       minVersion: 'TLSv1.2',
       ...(secureContext && { secureContext }),
       ...(lookup && { lookup }),
-      // Reads `this.handshake` rather than capturing it: `ws` may keep its options, and with them this function, for
-      // as long as the connection lives.
-      createConnection: ((connectOptions: NetConnectOpts) => {
-        const socket = openSocket(connectOptions, secure, this.handshake!.timing);
-        this.handshake!.socket = socket;
-        (socket as unknown as Tagged)[kConnection] = this;
-        return socket;
-      }) as typeof netConnect,
+      createConnection: (secure ? connectTls : connectTcp) as typeof netConnect,
+      // `ws` and `http` pass their options on to `createConnection`, symbol keys included.
+      [kConnection]: this,
     } as WebSocket.ClientOptions));
-    (ws as unknown as Tagged)[kConnection] = this;
+    ws[kConnection] = this;
     ws.binaryType = 'arraybuffer';
     ws.on('upgrade', onUpgrade);
     ws.on('unexpected-response', onUnexpectedResponse);
@@ -161,6 +164,7 @@ function onOpen(this: WebSocket): void {
   const { socket, tcpNoDelay, header = {}, timing } = connection.handshake!;
   connection.handshake = undefined;
   if (socket) {
+    socket.removeListener('connect', onConnected).removeListener('secureConnect', onConnected).removeListener('lookup', onLookup);
     // `ws` turns TCP_NODELAY on for every socket as it opens; WeChat's default is off (contract §1).
     if (!tcpNoDelay) socket.setNoDelay(false);
     // After open `ws` destroys the socket on an error (a reset, say) without telling anyone; it is a failure of the
@@ -184,7 +188,7 @@ function onError(this: WebSocket, error: Error): void {
 }
 
 function onSocketError(this: Socket, error: Error): void {
-  connectionOf(this).handlers.onError('transport', error);
+  socketConnections.get(this)?.handlers.onError('transport', error);
 }
 
 function onClose(this: WebSocket, code: number, reason: Buffer): void {
@@ -212,23 +216,44 @@ function headersOf(rawHeaders: readonly string[]): Record<string, string> {
   return header;
 }
 
+type ConnectOptions = NetConnectOpts & { [kConnection]?: WsConnection };
+
 /**
- * Opens the TCP (and TLS) socket as `ws` does (its `netConnect`/`tlsConnect`: the request's `path` must not reach
+ * Open the TCP (and TLS) socket as `ws` does (its `netConnect`/`tlsConnect`: the request's `path` must not reach
  * `net.connect`, where it would name a Unix socket), noting when DNS, TCP and TLS finish.
  */
-function openSocket(options: NetConnectOpts, secure: boolean, timing: Timing): Socket {
-  timing.socketStart = now();
-  let socket: Socket;
-  if (secure) {
-    const host = (options as { host: string }).host;
-    socket = tlsConnect({ ...(options as ConnectionOptions), path: undefined, servername: isIP(host) ? '' : host } as ConnectionOptions);
-    socket.once('secureConnect', () => (timing.connected = now()));
-  } else {
-    socket = netConnect({ ...options, path: (options as { socketPath?: string }).socketPath } as NetConnectOpts);
-    socket.once('connect', () => (timing.connected = now()));
-  }
-  socket.once('lookup', () => (timing.lookedUp = now()));
+function connectTcp(options: ConnectOptions): Socket {
+  const socket = netConnect({ ...options, path: (options as { socketPath?: string }).socketPath } as NetConnectOpts);
+  return track(options, socket, 'connect');
+}
+
+function connectTls(options: ConnectOptions): Socket {
+  const host = (options as { host: string }).host;
+  const socket = tlsConnect({ ...(options as ConnectionOptions), path: undefined, servername: isIP(host) ? '' : host } as ConnectionOptions);
+  return track(options, socket, 'secureConnect');
+}
+
+function track(options: ConnectOptions, socket: Socket, connected: 'connect' | 'secureConnect'): Socket {
+  const connection = options[kConnection]!;
+  const handshake = connection.handshake!;
+  handshake.timing.socketStart = now();
+  handshake.socket = socket;
+  socketConnections.set(socket, connection);
+  // Plain listeners that go when the handshake goes: `once` would keep a wrapper per socket, and an IP address never
+  // emits 'lookup'.
+  socket.on(connected, onConnected);
+  socket.on('lookup', onLookup);
   return socket;
+}
+
+function onConnected(this: Socket): void {
+  const timing = socketConnections.get(this)?.handshake?.timing;
+  if (timing) timing.connected ??= now();
+}
+
+function onLookup(this: Socket): void {
+  const timing = socketConnections.get(this)?.handshake?.timing;
+  if (timing) timing.lookedUp ??= now();
 }
 
 /** The instants of one handshake, turned into WeChat's `profile` (see `SocketProfile` for each field's meaning). */
