@@ -163,7 +163,7 @@ function parseDomainEntry(entry: string): Authority | string {
   }
   // One trailing slash is accepted, as `wss://host/` is how such entries are often copied.
   if (rest.endsWith('/')) rest = rest.slice(0, -1);
-  if (/[/?#]/.test(rest)) return 'has a path, query or fragment; list the host only';
+  if (/[/?#]/.test(rest)) return 'has a path, query or fragment';
   const authority = parseAuthority(rest);
   if (typeof authority === 'string') return authority;
   const refusal = hostRefusal(authority, false);
@@ -185,8 +185,7 @@ function parseDomainEntry(entry: string): Authority | string {
 export function createDomainPolicy(domains: readonly unknown[], options: { allowLan: boolean }): DomainPolicy | string {
   if (!Array.isArray(domains)) return `domains must be an array of strings, got ${typeName(domains)}`;
   const hosts = new Set<string>();
-  for (let index = 0; index < domains.length; index += 1) {
-    const entry: unknown = domains[index];
+  for (const [index, entry] of domains.entries()) {
     if (typeof entry !== 'string') return `domains[${index}] must be a string, got ${typeName(entry)}`;
     const parsed = parseDomainEntry(entry);
     if (typeof parsed === 'string') return `domains[${index}] ${JSON.stringify(entry)} ${parsed}`;

@@ -123,7 +123,7 @@ export function canIUse(schema: unknown, features: FeatureSet): boolean {
   // Below 1.1.0 `wx.canIUse` did not exist; ours stays callable and knows nothing [ours].
   if (typeof schema !== 'string' || !features.canIUse) return false;
   let node: SchemaNode = SCHEMAS;
-  for (const part of (schema.startsWith('wx.') ? schema.slice(3) : schema).split('.')) {
+  for (const part of schema.replace(/^wx\./, '').split('.')) {
     const children: SchemaNode = Array.isArray(node) ? node[1] : node;
     if (typeof children !== 'object' || !Object.hasOwn(children, part)) return false;
     node = (children as SchemaChildren)[part]!;

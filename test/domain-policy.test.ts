@@ -220,7 +220,7 @@ describe('§5 createDomainPolicy', () => {
   }
 
   const WSS_ONLY = 'must be a wss:// domain';
-  const HOST_ONLY = 'has a path, query or fragment; list the host only';
+  const HOST_ONLY = 'has a path, query or fragment';
   const IP = 'is an IP address (LAN ones pass unlisted from 2.4.0)';
   const LOCALHOST = 'is localhost';
   const INVALID = 'is not a valid domain';
