@@ -8,12 +8,11 @@
  * Counted rather than encoded: no copy of a large message is made just to learn its length.
  */
 export function utf8Length(text: string): number {
-  let bytes = text.length;
-  for (let i = 0; i < text.length; i++) {
-    const unit = text.charCodeAt(i);
-    if (unit < 0x80) continue;
-    bytes += unit < 0x800 ? 1 : 2; // 2 or 3 bytes for one unit; a surrogate pair is 2 units, 4 bytes
-    if ((unit & 0xfc00) === 0xd800 && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) i++;
+  let bytes = 0;
+  // By code point: a surrogate pair is one code point of 4 bytes; a lone surrogate falls in the 3-byte range.
+  for (const char of text) {
+    const point = char.codePointAt(0)!;
+    bytes += point < 0x80 ? 1 : point < 0x800 ? 2 : point < 0x10000 ? 3 : 4;
   }
   return bytes;
 }
