@@ -13,8 +13,11 @@ export interface ConnectRequest extends TransportRequest {
   readonly timeout: number | undefined;
 }
 
-/** [lib 2.30.3] the only URL check before the domain check; `ws://` passes. */
-const URL_PATTERN = /^(ws|wss):\/\/.*/i;
+/**
+ * [lib 2.30.3] the only URL check before the domain check: the scheme `ws://` or `wss://` in any case, as the base
+ * library's `^(ws|wss)://.*` (case-insensitive) tests it; `ws://` passes.
+ */
+const URL_PATTERN = /^wss?:\/\//i;
 
 /** RFC 9110 token: header names and subprotocols. */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;

@@ -120,7 +120,7 @@ function resolveDomainPolicy(options: WxOptions, allowLan: boolean): DomainPolic
 function resolveMaxConnections(value: unknown, multipleSockets: boolean): number {
   if (value === undefined) return multipleSockets ? 5 : 1; // §6
   if (value === Infinity || (Number.isInteger(value) && (value as number) >= 1)) return value as number;
-  return invalid('maxConnections', 'must be a whole number of at least 1, or Infinity');
+  return invalid('maxConnections', 'must be a whole number ≥ 1, or Infinity');
 }
 
 function resolveCa(tls: WxOptions['tls']): readonly CertificateAuthority[] {
