@@ -27,11 +27,12 @@ export const parameterError = (path: string, expected: string, value: unknown): 
 export const unreadable = (path: string, error: unknown): string =>
   `parameter error: ${path} could not be read: ${describe(error)}`;
 
-/** A short, safe description of a thrown value. */
+/** A short, safe description of a thrown value: `Error: message` for an error (of any realm), as `String` gives it. */
 export function describe(error: unknown): string {
   try {
-    return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    return String(error);
   } catch {
+    // A null-prototype object, a revoked proxy, a `toString` that throws.
     return typeName(error);
   }
 }
