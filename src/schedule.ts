@@ -8,7 +8,7 @@
  * call are in place. `setImmediate` where the platform has it (Node: no 1 ms clamp as with `setTimeout(fn, 0)`),
  * else `setTimeout`. Both are globals, not imports, so the core stays free of Node built-ins.
  */
-export const later: (task: () => void) => void =
-  typeof globalThis.setImmediate === 'function'
-    ? (task) => void globalThis.setImmediate(task)
-    : (task) => void globalThis.setTimeout(task, 0);
+export function later(task: () => void): void {
+  // Looked up at each call, so timers mocked after import (node:test `mock.timers`) are the ones used.
+  (globalThis.setImmediate ?? globalThis.setTimeout)(task);
+}
