@@ -55,7 +55,7 @@ const REFUSED_CHARACTERS: readonly (readonly [pattern: RegExp, reason: string])[
 const INVALID_DOMAIN = 'is not a valid domain';
 
 /** One DNS label (RFC 1035, the LDH rule): 1 to 63 letters, digits or hyphens, no hyphen first or last. */
-const LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+const LABEL = /^[a-z\d]([a-z\d-]{0,61}[a-z\d])?$/;
 
 /**
  * Parses `host[:port]` strictly: the host is DNS labels of `[a-z0-9-]`, the port canonical digits. Returns the
@@ -68,7 +68,7 @@ function parseAuthority(authority: string): Authority | string {
   const port = colon === -1 ? '' : authority.slice(colon + 1);
   // Digits only, canonical, 1-65535. WHATWG accepts an empty port (`host:`), `0` and leading zeros; none has a
   // legitimate use, so we refuse them rather than reason about what each client does with them. [ours]
-  if (colon !== -1 && !(/^[1-9][0-9]{0,4}$/.test(port) && Number(port) <= 65535)) {
+  if (colon !== -1 && !(/^[1-9]\d{0,4}$/.test(port) && Number(port) <= 65535)) {
     return 'has an invalid port (want 1-65535, no leading zero)';
   }
   if (rawHost === '') return 'has no host';
@@ -83,8 +83,8 @@ function parseAuthority(authority: string): Authority | string {
   // WHATWG "ends in a number": when the last label is all digits or `0x` hex, the whole host is read as an IPv4
   // address, whose parts may be octal (`010`), hex (`0xa`), or merged (`167772161`, `10.1`). Only the canonical
   // dotted-decimal form is kept as an address; every other numeric form is an IP in disguise.
-  if (/^([0-9]+|0x[0-9a-f]*)$/.test(labels[labels.length - 1]!)) {
-    const isOctet = (part: string): boolean => /^(0|[1-9][0-9]{0,2})$/.test(part) && Number(part) <= 255;
+  if (/^(\d+|0x[\da-f]*)$/.test(labels[labels.length - 1]!)) {
+    const isOctet = (part: string): boolean => /^(0|[1-9]\d{0,2})$/.test(part) && Number(part) <= 255;
     if (labels.length !== 4 || !labels.every(isOctet)) return 'is a non-canonical IPv4 address (octal, hex, decimal or short)';
     return { host, ipv4: true, port };
   }
