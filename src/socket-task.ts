@@ -3,8 +3,8 @@
  * the task's controller (`task-controller.ts`), which also answers for the global API.
  * @see https://developers.weixin.qq.com/miniprogram/dev/api/network/websocket/SocketTask.html
  */
-import { completionFor, failLater, plainOptions, type CallResult } from './callbacks.js';
 import * as Api from './api-names.js';
+import { completionFor, failLater, plainOptions, type CallResult } from './callbacks.js';
 import { fail } from './errmsg.js';
 import * as Messages from './messages.js';
 import { consoleReporter } from './report.js';

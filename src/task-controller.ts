@@ -6,9 +6,9 @@
  * transitions below (`start`, `opened`, `requestClose`, `#endNow`, `#finish`). WeChat moves `readyState`
  * CONNECTING → OPEN → CLOSED and never shows CLOSING [lib], so the internal CLOSING phase reads as OPEN.
  */
+import * as Api from './api-names.js';
 import { completionFor, failLater, plainOptions, type CallResult } from './callbacks.js';
 import type { ConnectRequest } from './connect-options.js';
-import * as Api from './api-names.js';
 import { fail, ok, parameterError } from './errmsg.js';
 import * as Messages from './messages.js';
 import type { Settings } from './options.js';

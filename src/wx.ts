@@ -2,11 +2,11 @@
  * The `wx` object: `wx.connectSocket` and the global socket API (contract §1, §3–§6). Each object is one isolated
  * "mini program" with its own current socket, global listeners and connection count.
  */
+import * as Api from './api-names.js';
 import { completionFor, failLater, plainOptions, type CallResult } from './callbacks.js';
 import { readConnectOptions } from './connect-options.js';
 import { isUrlAllowed } from './domain-policy.js';
 import { WxOptionsError } from './errors.js';
-import * as Api from './api-names.js';
 import { describe, fail, ok, parameterError, typeName } from './errmsg.js';
 import * as Messages from './messages.js';
 import { resolveOptions, type Settings, type WxOptions } from './options.js';
