@@ -4,10 +4,12 @@
  * operations, and the figure is the difference divided by the difference in operations: the marginal cost of one
  * operation, with start-up and compilation cancelled out. Node runs with `--single-threaded`, so that V8 compiles
  * and collects at the same points in every run (with background threads, the counts of two identical runs differ
- * by up to half).
+ * by up to half). Even so, V8 does not always reach the same optimised code: `send` has been counted at 40 and at
+ * 570 instructions in two runs of one build (whether the option object was optimised away). So each figure is
+ * measured `--repeat` times (default 3) and shown as median (min–max).
  *
  * - `npm run bench:instructions`: the wx layer alone over a null transport (`layer.ts`), for the build of `src/`, and with
- *   `--compare <library>` for a second build too (a proposed change), side by side. About 5 minutes.
+ *   `--compare <library>` for a second build too (a proposed change), side by side. About 15 minutes.
  * - `npm run bench:instructions -- --network`: the network workloads, `ws` against `wx` against `wx-nodelay`
  *   (the client process only; the echo server runs natively). About 15 minutes.
  */
@@ -18,7 +20,7 @@ import { parseArgs } from 'node:util';
 import { CLIENT_NAMES } from './clients.js';
 import type { Job } from './driver.js';
 import { buildLibrary, bundleScripts, runDriver, runNode, startEchoServer, type Scripts } from './processes.js';
-import { formatNumber } from './stats.js';
+import { formatNumber, summarize, type Summary } from './stats.js';
 import type { WorkloadName } from './workloads.js';
 
 /** The operations of `layer.ts`. */
@@ -34,8 +36,15 @@ const NETWORK_COUNTS: Partial<Record<WorkloadName, readonly [number, number]>> =
 const NODE_FLAGS = ['--single-threaded'];
 
 const { values: args } = parseArgs({
-  options: { network: { type: 'boolean', default: false }, compare: { type: 'string' }, library: { type: 'string' }, only: { type: 'string' } },
+  options: {
+    network: { type: 'boolean', default: false },
+    compare: { type: 'string' },
+    library: { type: 'string' },
+    only: { type: 'string' },
+    repeat: { type: 'string', default: '3' },
+  },
 });
+const repeat = Number(args.repeat);
 const library = args.library === undefined ? await buildLibrary() : resolve(args.library);
 const scripts = await bundleScripts();
 const scratch = mkdtempSync(join(tmpdir(), 'wxsocket-callgrind-'));
@@ -56,8 +65,8 @@ async function countLayer(scripts: Scripts, compare: string | undefined): Promis
       marginal(counts, (count, out) => runNode([scripts.layer, operation, String(count), build], callgrind(out), NODE_FLAGS).then(operationsDone));
     // Both builds at once: two cores, and callgrind counts do not depend on timing.
     const [base, other] = await Promise.all([measure(library), compare ? measure(compare) : undefined]);
-    if (other === undefined) console.log(`| ${operation} | ${formatNumber(base)} |`);
-    else console.log(`| ${operation} | ${formatNumber(base)} | ${formatNumber(other)} | ${formatSigned(other - base)} |`);
+    if (other === undefined) console.log(`| ${operation} | ${formatRange(base)} |`);
+    else console.log(`| ${operation} | ${formatRange(base)} | ${formatRange(other)} | ${formatSigned(other.median - base.median)} |`);
   }
 }
 
@@ -78,8 +87,8 @@ async function countNetwork(scripts: Scripts): Promise<void> {
           const measurement = await runDriver(scripts, job, callgrind(out), NODE_FLAGS);
           return measurement.extra['counted'] ?? count;
         });
-        if (client === 'ws') wsCost = cost;
-        console.log(`| ${name} | ${client} | ${formatNumber(cost)} | ${(cost / wsCost).toFixed(3)} |`);
+        if (client === 'ws') wsCost = cost.median;
+        console.log(`| ${name} | ${client} | ${formatRange(cost)} | ${(cost.median / wsCost).toFixed(3)} |`);
       }
     }
   } finally {
@@ -88,10 +97,16 @@ async function countNetwork(scripts: Scripts): Promise<void> {
 }
 
 /**
- * Runs `run` under callgrind for the small and the large count (at once) and returns the instructions per
- * operation between them. `run` returns the operations actually done.
+ * Runs `run` under callgrind for the small and the large count (at once), `repeat` times, and summarises the
+ * instructions per operation between them. `run` returns the operations actually done.
  */
-async function marginal(counts: readonly [number, number], run: (count: number, out: string) => Promise<number>): Promise<number> {
+async function marginal(counts: readonly [number, number], run: (count: number, out: string) => Promise<number>): Promise<Summary> {
+  const costs: number[] = [];
+  for (let i = 0; i < repeat; i++) costs.push(await marginalOnce(counts, run));
+  return summarize(costs);
+}
+
+async function marginalOnce(counts: readonly [number, number], run: (count: number, out: string) => Promise<number>): Promise<number> {
   const [small, large] = await Promise.all(
     counts.map(async (count) => {
       const out = join(scratch, `${Math.random().toString(36).slice(2)}.callgrind`);
@@ -110,6 +125,10 @@ function callgrind(out: string): string[] {
 
 function operationsDone(stdout: string): number {
   return (JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as { operations: number }).operations;
+}
+
+function formatRange(summary: Summary): string {
+  return summary.count === 1 ? formatNumber(summary.median) : `${formatNumber(summary.median)} (${formatNumber(summary.min)}–${formatNumber(summary.max)})`;
 }
 
 function formatSigned(value: number): string {

@@ -8,7 +8,8 @@
  * `docs/benchmarks.md` and the chart `docs/benchmarks-ratios.svg`.
  *
  * Options: `--full`; `--only <workload,…>`; `--rounds <n>`; `--docs`; `--library <path>` to measure another build
- * of wxsocket than that of `src/` (a proposed change, say).
+ * of wxsocket than that of `src/` (a proposed change, say), with results in `bench/results/<mode>-other-build.json`
+ * and never in the docs.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -106,10 +107,12 @@ const results: RunResults = {
 };
 
 mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
-writeFileSync(join(ROOT, 'bench', 'results', `${mode}.json`), `${JSON.stringify(results, null, 1)}\n`);
+// A run of another build is kept apart: the results file and the docs are for the build of `src/`.
+const suffix = args.library === undefined ? '' : '-other-build';
+writeFileSync(join(ROOT, 'bench', 'results', `${mode}${suffix}.json`), `${JSON.stringify(results, null, 1)}\n`);
 const section = resultsSection(results);
 console.log(section);
-if (args.docs) {
+if (args.docs && args.library === undefined) {
   updateDocSection(join(ROOT, 'docs', 'benchmarks.md'), section);
   writeFileSync(join(ROOT, 'docs', 'benchmarks-ratios.svg'), ratiosChart(results));
 }
