@@ -94,7 +94,7 @@ export class TaskController {
   readonly settings: Settings;
   readonly #owner: TaskOwner;
   #phase: Phase = CONNECTING;
-  #listeners: Listeners | undefined;
+  #listeners: Partial<Listeners> | undefined;
   #link: Link | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #closeRequest: CloseRequest | undefined;
@@ -133,8 +133,11 @@ export class TaskController {
 
   listen<E extends SocketEvent>(event: E, listener: unknown): void {
     if (typeof listener !== 'function') return; // a non-function is ignored [lib]
-    const listeners = (this.#listeners ??= { open: [], message: [], error: [], close: [] });
-    (listeners[event] as unknown[]).push(listener);
+    // A one-element array at first: an empty one grows to 17 slots on its first push, and idle tasks are many.
+    const listeners: Partial<Listeners> = (this.#listeners ??= {});
+    const list = listeners[event] as unknown[] | undefined;
+    if (list) list.push(listener);
+    else (listeners as Record<E, unknown[]>)[event] = [listener];
   }
 
   send(option: unknown, notOpen: string, promiseWithoutCallbacks: boolean): Promise<CallResult> | void {

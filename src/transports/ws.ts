@@ -108,13 +108,12 @@ class WsConnection implements TransportConnection {
       headers: request.headers,
       perMessageDeflate: request.perMessageDeflate,
       maxPayload: request.maxMessageSize,
-      followRedirects: false,
       // `ws` drops a connection with more than 60 automatic pongs unsent, as a flood defence; a phone answers every
       // ping. We allow 4096 (at most 125 bytes each: 512 KiB) before treating it as an attack [ours].
       maxPendingAutoPongs: MAX_PENDING_PONGS,
-      rejectUnauthorized: true,
-      minVersion: 'TLSv1.2',
-      ...(secureContext && { secureContext }),
+      // `ws` keeps its options as long as the connection: TLS settings only where there is TLS. Redirects are not
+      // followed (`ws`'s default), so a listed domain cannot send the connection elsewhere.
+      ...(secure && { rejectUnauthorized: true, minVersion: 'TLSv1.2', ...(secureContext && { secureContext }) }),
       ...(lookup && { lookup }),
       createConnection: (secure ? connectTls : connectTcp) as typeof netConnect,
       // `ws` and `http` pass their options on to `createConnection`, symbol keys included.
