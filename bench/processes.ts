@@ -14,7 +14,8 @@ import type { Job } from './driver.js';
 import type { Measurement } from './workloads.js';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const BUILD_DIR = join(ROOT, 'node_modules', '.cache', 'wxsocket-bench');
+/** Where the benchmark builds and keeps what is not to be committed. */
+export const BUILD_DIR = join(ROOT, 'node_modules', '.cache', 'wxsocket-bench');
 
 /**
  * Builds `src/` with `tsconfig.build.json` into the benchmark's own directory and returns its entry point: the

@@ -8,7 +8,7 @@
  * `docs/benchmarks.md` and the chart `docs/benchmarks-ratios.svg`.
  *
  * Options: `--full`; `--only <workload,…>`; `--rounds <n>`; `--docs`; `--library <path>` to measure another build
- * of wxsocket than that of `src/` (a proposed change, say), with results in `bench/results/<mode>-other-build.json`
+ * of wxsocket than that of `src/` (a proposed change, say), with results in `node_modules/.cache/wxsocket-bench/`
  * and never in the docs.
  */
 import { execFileSync } from 'node:child_process';
@@ -19,7 +19,7 @@ import { parseArgs } from 'node:util';
 import { ratiosChart } from './chart.js';
 import { CLIENT_NAMES, type ClientName } from './clients.js';
 import type { Job } from './driver.js';
-import { buildLibrary, ROOT, bundleScripts, runDriver, startEchoServer } from './processes.js';
+import { BUILD_DIR, ROOT, buildLibrary, bundleScripts, runDriver, startEchoServer } from './processes.js';
 import { resultsSection, updateDocSection } from './report.js';
 import type { Mode, RunResults, WorkloadResults } from './results.js';
 import { formatNumber } from './stats.js';
@@ -106,10 +106,10 @@ const results: RunResults = {
   failures,
 };
 
-mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
-// A run of another build is kept apart: the results file and the docs are for the build of `src/`.
-const suffix = args.library === undefined ? '' : '-other-build';
-writeFileSync(join(ROOT, 'bench', 'results', `${mode}${suffix}.json`), `${JSON.stringify(results, null, 1)}\n`);
+// A run of another build is kept apart, out of the repository: the results file and the docs are for `src/`.
+const resultsDir = args.library === undefined ? join(ROOT, 'bench', 'results') : BUILD_DIR;
+mkdirSync(resultsDir, { recursive: true });
+writeFileSync(join(resultsDir, `${mode}.json`), `${JSON.stringify(results, null, 1)}\n`);
 const section = resultsSection(results);
 console.log(section);
 if (args.docs && args.library === undefined) {
