@@ -5,21 +5,15 @@
  * event order says: the messages before it arrive, then onError, then onClose 1006; the oversized one never does.
  */
 import assert from 'node:assert/strict';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { createWx } from '../../src/node.js';
 import { DEFAULT_MAX_MESSAGE_SIZE } from '../../src/options.js';
-import { createTestServer, type TestServer, type TestServerOptions } from '../../src/testing/index.js';
 import type { SocketTask } from '../../src/types.js';
 import { until } from './leaks.js';
+import { serversClosedAfter } from '../helpers/servers.js';
 
 const MiB = 1024 * 1024;
-const servers: TestServer[] = [];
-after(() => Promise.all(servers.map((server) => server.close())));
-async function start(options: TestServerOptions = {}): Promise<TestServer> {
-  const server = await createTestServer(options);
-  servers.push(server);
-  return server;
-}
+const start = serversClosedAfter();
 
 interface Recorded {
   readonly task: SocketTask;

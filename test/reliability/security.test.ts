@@ -9,19 +9,14 @@ import { createServer as createTlsServer, type Server as TlsServer } from 'node:
 import { fileURLToPath } from 'node:url';
 import { after, describe, test } from 'node:test';
 import { createWx } from '../../src/node.js';
-import { createTestCertificates, createTestServer, type HandshakeFault, type TestServer, type TestServerOptions } from '../../src/testing/index.js';
+import { createTestCertificates, type HandshakeFault } from '../../src/testing/index.js';
 import type { SocketTask } from '../../src/types.js';
 import { until, watchPrototypes } from './leaks.js';
+import { serversClosedAfter } from '../helpers/servers.js';
 
 const TRANSPORT = 'exception onOpen fail code:2, msg:Underlying Transport Error';
 
-const servers: TestServer[] = [];
-after(() => Promise.all(servers.map((server) => server.close())));
-async function start(options: TestServerOptions = {}): Promise<TestServer> {
-  const server = await createTestServer(options);
-  servers.push(server);
-  return server;
-}
+const start = serversClosedAfter();
 
 interface Outcome {
   readonly events: string[];

@@ -6,11 +6,11 @@ import { after, describe, test } from 'node:test';
 import { createWx } from '../../src/node.js';
 import type { WxOptions } from '../../src/options.js';
 import { createReliableSocket, type ReliableSocketOptions } from '../../src/reliable/index.js';
-import { createTestServer, type TestClient, type TestServer, type TestServerOptions } from '../../src/testing/index.js';
+import { type TestClient, type TestServerOptions } from '../../src/testing/index.js';
 import { EventLog, ManualTimers, TrackedWx } from './helpers.js';
+import { serversClosedAfter } from '../helpers/servers.js';
 
-const servers: TestServer[] = [];
-after(() => Promise.all(servers.map((server) => server.close())));
+const start = serversClosedAfter();
 
 interface SetUp {
   server?: TestServerOptions;
@@ -20,8 +20,7 @@ interface SetUp {
 }
 
 async function setUp({ server: serverOptions = {}, wx: wxOptions = {}, appEvents = false, options = {} }: SetUp = {}) {
-  const server = await createTestServer(serverOptions);
-  servers.push(server);
+  const server = await start(serverOptions);
   const wx = new TrackedWx(createWx({ ...server.wxOptions, ...wxOptions }), { appEvents });
   const timers = new ManualTimers();
   const socket = createReliableSocket(wx, { url: server.url, reconnect: { initialDelay: 100, jitter: 0 }, timers, ...options });
@@ -306,8 +305,7 @@ describe('giving up', () => {
   });
 
   test("over WeChat's connection limit: the attempt fails and is retried once a slot is free", async () => {
-    const server = await createTestServer();
-    servers.push(server);
+    const server = await start();
     const inner = createWx({ maxConnections: 1 });
     const other = inner.connectSocket({ url: server.url });
     await server.nextConnection();

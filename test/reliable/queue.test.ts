@@ -5,15 +5,14 @@ import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { createWx } from '../../src/node.js';
 import { createReliableSocket, type ReliableSocket, type ReliableSocketOptions } from '../../src/reliable/index.js';
-import { createTestServer, type TestClient, type TestServer, type TestServerOptions } from '../../src/testing/index.js';
+import { type TestClient, type TestServerOptions } from '../../src/testing/index.js';
 import { EventLog, ManualTimers, TrackedWx } from './helpers.js';
+import { serversClosedAfter } from '../helpers/servers.js';
 
-const servers: TestServer[] = [];
-after(() => Promise.all(servers.map((server) => server.close())));
+const start = serversClosedAfter();
 
 async function setUp(serverOptions: TestServerOptions = {}, options: Partial<ReliableSocketOptions> = {}) {
-  const server = await createTestServer(serverOptions);
-  servers.push(server);
+  const server = await start(serverOptions);
   const wx = new TrackedWx(createWx({ ...server.wxOptions }));
   const timers = new ManualTimers();
   const socket = createReliableSocket(wx, {

@@ -4,17 +4,16 @@ import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { createWx } from '../../src/node.js';
 import { createReliableSocket, type ReliableSocket } from '../../src/reliable/index.js';
-import { createTestServer, echo, type Fault, type TestServer } from '../../src/testing/index.js';
+import { echo, type Fault, type TestServer } from '../../src/testing/index.js';
 import { EventLog, ManualTimers, TrackedWx } from './helpers.js';
+import { serversClosedAfter } from '../helpers/servers.js';
 
-const servers: TestServer[] = [];
-after(() => Promise.all(servers.map((server) => server.close())));
+const start = serversClosedAfter();
 
 const heartbeat = { message: 'ping', interval: 1000, timeout: 3000 } as const;
 
 async function setUp(fault?: Fault) {
-  const server = await createTestServer({ handler: echo, ...(fault !== undefined && { fault }) });
-  servers.push(server);
+  const server = await start({ handler: echo, ...(fault !== undefined && { fault }) });
   const wx = new TrackedWx(createWx(), { appEvents: true });
   const timers = new ManualTimers();
   const socket = createReliableSocket(wx, { url: server.url, heartbeat, reconnect: { initialDelay: 100, jitter: 0 }, timers });
@@ -86,8 +85,7 @@ describe('close() releases everything', () => {
 
 describe('with the real global timers', () => {
   test('no timer of the socket is left behind after close()', async () => {
-    const server = await createTestServer({ handler: echo });
-    servers.push(server);
+    const server = await start({ handler: echo });
     const baseline = process.getActiveResourcesInfo().filter((name) => name === 'Timeout').length;
     const socket = createReliableSocket(createWx(), { url: server.url, heartbeat: { message: 'ping', interval: 5, timeout: 1000 } });
     const log = new EventLog(socket);

@@ -3,16 +3,11 @@
 import assert from 'node:assert/strict';
 import { Buffer } from 'node:buffer';
 import { after, describe, test } from 'node:test';
-import { createTestServer, type ConnectionFault, type HandshakeFault, type TestServer } from '../../src/testing/index.js';
+import { type ConnectionFault, type HandshakeFault } from '../../src/testing/index.js';
 import { runWs } from './ws-client.js';
+import { serversClosedAfter } from '../helpers/servers.js';
 
-const servers: TestServer[] = [];
-after(() => Promise.all(servers.map((server) => server.close())));
-async function start(...args: Parameters<typeof createTestServer>): Promise<TestServer> {
-  const server = await createTestServer(...args);
-  servers.push(server);
-  return server;
-}
+const start = serversClosedAfter();
 
 describe('handshake faults fail the opening handshake', () => {
   const cases: Array<{ fault: HandshakeFault; secure?: boolean; protocols?: string[]; error: RegExp | string }> = [

@@ -5,21 +5,16 @@ import assert from 'node:assert/strict';
 import { Buffer } from 'node:buffer';
 import { after, describe, test } from 'node:test';
 import { createWx } from '../../src/node.js';
-import { createTestServer, type ConnectionFault, type HandshakeFault, type TestServer, type TestServerOptions } from '../../src/testing/index.js';
+import { createTestServer, type ConnectionFault, type HandshakeFault } from '../../src/testing/index.js';
 import { runTask, type WxEvent } from './wx-run.js';
+import { serversClosedAfter } from '../helpers/servers.js';
 
 const TIMEOUT = 'exception onOpen fail code:9, msg:Timer Expired';
 const TRANSPORT = 'exception onOpen fail code:2, msg:Underlying Transport Error';
 const HTTP = 'exception onOpen fail code:20, msg:Invalid HTTP status.';
 const ABNORMAL = { event: 'close', code: 1006, reason: 'abnormal closure' } as const;
 
-const servers: TestServer[] = [];
-after(() => Promise.all(servers.map((server) => server.close())));
-async function start(options: TestServerOptions): Promise<TestServer> {
-  const server = await createTestServer(options);
-  servers.push(server);
-  return server;
-}
+const start = serversClosedAfter();
 
 for (const platform of ['android', 'ios'] as const) {
   /** onError as the profile reports it: errCode only on android (§2). */
