@@ -87,8 +87,7 @@ describe('regressions found by the property tests', () => {
     it(`§0.5 task methods called on ${name} act on the task itself`, async () => {
       const { network, reports, task } = await openTask('ios');
       const receiver = receiverOf(task) as SocketTask;
-      let messages = 0;
-      receiver.onMessage(() => messages++);
+      assert.doesNotThrow(() => receiver.onMessage(() => undefined));
       const spy = recorder();
       receiver.send({ data: 'x', ...spy });
       await until(() => spy.calls.length === 2, { maxTurns: 20 });
@@ -101,7 +100,6 @@ describe('regressions found by the property tests', () => {
       await until(() => network.quiet, { maxTurns: 50 });
       assert.equal(task.readyState, 3);
       assert.deepEqual(reports.internal(), []);
-      void messages;
     });
   }
 
