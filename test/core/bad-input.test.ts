@@ -8,6 +8,7 @@ import { WxOptionsError, createWx } from '../../src/node.js';
 import { createTestServer, echo, type TestServer } from '../../src/testing/index.js';
 import type { Wx } from '../../src/types.js';
 import { Log, callbacks, recordTask, settle } from '../conformance/recorder.js';
+import { activeResources, expectResourcesBack } from '../helpers/leaks.js';
 
 /** An object whose every property read throws. */
 function throwingGetters(keys: string[]): object {
@@ -27,20 +28,17 @@ function revokedProxy(): object {
   return proxy;
 }
 
-const activeHandles = (): string[] =>
-  process.getActiveResourcesInfo().filter((name) => name !== 'TTYWrap' && name !== 'Immediate').sort();
 
 describe('hostile input', () => {
   let server: TestServer;
   let handlesBefore: string[];
   before(async () => {
-    handlesBefore = activeHandles();
+    handlesBefore = activeResources();
     server = await createTestServer({ handler: echo });
   });
   after(async () => {
     await server.close();
-    await settle(5);
-    assert.deepEqual(activeHandles(), handlesBefore, 'no socket, server or timer left behind');
+    await expectResourcesBack(handlesBefore, 'hostile input');
   });
 
   it('§1 connectSocket: throwing getters, proxies and revoked proxies fail or are ignored, never throw', async () => {

@@ -12,7 +12,7 @@ import type { SocketTask, Wx } from '../../src/types.js';
 import { BEHAVIOURS, FakeNetwork, fakeUrl } from './fake-network.js';
 import { Invariants, assertNoProblems, propertyParameters } from './harness.js';
 import { bagSpec, buildBag, hugeString, nastyString, optionValue, prototypeKeysObject } from './hostile.js';
-import { turns, until } from './leaks.js';
+import { turns, until } from '../helpers/leaks.js';
 import { ObservedCall, Reports, eventProblems, type TaskEvent } from './oracle.js';
 import { VERSIONS, closeCall, environment, isLegacy, requestProblems, slotProblems, wxFor } from './scenario.js';
 

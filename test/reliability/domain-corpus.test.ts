@@ -11,7 +11,7 @@ import { createWx } from '../../src/node.js';
 import type { SocketTask } from '../../src/types.js';
 import { CORPUS_DOMAINS, URL_CORPUS, expectedAnswer } from '../fixtures/url-corpus.js';
 import { FakeNetwork } from './fake-network.js';
-import { turns, until } from './leaks.js';
+import { turns, until } from '../helpers/leaks.js';
 
 const URL_PATTERN = /^(ws|wss):\/\/.*/i;
 const LISTED = new Set(CORPUS_DOMAINS.map((entry) => entry.replace(/^wss:\/\//, '').toLowerCase()));

@@ -12,7 +12,7 @@ import { describe, test } from 'node:test';
 import { createWx } from '../../src/node.js';
 import { createTestServer, type ConnectionFault, type HandshakeFault, type TestClient, type TestServer } from '../../src/testing/index.js';
 import type { SocketTask, Wx } from '../../src/types.js';
-import { activeResources, leaked, processListenerCounts, turns, until } from './leaks.js';
+import { activeResources, leaked, processListenerCounts, turns, until } from '../helpers/leaks.js';
 
 const TIMEOUT = 'exception onOpen fail code:9, msg:Timer Expired';
 const TRANSPORT = 'exception onOpen fail code:2, msg:Underlying Transport Error';

@@ -11,7 +11,7 @@ import type { SocketTask, Wx } from '../../src/types.js';
 import { FakeNetwork, fakeUrl, type Behaviour } from './fake-network.js';
 import { Invariants, assertNoProblems, propertyParameters } from './harness.js';
 import { bagSpec, buildBag, foreignThis, nastyString, optionValue, resolve } from './hostile.js';
-import { turns, until } from './leaks.js';
+import { turns, until } from '../helpers/leaks.js';
 import { ObservedCall, Reports, eventProblems, type TaskEvent } from './oracle.js';
 import { VERSIONS, environment, slotProblems, wxFor } from './scenario.js';
 

@@ -3,7 +3,7 @@
  * listener added, no unhandled rejection or uncaught exception, the built-in prototypes untouched.
  */
 import fc from 'fast-check';
-import { CrashRecorder, activeResources, leaked, processListenerCounts, until, watchPrototypes } from './leaks.js';
+import { CrashRecorder, activeResources, leaked, processListenerCounts, until, watchPrototypes } from '../helpers/leaks.js';
 
 /**
  * Case counts scale with `WXSOCKET_PROPERTY_SCALE` (default 1: the CI size; e.g. 10 for a deeper local run), and a

@@ -9,7 +9,7 @@ import { describe, test } from 'node:test';
 import { createWx } from '../../src/node.js';
 import { DEFAULT_MAX_MESSAGE_SIZE } from '../../src/options.js';
 import type { SocketTask } from '../../src/types.js';
-import { until } from './leaks.js';
+import { until } from '../helpers/leaks.js';
 import { serversClosedAfter } from '../helpers/servers.js';
 
 const MiB = 1024 * 1024;

@@ -12,7 +12,7 @@ import type { SocketTask } from '../../src/types.js';
 import { createTestServer, type ConnectionFault, type HandshakeFault, type TestClient, type TestServer } from '../../src/testing/index.js';
 import { Invariants, assertNoProblems, propertyParameters } from './harness.js';
 import { bagSpec, buildBag, nastyString, optionValue } from './hostile.js';
-import { turn, turns, until } from './leaks.js';
+import { turn, turns, until } from '../helpers/leaks.js';
 import { ObservedCall, Reports, eventProblems, type TaskEvent } from './oracle.js';
 
 type ServerScript =

@@ -9,7 +9,7 @@ import { WxOptionsError, createWx } from '../../src/node.js';
 import type { SocketTask } from '../../src/types.js';
 import { FakeNetwork, fakeUrl } from './fake-network.js';
 import { revokedProxy } from './hostile.js';
-import { until } from './leaks.js';
+import { until } from '../helpers/leaks.js';
 import { Reports } from './oracle.js';
 
 /** A proxy whose every trap throws a revoked proxy: even `instanceof` on what it throws throws. */

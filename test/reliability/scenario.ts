@@ -7,7 +7,7 @@ import { createWx } from '../../src/node.js';
 import type { Wx } from '../../src/types.js';
 import { BEHAVIOURS, FakeNetwork, fakeUrl } from './fake-network.js';
 import { buildBag, type BagSpec } from './hostile.js';
-import { until } from './leaks.js';
+import { until } from '../helpers/leaks.js';
 import { ObservedCall, type Reports } from './oracle.js';
 
 /** Versions on each side of every feature threshold that changes connectSocket (contract §4). */

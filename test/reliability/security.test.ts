@@ -11,7 +11,7 @@ import { after, describe, test } from 'node:test';
 import { createWx } from '../../src/node.js';
 import { createTestCertificates, type HandshakeFault } from '../../src/testing/index.js';
 import type { SocketTask } from '../../src/types.js';
-import { until, watchPrototypes } from './leaks.js';
+import { until, watchPrototypes } from '../helpers/leaks.js';
 import { serversClosedAfter } from '../helpers/servers.js';
 
 const TRANSPORT = 'exception onOpen fail code:2, msg:Underlying Transport Error';

@@ -12,7 +12,7 @@ import { environment, isLegacy, slotProblems, wxFor } from './scenario.js';
 import { FakeNetwork, fakeUrl, type Behaviour } from './fake-network.js';
 import { Invariants, assertNoProblems, propertyParameters } from './harness.js';
 import { bagSpec, buildBag, foreignThis, nastyString, optionValue, resolve } from './hostile.js';
-import { turns, until } from './leaks.js';
+import { turns, until } from '../helpers/leaks.js';
 import { ObservedCall, Reports, eventProblems, type TaskEvent } from './oracle.js';
 
 /** Behaviours that give the test time to act on the task in each state. */

@@ -1,15 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createTestServer } from '../../src/testing/index.js';
+import { activeResources, leaked, turn } from '../helpers/leaks.js';
 import { runWs } from './ws-client.js';
 
-/** Active handles and requests by type, sorted, so two snapshots compare as multisets. */
-function resources(): string[] {
-  return process.getActiveResourcesInfo().sort();
-}
-
 test('close() ends every connection and frees every handle, whatever state the connections were in', async () => {
-  const before = resources();
+  const before = activeResources();
   const plain = await createTestServer();
   const secure = await createTestServer({ secure: true, fault: ({ number }) => (number === 2 ? { type: 'slow-upgrade-response', delay: 60_000 } : undefined) });
   const stalled = await createTestServer({ fault: { type: 'no-upgrade-response' } });
@@ -32,6 +28,6 @@ test('close() ends every connection and frees every handle, whatever state the c
   for (const outcome of outcomes) assert.equal(outcome.code, 1006);
   // Sockets report 'close' only once libuv has released them. Node queues a few immediates while tearing sockets
   // down (callbacks, not handles); one turn of the loop runs them. Then nothing is left of either side.
-  await new Promise((resolve) => setImmediate(resolve));
-  assert.deepEqual(resources(), before);
+  await turn();
+  assert.deepEqual(leaked(before), []);
 });

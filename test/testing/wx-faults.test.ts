@@ -76,10 +76,11 @@ for (const platform of ['android', 'ios'] as const) {
 
   describe(`${platform}: faults after open give onOpen, onError when the peer broke the protocol, then onClose 1006`, () => {
     // errMsg after open is the transport's description of the violation [ours: the contract leaves it open].
-    const cases: Array<{ fault: ConnectionFault; errMsg?: RegExp }> = [
+    // `maybe`: whether the runtime reports the violation depends on it, not on wxsocket. A reset right behind the 101
+    // reaches Node 20 as a plain end of stream (it ends like a drop) and Node 24 as `read ECONNRESET`.
+    const cases: Array<{ fault: ConnectionFault; errMsg?: RegExp; maybe?: true }> = [
       { fault: { type: 'drop' } },
-      // A reset right behind the 101 reaches Node as a plain end of stream (no error): it ends like a drop.
-      { fault: { type: 'drop', reset: true } },
+      { fault: { type: 'drop', reset: true }, errMsg: /^read ECONNRESET$/, maybe: true },
       { fault: { type: 'half-close' } },
       { fault: { type: 'invalid-utf8' }, errMsg: /invalid UTF-8 sequence/ },
       { fault: { type: 'reserved-bits' }, errMsg: /RSV1 must be clear/ },
@@ -98,14 +99,15 @@ for (const platform of ['android', 'ios'] as const) {
       // More than 4096 pongs pending is treated as an attack (the transport's flood defence): onClose 1006 only.
       { fault: { type: 'ping-flood', count: 10_000 } },
     ];
-    for (const { fault, errMsg } of cases) {
-      test(`§2 ${JSON.stringify(fault)} → onOpen, ${errMsg ? 'onError, ' : ''}onClose 1006 "abnormal closure"`, async () => {
+    for (const { fault, errMsg, maybe } of cases) {
+      const onError = errMsg === undefined ? '' : maybe ? '(onError,) ' : 'onError, ';
+      test(`§2 ${JSON.stringify(fault)} → onOpen, ${onError}onClose 1006 "abnormal closure"`, async () => {
         const server = await start({ fault });
         const wx = createWx({ platform });
         const events = await runTask(wx, { url: server.url }).closed;
         assert.deepEqual(events.at(0), { event: 'open' });
         assert.deepEqual(events.at(-1), ABNORMAL);
-        if (errMsg === undefined) {
+        if (errMsg === undefined || (maybe && events.length === 2)) {
           assert.equal(events.length, 2, JSON.stringify(events));
         } else {
           assert.equal(events.length, 3, JSON.stringify(events));

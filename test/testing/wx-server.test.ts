@@ -5,6 +5,7 @@ import { Buffer } from 'node:buffer';
 import { test } from 'node:test';
 import { createWx } from '../../src/node.js';
 import { createTestServer, echo } from '../../src/testing/index.js';
+import { activeResources, leaked, turn } from '../helpers/leaks.js';
 import { runTask } from './wx-run.js';
 
 for (const platform of ['android', 'ios'] as const) {
@@ -85,8 +86,7 @@ for (const platform of ['android', 'ios'] as const) {
 }
 
 test('close() after the wx sockets closed: the process has exactly the handles it had before', async () => {
-  const resources = (): string[] => process.getActiveResourcesInfo().sort();
-  const before = resources();
+  const before = activeResources();
   const server = await createTestServer({ secure: true, hostname: 'leak.example.test', handler: echo });
   const stalled = await createTestServer({ fault: { type: 'no-upgrade-response' } });
   const wx = createWx({ domains: ['leak.example.test'], ...server.wxOptions });
@@ -101,6 +101,6 @@ test('close() after the wx sockets closed: the process has exactly the handles i
   await Promise.all([run.closed, hanging.closed]);
   await Promise.all([server.close(), stalled.close()]);
   // One turn of the loop for the immediates Node queues while tearing sockets down (callbacks, not handles).
-  await new Promise((resolve) => setImmediate(resolve));
-  assert.deepEqual(resources(), before);
+  await turn();
+  assert.deepEqual(leaked(before), []);
 });
