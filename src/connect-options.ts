@@ -75,27 +75,27 @@ export function readConnectOptions(options: object, settings: Settings): Connect
 
 /**
  * `header` [doc/lib]: a non-object is ignored; values are kept if strings, `String(n)` if numbers, else
- * `Object.prototype.toString` (`[object Boolean]`). The result has no prototype, so a `__proto__` key is a plain
- * header name and cannot reach `Object.prototype`.
+ * `Object.prototype.toString` (`[object Boolean]`). Headers built from the caller's have no prototype, so a
+ * `__proto__` key is a plain header name and cannot reach `Object.prototype`.
  */
-function readHeaders(header: unknown, clientHeaders: Readonly<Record<string, string>>): Record<string, string> | string {
-  const headers: Record<string, string> = Object.create(null);
-  if (typeName(header) === 'Object') {
-    const given = header as Record<string, unknown>;
-    // Names differing only in case are one header; the last one given wins [ours].
-    const byLowerCase = new Map<string, [name: string, value: string]>();
-    for (const name of Object.keys(given)) {
-      const raw = given[name];
-      const value = typeof raw === 'string' ? raw : typeof raw === 'number' ? String(raw) : `[object ${typeName(raw)}]`;
-      if (!TOKEN.test(name)) return Messages.invalidHeaderName(name);
-      if (!FIELD_VALUE.test(value)) return Messages.invalidHeaderValue(name);
-      const lower = name.toLowerCase();
-      if (CLIENT_OWNED_HEADER.test(lower)) continue;
-      byLowerCase.delete(lower);
-      byLowerCase.set(lower, [name, value]);
-    }
-    for (const [name, value] of byLowerCase.values()) headers[name] = value;
+function readHeaders(header: unknown, clientHeaders: Readonly<Record<string, string>>): Readonly<Record<string, string>> | string {
+  // No headers of the caller's (the common call): WeChat's own, shared by every request; transports only read them.
+  if (typeName(header) !== 'Object') return clientHeaders;
+  const given = header as Record<string, unknown>;
+  // Names differing only in case are one header; the last one given wins [ours].
+  const byLowerCase = new Map<string, [name: string, value: string]>();
+  for (const name of Object.keys(given)) {
+    const raw = given[name];
+    const value = typeof raw === 'string' ? raw : typeof raw === 'number' ? String(raw) : `[object ${typeName(raw)}]`;
+    if (!TOKEN.test(name)) return Messages.invalidHeaderName(name);
+    if (!FIELD_VALUE.test(value)) return Messages.invalidHeaderValue(name);
+    const lower = name.toLowerCase();
+    if (CLIENT_OWNED_HEADER.test(lower)) continue;
+    byLowerCase.delete(lower);
+    byLowerCase.set(lower, [name, value]);
   }
+  const headers: Record<string, string> = Object.create(null);
+  for (const [name, value] of byLowerCase.values()) headers[name] = value;
   return Object.assign(headers, clientHeaders);
 }
 

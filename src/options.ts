@@ -94,11 +94,12 @@ export function resolveOptions(options: WxOptions | undefined, defaultTransport:
     domainPolicy: resolveDomainPolicy(options, features.lanAddresses),
     defaultTimeout: positive('networkTimeout.connectSocket', options.networkTimeout?.connectSocket) ?? DEFAULT_TIMEOUT,
     maxConnections: resolveMaxConnections(options.maxConnections, features.socketTask),
-    clientHeaders: {
+    // Frozen: every request without headers of its own shares this object.
+    clientHeaders: Object.freeze({
       // [doc/lib] the Referer WeChat sends; callers cannot set it.
       Referer: `https://servicewechat.com/${appId}/${appVersion}/page-frame.html`,
       'User-Agent': userAgentOf(profile),
-    },
+    }),
     ca: resolveCa(options.tls),
     transport: optionalFunction('transport', options.transport) ?? defaultTransport,
     maxMessageSize: positive('maxMessageSize', options.maxMessageSize) ?? DEFAULT_MAX_MESSAGE_SIZE,

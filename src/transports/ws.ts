@@ -104,7 +104,7 @@ class WsConnection implements TransportConnection {
     const secure = /^wss:/i.test(request.url);
     // A fragment means nothing to a WebSocket server; `ws` refuses it, browsers drop it (WHATWG) [ours: drop it].
     const url = request.url.replace(/#[^]*$/, '');
-    const ws = (this.#ws = new WxWebSocket(url, [...request.protocols], {
+    const ws = (this.#ws = new WxWebSocket(url, request.protocols as string[], {
       headers: request.headers,
       perMessageDeflate: request.perMessageDeflate,
       maxPayload: request.maxMessageSize,
