@@ -4,7 +4,7 @@
  * through `invokeSafely`.
  */
 import { later } from './schedule.js';
-import { typeName } from './errmsg.js';
+import { isPlainObject } from './errmsg.js';
 import { invokeSafely, reportSafely, type ErrorReporter } from './report.js';
 
 /** The `{errMsg}` object every callback receives, plus any API-specific fields. */
@@ -123,7 +123,7 @@ class TrackedPromise<T> extends Promise<T> {
 
 /** The options of `send`/`close` calls: a plain object, or `undefined` for anything else, which carries no callbacks. */
 export function plainOptions(option: unknown): object | undefined {
-  return typeName(option) === 'Object' ? (option as object) : undefined;
+  return isPlainObject(option) ? option : undefined;
 }
 
 /**

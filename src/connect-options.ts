@@ -2,7 +2,7 @@
  * `wx.connectSocket` options, read once and checked in WeChat's order (contract §1). Reading is defensive: the
  * options may be proxies, have throwing getters or hostile keys; nothing here throws to the caller.
  */
-import { parameterError, typeName, unreadable } from './errmsg.js';
+import { isPlainObject, objectTag, parameterError, unreadable } from './errmsg.js';
 import * as Messages from './messages.js';
 import type { Settings } from './options.js';
 import type { TransportRequest } from './transport.js';
@@ -80,13 +80,13 @@ export function readConnectOptions(options: object, settings: Settings): Connect
  */
 function readHeaders(header: unknown, clientHeaders: Readonly<Record<string, string>>): Readonly<Record<string, string>> | string {
   // No headers of the caller's (the common call): WeChat's own, shared by every request; transports only read them.
-  if (typeName(header) !== 'Object') return clientHeaders;
+  if (!isPlainObject(header)) return clientHeaders;
   const given = header as Record<string, unknown>;
   // Names differing only in case are one header; the last one given wins [ours].
   const byLowerCase = new Map<string, [name: string, value: string]>();
   for (const name of Object.keys(given)) {
     const raw = given[name];
-    const value = typeof raw === 'string' ? raw : typeof raw === 'number' ? String(raw) : `[object ${typeName(raw)}]`;
+    const value = typeof raw === 'string' ? raw : typeof raw === 'number' ? String(raw) : objectTag(raw);
     if (!TOKEN.test(name)) return Messages.invalidHeaderName(name);
     if (!FIELD_VALUE.test(value)) return Messages.invalidHeaderValue(name);
     const lower = name.toLowerCase();

@@ -9,15 +9,21 @@ export const ok = (api: string): string => `${api}:ok`;
 /** `<api>:fail <detail>`, one space [doc/lib]. */
 export const fail = (api: string, detail: string): string => `${api}:fail ${detail}`;
 
-/** `Object.prototype.toString`'s name for a value's type, as WeChat's parameter checks print it: `Null`, `Array`… */
-export function typeName(value: unknown): string {
+/** `Object.prototype.toString` of a value: `[object Null]`, `[object Array]`… */
+export function objectTag(value: unknown): string {
   try {
-    return Object.prototype.toString.call(value).slice(8, -1);
+    return Object.prototype.toString.call(value);
   } catch {
     // A revoked proxy, or a Symbol.toStringTag getter that throws.
-    return 'Object';
+    return '[object Object]';
   }
 }
+
+/** A value's type as WeChat's parameter checks print it: `Null`, `Array`… */
+export const typeName = (value: unknown): string => objectTag(value).slice(8, -1);
+
+/** Whether WeChat's checks take a value for an object (its `typeName` is `Object`), without building the name. */
+export const isPlainObject = (value: unknown): value is object => objectTag(value) === '[object Object]';
 
 /** WeChat's parameter type check [lib 2.30.3], e.g. `parameter.url should be String instead of Undefined;`. */
 export const parameterError = (path: string, expected: string, value: unknown): string =>

@@ -4,7 +4,7 @@
  */
 import { createDomainPolicy, type DomainPolicy } from './domain-policy.js';
 import { WxOptionsError } from './errors.js';
-import { typeName } from './errmsg.js';
+import { isPlainObject, typeName } from './errmsg.js';
 import { PROFILES, userAgentOf, type PlatformProfile } from './profiles.js';
 import { consoleReporter, type ErrorReporter } from './report.js';
 import type { Transport } from './transport.js';
@@ -74,7 +74,7 @@ function invalid(option: string, problem: string): never {
 
 export function resolveOptions(options: WxOptions | undefined, defaultTransport: Transport): Settings {
   if (options === undefined) options = {};
-  if (typeName(options) !== 'Object') throw new WxOptionsError('(options)', `options must be an object, not ${typeName(options)}`);
+  if (!isPlainObject(options)) throw new WxOptionsError('(options)', `options must be an object, not ${typeName(options)}`);
 
   const platform = options.platform ?? 'android';
   if (platform !== 'android' && platform !== 'ios') invalid('platform', "must be 'android' or 'ios'");
@@ -94,12 +94,11 @@ export function resolveOptions(options: WxOptions | undefined, defaultTransport:
     domainPolicy: resolveDomainPolicy(options, features.lanAddresses),
     defaultTimeout: positive('networkTimeout.connectSocket', options.networkTimeout?.connectSocket) ?? DEFAULT_TIMEOUT,
     maxConnections: resolveMaxConnections(options.maxConnections, features.socketTask),
-    // Frozen: every request without headers of its own shares this object.
-    clientHeaders: Object.freeze({
+    clientHeaders: {
       // [doc/lib] the Referer WeChat sends; callers cannot set it.
       Referer: `https://servicewechat.com/${appId}/${appVersion}/page-frame.html`,
       'User-Agent': userAgentOf(profile),
-    }),
+    },
     ca: resolveCa(options.tls),
     transport: optionalFunction('transport', options.transport) ?? defaultTransport,
     maxMessageSize: positive('maxMessageSize', options.maxMessageSize) ?? DEFAULT_MAX_MESSAGE_SIZE,
@@ -126,7 +125,7 @@ function resolveMaxConnections(value: unknown, multipleSockets: boolean): number
 
 function resolveCa(tls: WxOptions['tls']): readonly CertificateAuthority[] {
   if (tls === undefined) return [];
-  if (typeName(tls) !== 'Object') invalid('tls', 'must be an object such as {ca}');
+  if (!isPlainObject(tls)) invalid('tls', 'must be an object such as {ca}');
   const ca = tls.ca;
   const list = ca === undefined ? [] : Array.isArray(ca) ? ca : [ca];
   for (const entry of list) {

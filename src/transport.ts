@@ -31,7 +31,10 @@ export interface SocketProfile {
 export interface TransportRequest {
   /** A `ws:` or `wss:` URL. */
   readonly url: string;
-  /** Request headers to send, names as given (the core has already dropped forbidden ones). */
+  /**
+   * Request headers to send, names as given (the core has already dropped forbidden ones). Read them, never change
+   * them: requests without headers of the caller's share one object.
+   */
   readonly headers: Readonly<Record<string, string>>;
   /** Subprotocols to request; empty for none. */
   readonly protocols: readonly string[];

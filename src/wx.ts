@@ -7,7 +7,7 @@ import { completionFor, failLater, plainOptions, type CallResult } from './callb
 import { readConnectOptions } from './connect-options.js';
 import { isUrlAllowed } from './domain-policy.js';
 import { WxOptionsError } from './errors.js';
-import { describe, fail, ok, parameterError, typeName } from './errmsg.js';
+import { describe, fail, isPlainObject, ok, parameterError } from './errmsg.js';
 import * as Messages from './messages.js';
 import { resolveOptions, type Settings, type WxOptions } from './options.js';
 import { invokeSafely, reportSafely } from './report.js';
@@ -47,8 +47,8 @@ class MiniProgram implements TaskOwner {
     // a primitive has none to call.
     const completion = completionFor(Api.connect, Object(options) === options ? (options as object) : undefined, report, false);
     const request =
-      typeName(options) === 'Object'
-        ? readConnectOptions(options as object, this.settings)
+      isPlainObject(options)
+        ? readConnectOptions(options, this.settings)
         : parameterError('parameter', 'Object', options);
     if (typeof request === 'string') return void failLater(completion, fail(Api.connect, request));
 

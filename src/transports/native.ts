@@ -88,7 +88,7 @@ class NativeConnection implements TransportConnection {
     this.#maxMessageSize = request.maxMessageSize;
     // A fragment means nothing to a WebSocket server; drop it as the `ws` transport does [ours].
     // The constructor throws (SyntaxError, SecurityError) for a URL the platform refuses: a transport failure.
-    const socket = (this.#socket = new WebSocketClass(request.url.replace(/#[^]*$/, ''), [...request.protocols]));
+    const socket = (this.#socket = new WebSocketClass(request.url.replace(/#[^]*$/, ''), request.protocols as string[]));
     // Binary as exact ArrayBuffers, never Blobs (contract §0.7).
     socket.binaryType = 'arraybuffer';
     // Events arrive on later tasks, so no handler runs before the factory returns (transport.ts).
