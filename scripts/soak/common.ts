@@ -94,37 +94,6 @@ export async function startServer(options: ConstructorParameters<typeof WebSocke
   };
 }
 
-/** The active resources by type (sockets, servers, timers), sorted; immediates left out. */
-export function activeResources(): string[] {
-  return process
-    .getActiveResourcesInfo()
-    .filter((name) => name !== 'Immediate')
-    .sort();
-}
-
-/**
- * The resources active now that were not in `baseline` (sockets, servers, timers left behind). Only additions count
- * (the baseline may hold start-up requests of the loader that end by themselves), and file-system requests are left
- * out (the loader's, not ours).
- */
-export function leftBehind(baseline: readonly string[]): string[] {
-  const remaining = [...baseline];
-  const extra: string[] = [];
-  for (const name of activeResources()) {
-    const index = remaining.indexOf(name);
-    if (index !== -1) remaining.splice(index, 1);
-    else if (!name.startsWith('FS')) extra.push(name);
-  }
-  return extra;
-}
-
-/** Waits (bounded) until nothing is left behind compared with `baseline`; resolves with whether that holds. */
-export async function resourcesBack(baseline: readonly string[], maxMs = 5000): Promise<boolean> {
-  const deadline = Date.now() + maxMs;
-  while (leftBehind(baseline).length > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
-  return leftBehind(baseline).length === 0;
-}
-
 /** A deterministic payload for message `sequence`: text or binary, 0 to 256 bytes, from a small hash. */
 export function payload(sequence: number, direction: number): string | Uint8Array {
   const length = (sequence * 7919 + direction * 104729) % 257;

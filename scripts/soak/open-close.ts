@@ -6,7 +6,8 @@
  */
 import { createWx } from '../../src/node.js';
 import type { SocketTask, Wx } from '../../src/types.js';
-import { Progress, activeResources, leftBehind, mib, parseArguments, resourcesBack, settledHeap, startServer, verdict } from './common.js';
+import { activeResources, leaked, until } from '../../test/helpers/leaks.js';
+import { Progress, mib, parseArguments, settledHeap, startServer, verdict } from './common.js';
 
 const NAME = 'open-close';
 const args = parseArguments({ full: 600, quick: 60 });
@@ -53,7 +54,7 @@ for (let index = 0; index < cycles; index += 1) {
 }
 const heapAtEnd = settledHeap();
 await server.close();
-if (!(await resourcesBack(baseline))) failures.push(`resources left behind: ${leftBehind(baseline).join(', ')}`);
+if (!(await until(() => leaked(baseline).length === 0))) failures.push(`resources left behind: ${leaked(baseline).join(', ')}`);
 const growth = heapAtEnd - heapAfterWarmup;
 if (completed === cycles && growth > HEAP_BOUND) failures.push(`heap grew by ${mib(growth)} over ${cycles - warmup} cycles (bound ${mib(HEAP_BOUND)})`);
 const seconds = (Date.now() - started) / 1000;

@@ -1,6 +1,7 @@
 /**
- * Leak and crash detectors for the reliability tests: the process's active resources (sockets, servers, timers),
- * its own listeners, unhandled rejections, uncaught exceptions, and the built-in prototypes.
+ * Leak and crash detectors for the tests and the soak scripts (scripts/soak/): the process's active resources
+ * (sockets, servers, timers), its own listeners, unhandled rejections, uncaught exceptions, and the built-in
+ * prototypes.
  *
  * `process.getActiveResourcesInfo()` lists what keeps the event loop alive: a leaked `ws` socket shows as
  * `TCPSocketWrap`/`TCPWRAP`, a leaked timer as `Timeout`. `setImmediate` callbacks show as `Immediate` while queued;
