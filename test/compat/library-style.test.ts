@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { describe, test } from 'node:test';
 import { WxOptionsError, installWx, type SocketTask } from '../../src/node.js';
 import { createTestServer, echo, type TestServerOptions } from '../../src/testing/index.js';
+import { turn } from '../helpers/leaks.js';
 
 interface SdkHandle {
   readonly task: SocketTask;
@@ -178,7 +179,7 @@ describe('a third-party SDK on the global wx', () => {
     const returned: unknown = close(); // no socket: a rejected Promise (2.10.2+), which nobody handles
     assert.ok(returned instanceof Promise);
     // Node reports unhandled rejections once the microtask queue drains: one macrotask later it would have.
-    await new Promise((resolve) => setImmediate(resolve));
+    await turn();
     assert.deepEqual(unhandled, []);
   });
 });

@@ -10,6 +10,7 @@ import { createTestServer } from '../../src/testing/index.js';
 import type { Transport } from '../../src/transport.js';
 import { Log, callbacks, recordTask, settle } from '../conformance/recorder.js';
 import { CORPUS_DOMAINS, URL_CORPUS, expectedAnswer } from '../fixtures/url-corpus.js';
+import { turn } from '../helpers/leaks.js';
 
 /** A transport that records the URLs it is asked to open and fails each at once, touching no network. */
 function recordingTransport(opened: string[]): Transport {
@@ -73,7 +74,7 @@ describe('§1 handshake timeout', () => {
       const log = recordTask(task);
       await server.nextHandshake(); // the attempt has started, and with it the timer
       mock.timers.tick(59_999);
-      await new Promise((resolve) => setImmediate(resolve)); // a turn; `settle` would wait on the mocked setTimeout
+      await turn(); // a turn; `settle` would wait on the mocked setTimeout
       assert.deepEqual(log.names(), []);
       mock.timers.tick(1);
       await log.waitFor('close');

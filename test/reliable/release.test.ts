@@ -7,6 +7,7 @@ import { createReliableSocket, type ReliableSocket } from '../../src/reliable/in
 import { echo, type Fault, type TestServer } from '../../src/testing/index.js';
 import { EventLog, ManualTimers, TrackedWx } from './helpers.js';
 import { serversClosedAfter } from '../helpers/servers.js';
+import { turn } from '../helpers/leaks.js';
 
 const start = serversClosedAfter();
 
@@ -93,7 +94,7 @@ describe('with the real global timers', () => {
     for (let i = 0; i < 3; i++) await log.next('message'); // three echoed heartbeats: the timers really run
     socket.close();
     await log.final();
-    await new Promise((resolve) => setImmediate(resolve));
+    await turn();
     assert.equal(process.getActiveResourcesInfo().filter((name) => name === 'Timeout').length, baseline);
   });
 });
