@@ -33,10 +33,10 @@ export function ratiosChart(results: RunResults): string {
   const memoryRows: Row[] = [];
   for (const [name, workload] of Object.entries(results.workloads) as Array<[WorkloadName, WorkloadResults]>) {
     const { title, target } = WORKLOADS[name];
-    const series = SERIES.map(({ client }) => compare(name, workload, client).perRound);
+    const series = SERIES.map(({ client }) => compare(name, workload, client, 'rate', results.paired?.slices).perRound);
     if (target.kind === 'ratio') {
       ratioRows.push({ title, target: target.min, series });
-      cpuRows.push({ title, target: target.min, series: SERIES.map(({ client }) => compare(name, workload, client, 'cpu').perRound) });
+      cpuRows.push({ title, target: target.min, series: SERIES.map(({ client }) => compare(name, workload, client, 'cpu', results.paired?.slices).perRound) });
     } else {
       memoryRows.push({ title, target: target.kind === 'bytes-above' ? target.max : 1024, series });
     }

@@ -2,14 +2,20 @@
  * The clients under test, behind one small interface so that every workload drives them the same way:
  * - `ws`: raw `ws`, used as its own users use it (text read as a string, binary as its default Buffer);
  * - `wx`: wxsocket with WeChat's defaults (`tcpNoDelay: false`, so Nagle's algorithm is back on);
- * - `wx-nodelay`: wxsocket with `tcpNoDelay: true`, the same socket options as raw `ws`.
+ * - `wx-nodelay`: wxsocket with `tcpNoDelay: true`, the same socket options as raw `ws`;
+ * - `ws-control`: raw `ws` again, the paired method's control.
  * Each client gets the same listeners as the other: open, message, error, close.
  */
 import WebSocket from 'ws';
 import type * as Library from '../src/node.js';
 
 export const CLIENT_NAMES = ['ws', 'wx', 'wx-nodelay'] as const;
-export type ClientName = (typeof CLIENT_NAMES)[number];
+/**
+ * The paired method (`paired.ts`) adds a second `ws` client, measured against the first as wx is: what it shows is
+ * the method's own bias and noise, the control for every other ratio of the run.
+ */
+export const PAIRED_CLIENT_NAMES = ['ws', 'ws-control', 'wx', 'wx-nodelay'] as const;
+export type ClientName = (typeof PAIRED_CLIENT_NAMES)[number];
 
 /** A message as the client's users send it. */
 export type Payload = string | Buffer | ArrayBuffer;
@@ -29,9 +35,22 @@ export interface Client {
   open(url: string, onMessage: (data: Payload) => void): Promise<Connection>;
 }
 
+/**
+ * The order of the clients in turn `turn` of a run: rotated by one each turn (ABC, BCA, CAB, …), so that every
+ * client takes every place equally often and none runs twice in a row (a client last in one turn and first in the
+ * next would find the machine's caches warm with its own work, the echo server's too).
+ */
+export function clientOrder<T>(clients: readonly T[], turn: number): T[] {
+  const shift = turn % clients.length;
+  return [...clients.slice(shift), ...clients.slice(0, shift)];
+}
+
+/** Whether a client is wxsocket, and needs the built library. */
+export const isWx = (name: ClientName): boolean => name.startsWith('wx');
+
 /** Makes a client. `library` is the built wxsocket, needed by the `wx` clients only. */
 export function createClient(name: ClientName, library: typeof Library | undefined): Client {
-  if (name === 'ws') return wsClient;
+  if (!isWx(name)) return wsClient;
   if (!library) throw new Error(`client ${name} needs the built library`);
   return wxClient(name, library, name === 'wx-nodelay');
 }

@@ -1,34 +1,47 @@
 /**
- * Runs one workload with one client, in a fresh process (so that no run inherits another's heap, JIT state or
- * sockets), and prints its measurement as one JSON line. Started by the runner as
- * `node --expose-gc driver.mjs '<job as JSON>'`.
+ * Runs one workload in a fresh process (so that no run inherits another's heap, JIT state or sockets) and prints
+ * its measurement as one JSON line: one client's (the separate-process method), or every client's in slices (the
+ * paired method, `paired.ts`). Started by the runner as `node --expose-gc driver.mjs '<job as JSON>'`.
  */
 import { pathToFileURL } from 'node:url';
 import type * as Library from '../src/node.js';
-import { createClient, type ClientName } from './clients.js';
-import { WORKLOADS, type Limits, type WorkloadName } from './workloads.js';
+import { createClient, isWx, type ClientName } from './clients.js';
+import { runPaired, type PairedPlan } from './paired.js';
+import { WORKLOADS, type Limits, type Workload, type WorkloadName } from './workloads.js';
 
 /** What the runner asks a driver to do. */
 export interface Job {
   readonly workload: WorkloadName;
-  readonly client: ClientName;
   readonly url: string;
-  readonly limits: Limits;
   /** The built library's entry point (`node.js` of a build of `src/`), as a file path. */
   readonly library: string;
   /** The driver exits with an error after this long, whatever it is doing. */
   readonly timeLimitMs: number;
+  /** The separate-process method: one client, warm-up then one measured window. */
+  readonly client?: ClientName;
+  readonly limits?: Limits;
+  /** The paired method: these clients in turns. */
+  readonly paired?: PairedPlan & { readonly clients: readonly ClientName[] };
 }
 
 const job = JSON.parse(process.argv[2] ?? 'null') as Job | null;
 if (!job) throw new Error('usage: driver.mjs <job as JSON>');
 
 const watchdog = setTimeout(() => {
-  console.error(`driver: ${job.workload} with ${job.client} ran past ${job.timeLimitMs} ms`);
+  console.error(`driver: ${job.workload} ran past ${job.timeLimitMs} ms`);
   process.exit(3);
 }, job.timeLimitMs);
 watchdog.unref();
 
-const library = job.client === 'ws' ? undefined : ((await import(pathToFileURL(job.library).href)) as typeof Library);
-const measurement = await WORKLOADS[job.workload].run(createClient(job.client, library), job.url, job.limits);
-process.stdout.write(`${JSON.stringify(measurement)}\n`);
+const names = job.paired?.clients ?? [job.client!];
+const library = names.some(isWx) ? ((await import(pathToFileURL(job.library).href)) as typeof Library) : undefined;
+const workload: Workload = WORKLOADS[job.workload];
+let result: unknown;
+if (job.paired) {
+  if (!workload.session) throw new Error(`${job.workload} is not a throughput workload: the paired method cannot run it`);
+  const clients = new Map(names.map((name) => [name, createClient(name, library)]));
+  result = await runPaired(workload.session, clients, job.url, job.paired);
+} else {
+  result = await workload.run(createClient(job.client!, library), job.url, job.limits!);
+}
+process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -82,7 +82,7 @@ async function countNetwork(scripts: Scripts): Promise<void> {
       let wsCost = Number.NaN;
       for (const client of CLIENT_NAMES) {
         const cost = await marginal(counts, async (count, out) => {
-          // No warm-up and no time limit: the run ends on its count (the meter starts counting after 16 events).
+          // No warm-up to speak of (it ends at its first clock reading, after 16 events) and no time limit: the run ends on its count.
           const limits = { warmupMs: 0, durationMs: 3_600_000, maxEvents: count };
           const job: Job = { workload: name, client, url: echo.url, limits, library, timeLimitMs: 1_800_000 };
           const measurement = await runDriver(scripts, job, callgrind(out), NODE_FLAGS);

@@ -70,11 +70,14 @@ export async function startEchoServer(scripts: Scripts): Promise<EchoServer> {
   return { url: `ws://127.0.0.1:${port}`, stop: () => child.disconnect() };
 }
 
-/** Runs one job in a fresh driver process and returns its measurement. */
-export async function runDriver(scripts: Scripts, job: Job, wrapper: readonly string[] = [], nodeFlags: readonly string[] = []): Promise<Measurement> {
+/**
+ * Runs one job in a fresh driver process and returns its result: a `Measurement`, or `PairedMeasurements` for a
+ * paired job.
+ */
+export async function runDriver<T = Measurement>(scripts: Scripts, job: Job, wrapper: readonly string[] = [], nodeFlags: readonly string[] = []): Promise<T> {
   const stdout = await runNode([scripts.driver, JSON.stringify(job)], wrapper, nodeFlags);
   try {
-    return JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as Measurement;
+    return JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as T;
   } catch {
     throw new Error(`no result: ${stdout.slice(0, 200)}`);
   }

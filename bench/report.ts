@@ -6,12 +6,19 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { ClientName } from './clients.js';
 import { perRound, present, values, type RunResults, type WorkloadResults } from './results.js';
+import type { Measurement } from './workloads.js';
 import { formatNumber, spread, summarize, type Summary } from './stats.js';
 import { WORKLOADS, type Target, type WorkloadName } from './workloads.js';
 
-const START = '<!-- results:start -->';
-const END = '<!-- results:end -->';
 const WX_CLIENTS = ['wx', 'wx-nodelay'] as const satisfies readonly ClientName[];
+/** The clients compared with `ws`: the paired method's control too, when it ran. */
+type Compared = (typeof WX_CLIENTS)[number] | 'ws-control';
+
+/** The markers around a run's section of the docs: one section per method. */
+function markers(results: RunResults): [start: string, end: string] {
+  const name = results.paired ? 'paired-results' : 'results';
+  return [`<!-- ${name}:start -->`, `<!-- ${name}:end -->`];
+}
 
 /** How one wx client compares with `ws` on one workload. */
 export interface Comparison {
@@ -23,19 +30,32 @@ export interface Comparison {
 }
 
 /**
- * Compares a wx client with `ws` on a workload, against the workload's target. For throughput workloads, `metric`
+ * Compares a client with `ws` on a workload, against the workload's target. For throughput workloads, `metric`
  * chooses the rate (wx/ws) or the client's CPU time per event (ws/wx, so that 1 is again "as good as ws" and a
- * lower figure is worse).
+ * lower figure is worse). With the paired method (`slicesPerProcess` given), the median is over every pair of
+ * slices and the range is that of each process's own median.
  */
-export function compare(name: WorkloadName, results: WorkloadResults, client: (typeof WX_CLIENTS)[number], metric: 'rate' | 'cpu' = 'rate'): Comparison {
+export function compare(
+  name: WorkloadName,
+  results: WorkloadResults,
+  client: Compared,
+  metric: 'rate' | 'cpu' = 'rate',
+  slicesPerProcess?: number,
+): Comparison {
   const target: Target = WORKLOADS[name].target;
-  const mine = values(results[client]);
+  const mine = values(results[client] ?? []);
   const theirs = values(results.ws);
   switch (target.kind) {
     case 'ratio': {
-      const ratios = summarize(
-        metric === 'rate' ? perRound(mine, theirs, (a, b) => a / b) : perRound(cpuOf(results[client]), cpuOf(results.ws), (a, b) => b / a),
-      );
+      let ratios: Summary;
+      if (slicesPerProcess === undefined) {
+        ratios = summarize(
+          metric === 'rate' ? perRound(mine, theirs, (a, b) => a / b) : perRound(cpuOf(results[client] ?? []), cpuOf(results.ws), (a, b) => b / a),
+        );
+      } else {
+        const { pooled, groups } = pairedRatios(results, client, slicesPerProcess, metric);
+        ratios = { ...summarize(groups), median: pooled };
+      }
       return { perRound: ratios, met: ratios.median >= target.min };
     }
     case 'bytes-above': {
@@ -50,87 +70,132 @@ export function compare(name: WorkloadName, results: WorkloadResults, client: (t
   }
 }
 
+/**
+ * Per-slice ratios to `ws` of a paired run (rates, or `ws`'s CPU time per event over the client's): the median over
+ * all slices, and each process's own median.
+ */
+export function pairedRatios(
+  results: WorkloadResults,
+  client: Compared,
+  slicesPerProcess: number,
+  metric: 'rate' | 'cpu' = 'rate',
+): { pooled: number; groups: number[] } {
+  const pick = metric === 'rate' ? (runs: ReadonlyArray<Measurement | null>) => values(runs) : cpuOf;
+  const mine = pick(results[client] ?? []);
+  const theirs = pick(results.ws);
+  const ratio = metric === 'rate' ? (a: number, b: number) => a / b : (a: number, b: number) => b / a;
+  const groups: number[] = [];
+  for (let start = 0; start < theirs.length; start += slicesPerProcess) {
+    const end = start + slicesPerProcess;
+    const group = perRound(mine.slice(start, end), theirs.slice(start, end), ratio);
+    if (group.length > 0) groups.push(summarize(group).median);
+  }
+  return { pooled: summarize(perRound(mine, theirs, ratio)).median, groups };
+}
+
 /** The client's CPU time per event, per round. */
-function cpuOf(runs: WorkloadResults[ClientName]): Array<number | null> {
+function cpuOf(runs: ReadonlyArray<Measurement | null>): Array<number | null> {
   return values(runs, (run) => run.extra['cpuMicrosPerEvent']);
 }
 
 /** The heap per connection at each checkpoint of an idle-connection workload, medians over the rounds. */
 export function checkpointMedians(results: WorkloadResults, client: ClientName, figure: 'heap' | 'rss' = 'heap'): Array<[number, number]> {
-  const first = results[client].find((run) => run !== null);
+  const runs = results[client] ?? [];
+  const first = runs.find((run) => run !== null);
   if (!first) return [];
   const checkpoints = Object.keys(first.extra)
     .filter((key) => key.startsWith(`${figure}@`))
     .map((key) => Number(key.slice(figure.length + 1)));
   return checkpoints.map((checkpoint) => [
     checkpoint,
-    summarize(present(values(results[client], (run) => run.extra[`${figure}@${checkpoint}`]))).median,
+    summarize(present(values(runs, (run) => run.extra[`${figure}@${checkpoint}`]))).median,
   ]);
 }
 
 /** The Markdown section for a run, markers included. */
 export function resultsSection(results: RunResults): string {
-  const { machine, limits } = results;
+  const { machine, limits, paired } = results;
+  const [start, end] = markers(results);
   const busy = machine.load.some((load) => load > machine.cores);
   const rounds = [...new Set(Object.values(results.workloads).map((workload) => workload.ws.length))].sort((a, b) => b - a);
+  const method = paired
+    ? `paired method: ${paired.processes} processes per workload, each running every client in turns, ${paired.slices} slices of ` +
+      `${paired.sliceMs / 1000} s per client after ${paired.warmupMs / 1000} s of warm-up`
+    : `${results.mode} mode: ${rounds.join(' or ')} rounds per workload, ${limits.durationMs / 1000} s measured after ${limits.warmupMs / 1000} s of warm-up`;
   const lines = [
-    START,
-    `Run of ${results.date.slice(0, 16).replace('T', ' ')} UTC: \`${results.command}\` (${results.mode} mode: ${rounds.join(' or ')} rounds per workload, ` +
-      `${limits.durationMs / 1000} s measured after ${limits.warmupMs / 1000} s of warm-up), ${results.durationSeconds} s in all. ` +
+    start,
+    `Run of ${results.date.slice(0, 16).replace('T', ' ')} UTC: \`${results.command}\` (${method}), ${results.durationSeconds} s in all. ` +
       `wxsocket ${results.commit} (\`${results.library}\`), Node ${machine.node}, ws ${machine.ws}, ${machine.cores} × ${machine.cpu}. ` +
       `Load average (1 min) ${machine.load[0].toFixed(1)} at the start, ${machine.load[1].toFixed(1)} at the end` +
-      (busy ? ': **the machine was busy with other work**, so absolute figures are low and noisy; the per-round ratios are what to read.' : '.'),
+      (busy ? ': **the machine was busy with other work**, so absolute figures are low and noisy; the ratios are what to read.' : '.'),
     '',
-    'Each cell: median (min–max) over the rounds. Ratios and differences are per round (each wx run against the ws run',
-    'next to it), then summarised. "wx" is wxsocket with WeChat\'s default `tcpNoDelay: false`; "wx nodelay" passes',
-    '`tcpNoDelay: true`, the socket option raw `ws` always uses.',
+    ...(paired
+      ? [
+          'Each cell: the median over every pair of slices (each wx slice against the `ws` slice of the same turn), and in',
+          'brackets the range of the medians of each process. "ws control" is a second `ws` client measured exactly as wx',
+          'is: its distance from 1 is the method\'s own bias and noise in this run.',
+        ]
+      : [
+          'Each cell: median (min–max) over the rounds. Ratios and differences are per round (each wx run against the ws run',
+          'next to it), then summarised.',
+        ]),
+    '"wx" is wxsocket with WeChat\'s default `tcpNoDelay: false`; "wx nodelay" passes `tcpNoDelay: true`, the socket',
+    'option raw `ws` always uses.',
     '',
-    '| workload | unit | ws | wx | wx vs ws | wx nodelay | wx nodelay vs ws | target |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |',
+    ...comparisonTable(results, 'rate'),
   ];
-  for (const [name, workload] of Object.entries(results.workloads) as Array<[WorkloadName, WorkloadResults]>) {
-    const { title, unit, target } = WORKLOADS[name];
-    const cells = [title, unit, range(summarize(present(values(workload.ws))))];
-    const verdicts: string[] = [];
-    for (const client of WX_CLIENTS) {
-      const comparison = compare(name, workload, client);
-      cells.push(range(summarize(present(values(workload[client])))), comparisonCell(target, comparison));
-      verdicts.push(comparison.met ? 'met' : '**not met**');
-    }
-    cells.push(`${targetText(target)}: ${verdicts[0] === verdicts[1] ? verdicts[0] : `${verdicts[0]} / ${verdicts[1]}`}`);
-    lines.push(`| ${cells.join(' | ')} |`);
+  if (Object.keys(results.workloads).some((name) => WORKLOADS[name as WorkloadName].target.kind === 'ratio')) {
+    lines.push(
+      '',
+      'CPU time of the client process per event (µs, user + system, over the measured window), and ws/wx: less',
+      'sensitive than the rates to what else the machine runs, since it counts only what the client itself spent.',
+      '',
+      ...comparisonTable(results, 'cpu'),
+    );
   }
-  lines.push(...cpuDetail(results), ...memoryDetail(results), ...failureLines(results), END);
+  lines.push(...memoryDetail(results), ...failureLines(results), end);
   return lines.join('\n');
 }
 
-/** Replaces the results section of a Markdown file (between the markers) with `section`. */
-export function updateDocSection(path: string, section: string): void {
+/** Replaces a run's section of a Markdown file (between its markers) with `section`. */
+export function updateDocSection(path: string, section: string, results: RunResults): void {
+  const [start, end] = markers(results);
   const text = readFileSync(path, 'utf8');
-  const start = text.indexOf(START);
-  const end = text.indexOf(END);
-  if (start < 0 || end < start) throw new Error(`${path} has no ${START} … ${END} section`);
-  writeFileSync(path, text.slice(0, start) + section + text.slice(end + END.length));
+  const from = text.indexOf(start);
+  const to = text.indexOf(end);
+  if (from < 0 || to < from) throw new Error(`${path} has no ${start} … ${end} section`);
+  writeFileSync(path, text.slice(0, from) + section + text.slice(to + end.length));
 }
 
-function cpuDetail(results: RunResults): string[] {
-  const rows = (Object.entries(results.workloads) as Array<[WorkloadName, WorkloadResults]>).filter(([name]) => WORKLOADS[name].target.kind === 'ratio');
-  if (rows.length === 0) return [];
-  const lines = [
-    '',
-    'CPU time of the client process per event (µs, user + system, over the measured window), and ws/wx per round: less',
-    'sensitive than the rates to what else the machine runs, since it counts only what the client itself spent.',
-    '',
-    '| workload | ws | wx | ws / wx | wx nodelay | ws / wx nodelay | target |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | --- |',
+/**
+ * The table of a run: per workload, each client's figure and its comparison with `ws`, and the target. `rate`: the
+ * headline figures of every workload; `cpu`: the CPU time per event of the throughput workloads.
+ */
+function comparisonTable(results: RunResults, metric: 'rate' | 'cpu'): string[] {
+  const control = results.paired !== undefined;
+  const slices = results.paired?.slices;
+  const figure = metric === 'rate' ? (runs: ReadonlyArray<Measurement | null>) => values(runs) : cpuOf;
+  const header = [
+    'workload',
+    ...(metric === 'rate' ? ['unit'] : []),
+    'ws',
+    ...(control ? [metric === 'rate' ? 'ws control vs ws' : 'ws / ws control'] : []),
+    ...WX_CLIENTS.flatMap((client) => {
+      const label = client.replace('-', ' ');
+      return [label, metric === 'rate' ? `${label} vs ws` : `ws / ${label}`];
+    }),
+    'target',
   ];
-  for (const [name, workload] of rows) {
-    const { title, target } = WORKLOADS[name];
-    const cells = [title, range(summarize(present(cpuOf(workload.ws))))];
+  const lines = [`| ${header.join(' | ')} |`, `| --- | ${header.slice(1, -1).map((cell) => (cell === 'unit' ? '---' : '---:')).join(' | ')} | --- |`];
+  for (const [name, workload] of Object.entries(results.workloads) as Array<[WorkloadName, WorkloadResults]>) {
+    const { title, unit, target } = WORKLOADS[name];
+    if (metric === 'cpu' && target.kind !== 'ratio') continue;
+    const cells = [title, ...(metric === 'rate' ? [unit] : []), range(summarize(present(figure(workload.ws))))];
+    if (control) cells.push(comparisonCell(target, compare(name, workload, 'ws-control', metric, slices)));
     const verdicts: string[] = [];
     for (const client of WX_CLIENTS) {
-      const comparison = compare(name, workload, client, 'cpu');
-      cells.push(range(summarize(present(cpuOf(workload[client])))), comparisonCell(target, comparison));
+      const comparison = compare(name, workload, client, metric, slices);
+      cells.push(range(summarize(present(figure(workload[client])))), comparisonCell(target, comparison));
       verdicts.push(comparison.met ? 'met' : '**not met**');
     }
     cells.push(`${targetText(target)}: ${verdicts[0] === verdicts[1] ? verdicts[0] : `${verdicts[0]} / ${verdicts[1]}`}`);

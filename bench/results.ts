@@ -1,11 +1,17 @@
 /** The record of one benchmark run, as the runner writes it to `bench/results/<mode>.json` and the reports read it. */
 import type { ClientName } from './clients.js';
+import type { PairedPlan } from './paired.js';
 import type { Limits, Measurement, WorkloadName } from './workloads.js';
 
 export type Mode = 'quick' | 'full';
 
-/** One workload's measurements: per client, one entry per round (`null` where that run failed). */
-export type WorkloadResults = Record<ClientName, Array<Measurement | null>>;
+/**
+ * One workload's measurements: per client, one entry per round (`null` where that run failed); with the paired
+ * method, one entry per slice, the slices of every process in order, and a control client besides.
+ */
+export type WorkloadResults = Record<Exclude<ClientName, 'ws-control'>, Array<Measurement | null>> & {
+  'ws-control'?: Array<Measurement | null>;
+};
 
 export interface RunResults {
   /** ISO date and time of the start of the run. */
@@ -26,11 +32,16 @@ export interface RunResults {
     readonly load: readonly [start: number, end: number];
   };
   readonly limits: Limits;
+  /** Present for a run of the paired method: processes per workload, and what each ran. */
+  readonly paired?: PairedPlan & { readonly processes: number };
   readonly durationSeconds: number;
   readonly workloads: Partial<Record<WorkloadName, WorkloadResults>>;
   /** What failed, one line each. */
   readonly failures: readonly string[];
 }
+
+/** The name of a run's results file, and of its section in the docs: `quick`, `full`, `quick-paired`, … */
+export const resultsName = (results: RunResults): string => `${results.mode}${results.paired ? '-paired' : ''}`;
 
 /** The values of some measurements, per round, `null` kept in place so that rounds stay paired. */
 export function values(runs: ReadonlyArray<Measurement | null>, pick: (m: Measurement) => number | undefined = (m) => m.value): Array<number | null> {

@@ -2,14 +2,16 @@
  * The benchmark runner: `npm run bench` (quick, a few minutes) or `npm run bench:full`.
  *
  * It starts the echo server in its own process, then for each workload runs the clients one after the other, in a
- * fresh driver process each, round after round, alternating their order (ABC, CBA, …) so that a slow spell of the
+ * fresh driver process each, round after round, rotating their order (ABC, BCA, CAB, …) so that a slow spell of the
  * machine falls on all of them alike. Each round gives one ratio wx/ws from measurements taken seconds apart.
- * Results go to `bench/results/<mode>.json` and a table to stdout; `--docs` also rewrites the results section of
- * `docs/benchmarks.md` and the chart `docs/benchmarks-ratios.svg`.
+ * With `--paired`, the throughput workloads run by the paired method instead (`paired.ts`): every client in one
+ * process, in slices that take turns, several processes per workload.
+ * Results go to `bench/results/<mode>[-paired].json` and a table to stdout; `--docs` also rewrites the results
+ * section of `docs/benchmarks.md` and the chart `docs/benchmarks-ratios.svg` (`-paired.svg`).
  *
- * Options: `--full`; `--only <workload,…>`; `--rounds <n>`; `--docs`; `--library <path>` to measure another build
- * of wxsocket than that of `src/` (a proposed change, say), with results in `node_modules/.cache/wxsocket-bench/`
- * and never in the docs.
+ * Options: `--full`; `--paired`; `--only <workload,…>`; `--rounds <n>` (processes, with `--paired`); `--docs`;
+ * `--library <path>` to measure another build of wxsocket than that of `src/` (a proposed change, say), with
+ * results in `node_modules/.cache/wxsocket-bench/` and never in the docs.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -17,11 +19,12 @@ import { cpus, loadavg } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ratiosChart } from './chart.js';
-import { CLIENT_NAMES, type ClientName } from './clients.js';
+import { CLIENT_NAMES, PAIRED_CLIENT_NAMES, clientOrder } from './clients.js';
 import type { Job } from './driver.js';
+import type { PairedMeasurements, PairedPlan } from './paired.js';
 import { BUILD_DIR, ROOT, buildLibrary, bundleScripts, runDriver, startEchoServer } from './processes.js';
-import { resultsSection, updateDocSection } from './report.js';
-import type { Mode, RunResults, WorkloadResults } from './results.js';
+import { pairedRatios, resultsSection, updateDocSection } from './report.js';
+import { resultsName, type Mode, type RunResults, type WorkloadResults } from './results.js';
 import { formatNumber } from './stats.js';
 import { WORKLOADS, type Limits, type WorkloadName } from './workloads.js';
 
@@ -41,9 +44,16 @@ const MODES: Record<Mode, ModeSettings> = {
   full: { limits: { warmupMs: 2000, durationMs: 4000, maxEvents: 10_000_000 }, rounds: 11, manyRounds: 3 },
 };
 
+/** The paired method: driver processes per workload (`rounds`), and what each runs. */
+const PAIRED: Record<Mode, { readonly rounds: number; readonly plan: PairedPlan }> = {
+  quick: { rounds: 3, plan: { warmupMs: 1000, slices: 16, sliceMs: 200 } },
+  full: { rounds: 5, plan: { warmupMs: 2000, slices: 40, sliceMs: 250 } },
+};
+
 const { values: args } = parseArgs({
   options: {
     full: { type: 'boolean', default: false },
+    paired: { type: 'boolean', default: false },
     only: { type: 'string' },
     rounds: { type: 'string' },
     docs: { type: 'boolean', default: false },
@@ -52,8 +62,12 @@ const { values: args } = parseArgs({
 });
 const mode: Mode = args.full ? 'full' : 'quick';
 const settings = MODES[mode];
-const workloadNames = (args.only?.split(',') ?? Object.keys(WORKLOADS)) as WorkloadName[];
-for (const name of workloadNames) if (!(name in WORKLOADS)) throw new Error(`unknown workload ${name}`);
+const paired = args.paired ? PAIRED[mode] : undefined;
+const workloadNames = (args.only?.split(',') ?? Object.keys(WORKLOADS).filter((name) => !paired || 'session' in WORKLOADS[name as WorkloadName])) as WorkloadName[];
+for (const name of workloadNames) {
+  if (!(name in WORKLOADS)) throw new Error(`unknown workload ${name}`);
+  if (paired && !('session' in WORKLOADS[name])) throw new Error(`${name} is not a throughput workload: --paired cannot run it`);
+}
 const library = args.library === undefined ? await buildLibrary() : resolve(args.library);
 if (!existsSync(library)) throw new Error(`no library at ${library}`);
 
@@ -67,22 +81,7 @@ const workloads: RunResults['workloads'] = {};
 const failures: string[] = [];
 
 try {
-  for (const name of workloadNames) {
-    const rounds = Number(args.rounds ?? (name === 'idle-10k' ? settings.manyRounds : settings.rounds));
-    const results = Object.fromEntries(CLIENT_NAMES.map((client) => [client, []])) as unknown as WorkloadResults;
-    workloads[name] = results;
-    for (let round = 0; round < rounds; round++) {
-      const order = round % 2 === 0 ? CLIENT_NAMES : [...CLIENT_NAMES].reverse();
-      for (const client of order) {
-        const job: Job = { workload: name, client, url, limits: settings.limits, library, timeLimitMs: timeLimit(name) };
-        results[client][round] = await runDriver(scripts, job).catch((error: unknown) => {
-          failures.push(`${name} round ${round + 1} ${client}: ${String(error)}`);
-          return null;
-        });
-      }
-      console.error(progressLine(name, round, rounds, results));
-    }
-  }
+  for (const name of workloadNames) workloads[name] = paired ? await runPairedWorkload(name, paired) : await runSeparateWorkload(name);
 } finally {
   echo.stop();
 }
@@ -90,7 +89,8 @@ try {
 const results: RunResults = {
   date: startedAt.toISOString(),
   mode,
-  command: mode === 'full' ? 'npm run bench:full' : 'npm run bench',
+  command: `${mode === 'full' ? 'npm run bench:full' : 'npm run bench'}${paired ? ' -- --paired' : ''}`,
+  ...(paired && { paired: { processes: Number(args.rounds ?? paired.rounds), ...paired.plan } }),
   library: args.library === undefined ? 'src/ (tsc, tsconfig.build.json)' : relative(ROOT, library),
   commit,
   machine: {
@@ -100,7 +100,7 @@ const results: RunResults = {
     cores: cpus().length,
     load: [loadAtStart, loadavg()[0]!],
   },
-  limits: settings.limits,
+  limits: paired ? { warmupMs: paired.plan.warmupMs, durationMs: paired.plan.sliceMs, maxEvents: Number.POSITIVE_INFINITY } : settings.limits,
   durationSeconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
   workloads,
   failures,
@@ -109,15 +109,58 @@ const results: RunResults = {
 // A run of another build is kept apart, out of the repository: the results file and the docs are for `src/`.
 const resultsDir = args.library === undefined ? join(ROOT, 'bench', 'results') : BUILD_DIR;
 mkdirSync(resultsDir, { recursive: true });
-writeFileSync(join(resultsDir, `${mode}.json`), `${JSON.stringify(results, null, 1)}\n`);
+writeFileSync(join(resultsDir, `${resultsName(results)}.json`), `${JSON.stringify(results, null, 1)}\n`);
 const section = resultsSection(results);
 console.log(section);
 if (args.docs && args.library === undefined) {
-  updateDocSection(join(ROOT, 'docs', 'benchmarks.md'), section);
-  writeFileSync(join(ROOT, 'docs', 'benchmarks-ratios.svg'), ratiosChart(results));
+  updateDocSection(join(ROOT, 'docs', 'benchmarks.md'), section, results);
+  writeFileSync(join(ROOT, 'docs', paired ? 'benchmarks-paired.svg' : 'benchmarks-ratios.svg'), ratiosChart(results));
 }
 for (const failure of failures) console.error(`FAILED ${failure}`);
 process.exitCode = failures.length > 0 ? 1 : 0;
+
+/** The separate-process method: each client in a fresh process per round, in rotating order. */
+async function runSeparateWorkload(name: WorkloadName): Promise<WorkloadResults> {
+  const rounds = Number(args.rounds ?? (name === 'idle-10k' ? settings.manyRounds : settings.rounds));
+  const results = Object.fromEntries(CLIENT_NAMES.map((client) => [client, []])) as unknown as WorkloadResults;
+  for (let round = 0; round < rounds; round++) {
+    for (const client of clientOrder(CLIENT_NAMES, round)) {
+      const job: Job = { workload: name, client, url, limits: settings.limits, library, timeLimitMs: timeLimit(name) };
+      results[client][round] = await runDriver(scripts, job).catch((error: unknown) => {
+        failures.push(`${name} round ${round + 1} ${client}: ${String(error)}`);
+        return null;
+      });
+    }
+    console.error(progressLine(name, round, rounds, results));
+  }
+  return results;
+}
+
+/** The paired method: every client in one process per round, its slices appended in order. */
+async function runPairedWorkload(name: WorkloadName, { rounds: defaultRounds, plan }: (typeof PAIRED)[Mode]): Promise<WorkloadResults> {
+  const rounds = Number(args.rounds ?? defaultRounds);
+  const results = Object.fromEntries(PAIRED_CLIENT_NAMES.map((client) => [client, []])) as unknown as WorkloadResults;
+  for (let round = 0; round < rounds; round++) {
+    const job: Job = { workload: name, url, library, timeLimitMs: pairedTimeLimit(plan), paired: { ...plan, clients: PAIRED_CLIENT_NAMES } };
+    const measurements = await runDriver<PairedMeasurements>(scripts, job).catch((error: unknown) => {
+      failures.push(`${name} process ${round + 1}: ${String(error)}`);
+      return {} as PairedMeasurements;
+    });
+    // Slices stay aligned across processes: a failed process leaves its slices empty.
+    for (const client of PAIRED_CLIENT_NAMES) results[client]!.push(...(measurements[client] ?? Array<null>(plan.slices).fill(null)));
+    const own = measurements as Partial<WorkloadResults>;
+    const medians = own.ws
+      ? PAIRED_CLIENT_NAMES.filter((client) => client !== 'ws').map((client) => `${client} ${pairedRatios(own as WorkloadResults, client, plan.slices).pooled.toFixed(3)}`)
+      : ['failed'];
+    console.error(`${name} process ${round + 1}/${rounds}: median ratio to ws: ${medians.join(', ')}`);
+  }
+  return results;
+}
+
+/** Time a paired driver may take: every client's warm-up and slices, twice over, and room for opening and closing. */
+function pairedTimeLimit({ warmupMs, slices, sliceMs }: PairedPlan): number {
+  return 2 * PAIRED_CLIENT_NAMES.length * (warmupMs + slices * sliceMs) + 60_000;
+}
 
 /** The commit measured, marked when `src/` has uncommitted changes (which the build then includes). */
 function commitOf(): string {
@@ -138,7 +181,7 @@ function timeLimit(name: WorkloadName): number {
 
 function progressLine(name: WorkloadName, round: number, rounds: number, results: WorkloadResults): string {
   const ws = results.ws[round]?.value;
-  const figures = CLIENT_NAMES.map((client: ClientName) => {
+  const figures = CLIENT_NAMES.map((client) => {
     const value = results[client][round]?.value;
     const ratio = value !== undefined && ws !== undefined && client !== 'ws' ? ` (${(value / ws).toFixed(3)})` : '';
     return `${client} ${value === undefined ? 'failed' : formatNumber(value)}${ratio}`;

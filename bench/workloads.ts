@@ -37,7 +37,10 @@ export interface Workload {
   readonly title: string;
   readonly unit: string;
   readonly target: Target;
+  /** One measurement, in a fresh process (the separate-process method). */
   readonly run: WorkloadRun;
+  /** Throughput workloads: the session both methods run (the paired method runs it in slices, `paired.ts`). */
+  readonly session?: (client: Client, url: string) => Promise<Session>;
 }
 
 /** Messages kept in flight by the pipelined workloads. */
@@ -47,43 +50,41 @@ const BINARY_WINDOW = 8;
 const OPEN_CONCURRENCY = 100;
 const KIB = 1024;
 
+/** A throughput workload: a ratio target, and a session run by either method. */
+function throughput(title: string, unit: string, min: number, session: NonNullable<Workload['session']>): Workload {
+  return {
+    title,
+    unit,
+    target: { kind: 'ratio', min },
+    session,
+    run: async (client, url, limits) => warmThenMeasure(await session(client, url), limits),
+  };
+}
+
+const echo = (shape: EchoShape) => (client: Client, url: string) => echoSession(client, url, shape);
+
 export const WORKLOADS = {
-  'text-32-pingpong': {
-    title: '32 B text ping-pong',
-    unit: 'round trips/s',
-    target: { kind: 'ratio', min: 0.97 },
-    run: (client, url, limits) => echoLoad(client, url, limits, { kind: 'text', size: 32, window: 1, connections: 1 }),
-  },
-  'text-32-pipelined': {
-    title: `32 B text pipelined, window ${TEXT_WINDOW}`,
-    unit: 'messages/s',
-    target: { kind: 'ratio', min: 0.97 },
-    run: (client, url, limits) => echoLoad(client, url, limits, { kind: 'text', size: 32, window: TEXT_WINDOW, connections: 1 }),
-  },
-  'binary-64k-pingpong': {
-    title: '64 KiB binary ping-pong',
-    unit: 'round trips/s',
-    target: { kind: 'ratio', min: 0.95 },
-    run: (client, url, limits) => echoLoad(client, url, limits, { kind: 'binary', size: 64 * KIB, window: 1, connections: 1 }),
-  },
-  'binary-64k-pipelined': {
-    title: `64 KiB binary pipelined, window ${BINARY_WINDOW}`,
-    unit: 'messages/s',
-    target: { kind: 'ratio', min: 0.95 },
-    run: (client, url, limits) => echoLoad(client, url, limits, { kind: 'binary', size: 64 * KIB, window: BINARY_WINDOW, connections: 1 }),
-  },
-  'open-close': {
-    title: 'sequential open + close',
-    unit: 'connections/s',
-    target: { kind: 'ratio', min: 0.95 },
-    run: openClose,
-  },
-  'fan-in-100': {
-    title: '100 connections, 32 B text ping-pong on each',
-    unit: 'round trips/s',
-    target: { kind: 'ratio', min: 0.97 },
-    run: (client, url, limits) => echoLoad(client, url, limits, { kind: 'text', size: 32, window: 1, connections: 100 }),
-  },
+  'text-32-pingpong': throughput('32 B text ping-pong', 'round trips/s', 0.97, echo({ kind: 'text', size: 32, window: 1, connections: 1 })),
+  'text-32-pipelined': throughput(
+    `32 B text pipelined, window ${TEXT_WINDOW}`,
+    'messages/s',
+    0.97,
+    echo({ kind: 'text', size: 32, window: TEXT_WINDOW, connections: 1 }),
+  ),
+  'binary-64k-pingpong': throughput('64 KiB binary ping-pong', 'round trips/s', 0.95, echo({ kind: 'binary', size: 64 * KIB, window: 1, connections: 1 })),
+  'binary-64k-pipelined': throughput(
+    `64 KiB binary pipelined, window ${BINARY_WINDOW}`,
+    'messages/s',
+    0.95,
+    echo({ kind: 'binary', size: 64 * KIB, window: BINARY_WINDOW, connections: 1 }),
+  ),
+  'open-close': throughput('sequential open + close', 'connections/s', 0.95, async (client, url) => openCloseSession(client, url)),
+  'fan-in-100': throughput(
+    '100 connections, 32 B text ping-pong on each',
+    'round trips/s',
+    0.97,
+    echo({ kind: 'text', size: 32, window: 1, connections: 100 }),
+  ),
   'idle-memory': {
     title: 'heap per idle connection (1,000 open)',
     unit: 'bytes/connection',
@@ -100,62 +101,82 @@ export const WORKLOADS = {
 
 export type WorkloadName = keyof typeof WORKLOADS;
 
+/** What one timed run of a throughput workload counted. */
+export interface Sample {
+  readonly events: number;
+  readonly elapsedMs: number;
+  /** CPU time of this process (user + system, all threads) over the run. */
+  readonly cpuMicros: number;
+}
+
 /**
- * Counts events in a measured window that follows a warm-up; says when the run is over. Besides the rate, it notes
- * the CPU time this process spent per event: on a machine shared with other work, the rate depends on how the
- * scheduler treats both processes, while the client's own CPU time per event is what a layer adds.
+ * A throughput workload set up once (its connections open) and run as often as asked: twice by the separate-process
+ * method (warm-up, then the measured window), many times per client by the paired method (`paired.ts`).
+ */
+export interface Session {
+  /** Runs for `ms` (or `maxEvents` events), then lets what is in flight finish. */
+  run(ms: number, maxEvents?: number): Promise<Sample>;
+  close(): Promise<void>;
+}
+
+/**
+ * Counts the events of one run and says when it is over. Besides the rate, it notes the CPU time this process
+ * spent: on a machine shared with other work, the rate depends on how the scheduler treats both processes, while
+ * the client's own CPU time per event is what a layer adds.
  */
 class Meter {
-  readonly #limits: Limits;
-  #phase: 'warm-up' | 'measuring' | 'done' = 'warm-up';
-  #since = performance.now();
-  #ticks = 0;
-  #counted = 0;
-  #elapsedMs = 0;
-  #cpuStart: NodeJS.CpuUsage | undefined;
-  #cpuMicros = 0;
+  readonly #ms: number;
+  readonly #maxEvents: number;
+  readonly #since = performance.now();
+  readonly #cpuStart = process.cpuUsage();
+  #events = 0;
+  #sample: Sample | undefined;
 
-  constructor(limits: Limits) {
-    this.#limits = limits;
+  constructor(ms: number, maxEvents: number) {
+    this.#ms = ms;
+    this.#maxEvents = maxEvents;
   }
 
   get running(): boolean {
-    return this.#phase !== 'done';
+    return this.#sample === undefined;
   }
 
-  /** Events per second in the measured window. */
-  get rate(): number {
-    return (this.#counted / this.#elapsedMs) * 1000;
-  }
-
-  get counted(): number {
-    return this.#counted;
-  }
-
-  /** The figures every throughput workload reports besides its rate. */
-  get extra(): Record<string, number> {
-    return { counted: this.#counted, cpuMicrosPerEvent: this.#cpuMicros / this.#counted };
+  /** What the run counted; complete once it is no longer running. */
+  get sample(): Sample {
+    return this.#sample ?? this.#stop(performance.now());
   }
 
   /** Notes one event. The clock is read every 16 events only: reading it costs as much as a small message. */
   tick(): void {
-    if (this.#phase === 'measuring') this.#counted++;
-    if ((++this.#ticks & 15) === 0) this.check();
+    if (this.#sample) return;
+    this.#events++;
+    if ((this.#events & 15) === 0) this.check();
   }
 
-  /** Moves to the next phase when its time (or count) is up. */
+  /** Ends the run when its time (or count) is up. */
   check(): void {
     const now = performance.now();
-    if (this.#phase === 'warm-up' && now - this.#since >= this.#limits.warmupMs) {
-      this.#phase = 'measuring';
-      this.#since = now;
-      this.#cpuStart = process.cpuUsage();
-    } else if (this.#phase === 'measuring' && (now - this.#since >= this.#limits.durationMs || this.#counted >= this.#limits.maxEvents)) {
-      this.#phase = 'done';
-      this.#elapsedMs = now - this.#since;
-      const cpu = process.cpuUsage(this.#cpuStart);
-      this.#cpuMicros = cpu.user + cpu.system;
-    }
+    if (this.running && (now - this.#since >= this.#ms || this.#events >= this.#maxEvents)) this.#stop(now);
+  }
+
+  #stop(now: number): Sample {
+    const cpu = process.cpuUsage(this.#cpuStart);
+    return (this.#sample = { events: this.#events, elapsedMs: now - this.#since, cpuMicros: cpu.user + cpu.system });
+  }
+}
+
+/** A measurement from a sample: events per second, and the CPU time per event. */
+export function measurementOf({ events, elapsedMs, cpuMicros }: Sample): Measurement {
+  return { value: (events / elapsedMs) * 1000, extra: { counted: events, cpuMicrosPerEvent: cpuMicros / events } };
+}
+
+/** The separate-process method: one session, a warm-up run, then the measured run. */
+async function warmThenMeasure(session: Session, limits: Limits): Promise<Measurement> {
+  try {
+    await session.run(limits.warmupMs);
+    return measurementOf(await session.run(limits.durationMs, limits.maxEvents));
+  } finally {
+    await session.close();
   }
 }
 
@@ -164,7 +185,7 @@ function sizeOf(data: Payload): number {
   return typeof data === 'string' ? data.length : data.byteLength;
 }
 
-interface EchoShape {
+export interface EchoShape {
   readonly kind: 'text' | 'binary';
   readonly size: number;
   /** Messages each connection keeps in flight: 1 is ping-pong. */
@@ -173,51 +194,62 @@ interface EchoShape {
 }
 
 /**
- * Each connection keeps `window` messages in flight and sends one more per echo received, until the measured window
- * ends; then every in-flight echo is awaited before closing. The figure is echoes per second over all connections.
+ * Each connection keeps `window` messages in flight and sends one more per echo received, until the run ends; then
+ * every in-flight echo is awaited. The figure is echoes per second over all connections.
  */
-async function echoLoad(client: Client, url: string, limits: Limits, shape: EchoShape): Promise<Measurement> {
+export async function echoSession(client: Client, url: string, shape: EchoShape): Promise<Session> {
   const payload = client.payload(shape.kind, shape.size);
-  const meter = new Meter(limits);
-  let inFlight = 0;
-  let failure: Error | undefined;
-  let drained!: () => void;
-  const allDrained = new Promise<void>((resolve) => (drained = resolve));
-
-  const connections = await openMany(client, url, shape.connections, (index) => (data) => {
-    inFlight--;
-    if (sizeOf(data) !== shape.size) failure ??= new Error(`echo of ${sizeOf(data)} bytes, expected ${shape.size}`);
-    meter.tick();
-    if (meter.running && !failure) {
-      inFlight++;
-      connections[index]!.send(payload);
-    } else if (inFlight === 0) {
-      drained();
-    }
-  });
-  for (const connection of connections) {
-    for (let i = 0; i < shape.window; i++) {
-      inFlight++;
-      connection.send(payload);
-    }
-  }
-  await allDrained;
-  await Promise.all(connections.map((connection) => connection.close()));
-  if (failure) throw failure;
-  return { value: meter.rate, extra: meter.extra };
+  let onEcho = (_index: number, _data: Payload): void => {
+    throw new Error('an echo outside any run');
+  };
+  const connections = await openMany(client, url, shape.connections, (index) => (data) => onEcho(index, data));
+  return {
+    run: (ms, maxEvents = Number.POSITIVE_INFINITY) =>
+      new Promise((resolve, reject) => {
+        const meter = new Meter(ms, maxEvents);
+        let inFlight = 0;
+        let failure: Error | undefined;
+        onEcho = (index, data) => {
+          inFlight--;
+          if (sizeOf(data) !== shape.size) failure ??= new Error(`echo of ${sizeOf(data)} bytes, expected ${shape.size}`);
+          meter.tick();
+          if (meter.running && !failure) {
+            inFlight++;
+            connections[index]!.send(payload);
+          } else if (inFlight === 0) {
+            if (failure) reject(failure);
+            else resolve(meter.sample);
+          }
+        };
+        for (const connection of connections) {
+          for (let i = 0; i < shape.window; i++) {
+            inFlight++;
+            connection.send(payload);
+          }
+        }
+      }),
+    close: async () => {
+      await Promise.all(connections.map((connection) => connection.close()));
+    },
+  };
 }
 
 /** Opens a connection, closes it once open, and starts the next once closed. */
-async function openClose(client: Client, url: string, limits: Limits): Promise<Measurement> {
-  const meter = new Meter(limits);
+export function openCloseSession(client: Client, url: string): Session {
   const ignore = (): void => {};
-  while (meter.running) {
-    const connection = await client.open(url, ignore);
-    await connection.close();
-    meter.tick();
-    meter.check(); // each cycle is long enough to read the clock every time
-  }
-  return { value: meter.rate, extra: meter.extra };
+  return {
+    async run(ms, maxEvents = Number.POSITIVE_INFINITY) {
+      const meter = new Meter(ms, maxEvents);
+      while (meter.running) {
+        const connection = await client.open(url, ignore);
+        await connection.close();
+        meter.tick();
+        meter.check(); // each cycle is long enough to read the clock every time
+      }
+      return meter.sample;
+    },
+    close: async () => {},
+  };
 }
 
 /**
