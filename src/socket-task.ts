@@ -8,7 +8,7 @@ import { completionFor, failLater, plainOptions, type CallResult } from './callb
 import { fail } from './errmsg.js';
 import * as Messages from './messages.js';
 import { consoleReporter } from './report.js';
-import type { TaskController } from './task-controller.js';
+import { TaskController } from './task-controller.js';
 import type { SocketProfile } from './transport.js';
 import type { GeneralCallbackResult } from './types.js';
 
@@ -61,9 +61,6 @@ export interface SocketTaskCloseOption {
  */
 const kController = Symbol('wxsocket.controller');
 
-/** Every genuine controller, for the brand check: a look-alike or a proxy of one is not in it. */
-const controllers = new WeakSet<object>();
-
 /**
  * The controller behind `this`: `this` may be anything when a method is called unbound, so never throw (§0.5), and
  * accept only a genuine controller.
@@ -71,7 +68,7 @@ const controllers = new WeakSet<object>();
 function controllerOf(receiver: unknown): TaskController | undefined {
   try {
     const controller = (receiver as { [kController]?: unknown } | null | undefined)?.[kController];
-    return controllers.has(controller as object) ? (controller as TaskController) : undefined;
+    return TaskController.is(controller) ? controller : undefined;
   } catch {
     return undefined; // a revoked proxy
   }
@@ -140,12 +137,6 @@ export class SocketTask {
     if (!controller) return detached(Api.close, 'close', option);
     return controller.close(option, controller.settings.profile.taskMethodsReturnPromise);
   }
-}
-
-/** The public face of a new task. */
-export function createPublicTask(controller: TaskController): SocketTask {
-  controllers.add(controller);
-  return new SocketTask(controller);
 }
 
 /** A task method called with a `this` that is not a task: a `fail`, never a throw (§0.5). */

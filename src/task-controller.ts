@@ -19,9 +19,8 @@ import {
   CLOSING,
   CONNECTING,
   OPEN,
-  createPublicTask,
+  SocketTask,
   type OnOpenListenerResult,
-  type SocketTask,
   type SocketTaskOnCloseListenerResult,
   type SocketTaskOnErrorListenerResult,
   type SocketTaskOnMessageListenerResult,
@@ -104,7 +103,7 @@ export class TaskController {
   constructor(owner: TaskOwner, start: TaskStart) {
     this.#owner = owner;
     this.settings = owner.settings;
-    this.task = createPublicTask(this);
+    this.task = new SocketTask(this);
     if (typeof start === 'object') {
       later(() => this.#start(start)); // after the current turn, so listeners attached right away see `open` (§1)
       return;
@@ -117,6 +116,14 @@ export class TaskController {
         this.#endListeners();
       });
     }
+  }
+
+  /**
+   * The brand check: a genuine controller, not a look-alike or a proxy of one (private fields do not pass through a
+   * proxy). Never throws.
+   */
+  static is(value: unknown): value is TaskController {
+    return typeof value === 'object' && value !== null && #phase in value;
   }
 
   /**

@@ -102,10 +102,10 @@ class MiniProgram implements TaskOwner {
   }
 
   dispatched(task: TaskController, event: SocketEvent, result: object): void {
-    const routed = task === this.#current || this.#replaced.has(task);
-    if (event === 'close') this.#replaced.delete(task); // its last event
     const listener = this.#globalListeners[event];
-    if (!routed || !listener) return;
+    // A replaced task is routed up to its last event, `close` (§4); the set is looked in only when someone listens.
+    const replaced = event === 'close' ? this.#replaced.delete(task) : listener && this.#replaced.has(task);
+    if (!listener || (task !== this.#current && !replaced)) return;
     // `wx.onSocketOpen` gets `{header}` only, and `{}` before 2.0.0 [doc/lib].
     const payload: object =
       event === 'open'

@@ -76,9 +76,9 @@ interface Handshake {
 
 /**
  * The event listeners are module functions shared by every connection, called with the emitter as `this`, rather
- * than closures per connection: idle connections are many, and every closure or added property costs memory. So a
- * `ws` socket is a subclass with a field for its connection, the options carry the connection to
- * `createConnection`, and TCP sockets are looked up in a weak map.
+ * than closures per connection: idle connections are many, and every closure costs memory. So a `ws` socket is a
+ * subclass with a field for its connection, the options carry the connection to `createConnection`, and the TCP
+ * socket gets the same field (a property, where a weak map would cost a table entry and slow every collection).
  */
 const kConnection = Symbol('wxsocket.connection');
 
@@ -86,8 +86,7 @@ class WxWebSocket extends WebSocket {
   [kConnection]: WsConnection | undefined;
 }
 
-/** The TCP (or TLS) socket of each connection, for errors after open. */
-const socketConnections = new WeakMap<Socket, WsConnection>();
+type WithConnection<T> = T & { [kConnection]?: WsConnection };
 
 const connectionOf = (ws: WebSocket): WsConnection => (ws as WxWebSocket)[kConnection]!;
 
@@ -188,8 +187,8 @@ function onError(this: WebSocket, error: Error): void {
   handlers.onError(handshake === undefined ? 'protocol' : handshake.responded ? 'handshake' : 'transport', error);
 }
 
-function onSocketError(this: Socket, error: Error): void {
-  socketConnections.get(this)?.handlers.onError('transport', error);
+function onSocketError(this: WithConnection<Socket>, error: Error): void {
+  this[kConnection]?.handlers.onError('transport', error);
 }
 
 function onClose(this: WebSocket, code: number, reason: Buffer): void {
@@ -242,7 +241,7 @@ function track(options: ConnectOptions, socket: Socket, connected: 'connect' | '
   const handshake = connection.handshake!;
   handshake.timing.socketStart = now();
   handshake.socket = socket;
-  socketConnections.set(socket, connection);
+  (socket as WithConnection<Socket>)[kConnection] = connection;
   // Plain listeners that go when the handshake goes: `once` would keep a wrapper per socket, and an IP address never
   // emits 'lookup'.
   socket.on(connected, onConnected);
@@ -250,13 +249,13 @@ function track(options: ConnectOptions, socket: Socket, connected: 'connect' | '
   return socket;
 }
 
-function onConnected(this: Socket): void {
-  const timing = socketConnections.get(this)?.handshake?.timing;
+function onConnected(this: WithConnection<Socket>): void {
+  const timing = this[kConnection]?.handshake?.timing;
   if (timing) timing.connected ??= now();
 }
 
-function onLookup(this: Socket): void {
-  const timing = socketConnections.get(this)?.handshake?.timing;
+function onLookup(this: WithConnection<Socket>): void {
+  const timing = this[kConnection]?.handshake?.timing;
   if (timing) timing.lookedUp ??= now();
 }
 
