@@ -13,11 +13,15 @@ const WIDTH = 820;
 const LABEL_WIDTH = 300;
 const PLOT_LEFT = LABEL_WIDTH + 10;
 const PLOT_RIGHT = WIDTH - 30;
-const ROW_HEIGHT = 34;
+/** Height of a workload's row: a margin, and a line per series. */
+const rowHeight = (series: number): number => 10 + series * 12;
 const SERIES = [
   { client: 'wx', label: 'wx (tcpNoDelay: false, WeChat default)', color: '#1f77b4' },
   { client: 'wx-nodelay', label: 'wx (tcpNoDelay: true, as ws)', color: '#ff7f0e' },
+  // Paired runs only: a second ws, the method's own bias and noise.
+  { client: 'ws-control', label: 'ws control', color: '#7f7f7f' },
 ] as const;
+type Series = (typeof SERIES)[number];
 
 interface Row {
   readonly title: string;
@@ -28,30 +32,37 @@ interface Row {
 
 /** The SVG document for a run. */
 export function ratiosChart(results: RunResults): string {
+  const shown = SERIES.filter(({ client }) => client !== 'ws-control' || results.paired);
+  const slices = results.paired?.slices;
   const ratioRows: Row[] = [];
   const cpuRows: Row[] = [];
   const memoryRows: Row[] = [];
   for (const [name, workload] of Object.entries(results.workloads) as Array<[WorkloadName, WorkloadResults]>) {
     const { title, target } = WORKLOADS[name];
-    const series = SERIES.map(({ client }) => compare(name, workload, client, 'rate', results.paired?.slices).perRound);
+    const series = shown.map(({ client }) => compare(name, workload, client, 'rate', slices).perRound);
     if (target.kind === 'ratio') {
       ratioRows.push({ title, target: target.min, series });
-      cpuRows.push({ title, target: target.min, series: SERIES.map(({ client }) => compare(name, workload, client, 'cpu', results.paired?.slices).perRound) });
+      cpuRows.push({ title, target: target.min, series: shown.map(({ client }) => compare(name, workload, client, 'cpu', slices).perRound) });
     } else {
       memoryRows.push({ title, target: target.kind === 'bytes-above' ? target.max : 1024, series });
     }
   }
   const parts: string[] = [];
   let y = 20;
-  parts.push(text(10, y, `wxsocket against raw ws: ${results.mode} run of ${results.date.slice(0, 10)}`, 'start', 'bold 15px'));
+  const method = results.paired ? ', paired method' : '';
+  // Paired runs: the dot is the median over all slice pairs, the line spans the processes' own medians.
+  const per = results.paired ? 'per slice pair' : 'per round';
+  parts.push(text(10, y, `wxsocket against raw ws: ${results.mode} run of ${results.date.slice(0, 10)}${method}`, 'start', 'bold 15px'));
   y += 22;
-  parts.push(legend(y));
+  parts.push(legend(y, shown));
   y += 30;
   if (ratioRows.length > 0) {
-    y = panel(parts, y, 'Throughput, wx / ws per round (higher is better; 1 = as fast as ws)', ratioRows, ratioAxis(ratioRows), (v) => v.toFixed(2));
-    y = panel(parts, y + 10, 'Client CPU time per event, ws / wx per round (higher is better; 1 = as cheap as ws)', cpuRows, ratioAxis(cpuRows), (v) => v.toFixed(2));
+    y = panel(parts, y, `Throughput, wx / ws ${per} (higher is better; 1 = as fast as ws)`, ratioRows, ratioAxis(ratioRows), shown, (v) => v.toFixed(2));
+    y = panel(parts, y + 10, `Client CPU time per event, ws / wx ${per} (higher is better; 1 = as cheap as ws)`, cpuRows, ratioAxis(cpuRows), shown, (v) => v.toFixed(2));
   }
-  if (memoryRows.length > 0) y = panel(parts, y + 10, 'Heap per idle connection above ws, bytes (lower is better)', memoryRows, bytesAxis(memoryRows), (v) => `${Math.round(v)}`);
+  if (memoryRows.length > 0) {
+    y = panel(parts, y + 10, 'Heap per idle connection above ws, bytes (lower is better)', memoryRows, bytesAxis(memoryRows), shown, (v) => `${Math.round(v)}`);
+  }
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${y + 10}" viewBox="0 0 ${WIDTH} ${y + 10}" font-family="sans-serif" font-size="12">`,
     `<rect width="100%" height="100%" fill="#fff"/>`,
@@ -89,25 +100,34 @@ function steps(min: number, max: number, step: number): number[] {
   return Array.from({ length: Math.floor(count / every) + 1 }, (_, i) => min + i * every * step);
 }
 
-function panel(parts: string[], top: number, title: string, rows: readonly Row[], axis: Axis, label: (value: number) => string): number {
+function panel(
+  parts: string[],
+  top: number,
+  title: string,
+  rows: readonly Row[],
+  axis: Axis,
+  series: readonly Series[],
+  label: (value: number) => string,
+): number {
   const x = (value: number): number => PLOT_LEFT + ((value - axis.min) / (axis.max - axis.min)) * (PLOT_RIGHT - PLOT_LEFT);
   parts.push(text(10, top, title, 'start', 'bold 13px'));
   const plotTop = top + 12;
-  const plotBottom = plotTop + rows.length * ROW_HEIGHT;
+  const height = rowHeight(series.length);
+  const plotBottom = plotTop + rows.length * height;
   for (const tick of axis.ticks) {
     parts.push(line(x(tick), plotTop, x(tick), plotBottom, '#e5e5e5'));
     parts.push(text(x(tick), plotBottom + 14, label(tick), 'middle'));
   }
   parts.push(line(x(axis.reference), plotTop, x(axis.reference), plotBottom, '#333', 1.5));
   rows.forEach((row, index) => {
-    const rowTop = plotTop + index * ROW_HEIGHT;
-    parts.push(text(LABEL_WIDTH, rowTop + ROW_HEIGHT / 2 + 4, row.title, 'end'));
+    const rowTop = plotTop + index * height;
+    parts.push(text(LABEL_WIDTH, rowTop + height / 2 + 4, row.title, 'end'));
     // The target: a red dashed tick across the row.
-    parts.push(line(x(row.target), rowTop + 3, x(row.target), rowTop + ROW_HEIGHT - 3, '#d62728', 1.5, '4 3'));
+    parts.push(line(x(row.target), rowTop + 3, x(row.target), rowTop + height - 3, '#d62728', 1.5, '4 3'));
     row.series.forEach((summary, s) => {
       if (summary.count === 0) return;
       const cy = rowTop + 11 + s * 12;
-      const { color } = SERIES[s]!;
+      const { color } = series[s]!;
       parts.push(line(x(summary.min), cy, x(summary.max), cy, color, 2));
       parts.push(`<circle cx="${x(summary.median).toFixed(1)}" cy="${cy}" r="4" fill="${color}"/>`);
       parts.push(text(x(summary.max) + 6, cy + 4, label(summary.median), 'start', '10px', color));
@@ -116,12 +136,12 @@ function panel(parts: string[], top: number, title: string, rows: readonly Row[]
   return plotBottom + 30;
 }
 
-function legend(y: number): string {
-  const items = SERIES.map(({ label, color }, i) => {
-    const x = 10 + i * 300;
+function legend(y: number, series: readonly Series[]): string {
+  const items = series.map(({ label, color }, i) => {
+    const x = 10 + i * 270;
     return `<circle cx="${x + 5}" cy="${y - 4}" r="4" fill="${color}"/>${text(x + 14, y, label)}`;
   });
-  const targetX = 10 + SERIES.length * 300;
+  const targetX = 10 + series.length * 270;
   items.push(line(targetX, y - 10, targetX, y + 2, '#d62728', 1.5, '4 3') + text(targetX + 8, y, 'target'));
   return items.join('');
 }
