@@ -63,10 +63,12 @@ const { values: args } = parseArgs({
 const mode: Mode = args.full ? 'full' : 'quick';
 const settings = MODES[mode];
 const paired = args.paired ? PAIRED[mode] : undefined;
-const workloadNames = (args.only?.split(',') ?? Object.keys(WORKLOADS).filter((name) => !paired || 'session' in WORKLOADS[name as WorkloadName])) as WorkloadName[];
+/** The paired method runs the throughput workloads only. */
+const runnable = (name: WorkloadName): boolean => !paired || 'session' in WORKLOADS[name];
+const workloadNames = (args.only?.split(',') ?? (Object.keys(WORKLOADS) as WorkloadName[]).filter(runnable)) as WorkloadName[];
 for (const name of workloadNames) {
   if (!(name in WORKLOADS)) throw new Error(`unknown workload ${name}`);
-  if (paired && !('session' in WORKLOADS[name])) throw new Error(`${name} is not a throughput workload: --paired cannot run it`);
+  if (!runnable(name)) throw new Error(`${name} is not a throughput workload: --paired cannot run it`);
 }
 const library = args.library === undefined ? await buildLibrary() : resolve(args.library);
 if (!existsSync(library)) throw new Error(`no library at ${library}`);
@@ -148,9 +150,10 @@ async function runPairedWorkload(name: WorkloadName, { rounds: defaultRounds, pl
     });
     // Slices stay aligned across processes: a failed process leaves its slices empty.
     for (const client of PAIRED_CLIENT_NAMES) results[client]!.push(...(measurements[client] ?? Array<null>(plan.slices).fill(null)));
-    const own = measurements as Partial<WorkloadResults>;
-    const medians = own.ws
-      ? PAIRED_CLIENT_NAMES.filter((client) => client !== 'ws').map((client) => `${client} ${pairedRatios(own as WorkloadResults, client, plan.slices).pooled.toFixed(3)}`)
+    const medians = measurements.ws
+      ? PAIRED_CLIENT_NAMES.filter((client) => client !== 'ws').map(
+          (client) => `${client} ${pairedRatios(measurements as WorkloadResults, client, plan.slices).pooled.toFixed(3)}`,
+        )
       : ['failed'];
     console.error(`${name} process ${round + 1}/${rounds}: median ratio to ws: ${medians.join(', ')}`);
   }
