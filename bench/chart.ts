@@ -137,12 +137,13 @@ function panel(
 }
 
 function legend(y: number, series: readonly Series[]): string {
-  const items = series.map(({ label, color }, i) => {
-    const x = 10 + i * 270;
-    return `<circle cx="${x + 5}" cy="${y - 4}" r="4" fill="${color}"/>${text(x + 14, y, label)}`;
-  });
-  const targetX = 10 + series.length * 270;
-  items.push(line(targetX, y - 10, targetX, y + 2, '#d62728', 1.5, '4 3') + text(targetX + 8, y, 'target'));
+  const items: string[] = [];
+  let x = 10;
+  for (const { label, color } of series) {
+    items.push(`<circle cx="${x + 5}" cy="${y - 4}" r="4" fill="${color}"/>${text(x + 14, y, label)}`);
+    x += 14 + label.length * 6.5 + 30; // about 6.5 px per character at 12 px
+  }
+  items.push(line(x, y - 10, x, y + 2, '#d62728', 1.5, '4 3') + text(x + 8, y, 'target'));
   return items.join('');
 }
 
