@@ -47,15 +47,8 @@ export function compare(
   const theirs = values(results.ws);
   switch (target.kind) {
     case 'ratio': {
-      let ratios: Summary;
-      if (slicesPerProcess === undefined) {
-        ratios = summarize(
-          metric === 'rate' ? perRound(mine, theirs, (a, b) => a / b) : perRound(cpuOf(results[client] ?? []), cpuOf(results.ws), (a, b) => b / a),
-        );
-      } else {
-        const { pooled, groups } = pairedRatios(results, client, slicesPerProcess, metric);
-        ratios = { ...summarize(groups), median: pooled };
-      }
+      const paired = slicesPerProcess === undefined ? undefined : pairedRatios(results, client, slicesPerProcess, metric);
+      const ratios = paired ? { ...summarize(paired.groups), median: paired.pooled } : summarize(ratiosToWs(results, client, metric));
       return { perRound: ratios, met: ratios.median >= target.min };
     }
     case 'bytes-above': {
@@ -71,26 +64,27 @@ export function compare(
 }
 
 /**
- * Per-slice ratios to `ws` of a paired run (rates, or `ws`'s CPU time per event over the client's): the median over
- * all slices, and each process's own median.
+ * A client's ratios to `ws`, per round (or slice), from `start` to `end`: the rate over `ws`'s, or `ws`'s CPU time
+ * per event over the client's, so that 1 is "as good as ws" and lower is worse either way.
  */
+function ratiosToWs(results: WorkloadResults, client: Compared, metric: 'rate' | 'cpu', start = 0, end?: number): number[] {
+  const figures = (runs: ReadonlyArray<Measurement | null>) => (metric === 'rate' ? values(runs) : cpuOf(runs)).slice(start, end);
+  return perRound(figures(results[client] ?? []), figures(results.ws), metric === 'rate' ? (a, b) => a / b : (a, b) => b / a);
+}
+
+/** A paired run's ratios to `ws`: the median over all its slices, and each process's own median. */
 export function pairedRatios(
   results: WorkloadResults,
   client: Compared,
   slicesPerProcess: number,
   metric: 'rate' | 'cpu' = 'rate',
 ): { pooled: number; groups: number[] } {
-  const pick = metric === 'rate' ? (runs: ReadonlyArray<Measurement | null>) => values(runs) : cpuOf;
-  const mine = pick(results[client] ?? []);
-  const theirs = pick(results.ws);
-  const ratio = metric === 'rate' ? (a: number, b: number) => a / b : (a: number, b: number) => b / a;
   const groups: number[] = [];
-  for (let start = 0; start < theirs.length; start += slicesPerProcess) {
-    const end = start + slicesPerProcess;
-    const group = perRound(mine.slice(start, end), theirs.slice(start, end), ratio);
+  for (let start = 0; start < results.ws.length; start += slicesPerProcess) {
+    const group = ratiosToWs(results, client, metric, start, start + slicesPerProcess);
     if (group.length > 0) groups.push(summarize(group).median);
   }
-  return { pooled: summarize(perRound(mine, theirs, ratio)).median, groups };
+  return { pooled: summarize(ratiosToWs(results, client, metric)).median, groups };
 }
 
 /** The client's CPU time per event, per round. */
