@@ -113,9 +113,9 @@ export function resultsSection(results: RunResults): string {
   const busy = machine.load.some((load) => load > machine.cores);
   const rounds = [...new Set(Object.values(results.workloads).map((workload) => workload.ws.length))].sort((a, b) => b - a);
   const method = paired
-    ? `paired method: ${paired.processes} processes per workload, each running every client in turns, ${paired.slices} slices of ` +
+    ? `paired method: ${plural(paired.processes, 'process', 'processes')} per workload, each running every client in turns, ${paired.slices} slices of ` +
       `${paired.sliceMs / 1000} s per client after ${paired.warmupMs / 1000} s of warm-up`
-    : `${results.mode} mode: ${rounds.join(' or ')} rounds per workload, ${limits.durationMs / 1000} s measured after ${limits.warmupMs / 1000} s of warm-up`;
+    : `${results.mode} mode: ${rounds.join(' or ')} ${rounds.length === 1 && rounds[0] === 1 ? 'round' : 'rounds'} per workload, ${limits.durationMs / 1000} s measured after ${limits.warmupMs / 1000} s of warm-up`;
   const lines = [
     start,
     `Run of ${results.date.slice(0, 16).replace('T', ' ')} UTC: \`${results.command}\` (${method}), ${results.durationSeconds} s in all. ` +
@@ -226,6 +226,11 @@ function memoryDetail(results: RunResults): string[] {
 function failureLines(results: RunResults): string[] {
   if (results.failures.length === 0) return [];
   return ['', 'Runs that failed (left out of the figures):', '', ...results.failures.map((failure) => `- ${failure}`)];
+}
+
+/** `1 process`, `5 processes`. */
+function plural(count: number, one: string, many: string): string {
+  return `${count} ${count === 1 ? one : many}`;
 }
 
 function range(summary: Summary): string {

@@ -141,9 +141,10 @@ class Meter {
     return this.#sample === undefined;
   }
 
-  /** What the run counted; complete once it is no longer running. */
+  /** What the run counted: read once it is no longer running. */
   get sample(): Sample {
-    return this.#sample ?? this.#stop(performance.now());
+    if (!this.#sample) throw new Error('the run is still going');
+    return this.#sample;
   }
 
   /** Notes one event. The clock is read every 16 events only: reading it costs as much as a small message. */
@@ -159,9 +160,9 @@ class Meter {
     if (this.running && (now - this.#since >= this.#ms || this.#events >= this.#maxEvents)) this.#stop(now);
   }
 
-  #stop(now: number): Sample {
+  #stop(now: number): void {
     const cpu = process.cpuUsage(this.#cpuStart);
-    return (this.#sample = { events: this.#events, elapsedMs: now - this.#since, cpuMicros: cpu.user + cpu.system });
+    this.#sample = { events: this.#events, elapsedMs: now - this.#since, cpuMicros: cpu.user + cpu.system };
   }
 }
 
