@@ -218,12 +218,13 @@ export class TaskController {
     later(() => this.#finish(code, reason));
   }
 
-  #start({ timeout, ...request }: ConnectRequest): void {
+  /** Opens the connection. The request goes to the transport as read, its `timeout` (the core's own) included. */
+  #start(request: ConnectRequest): void {
     // Closed before the attempt began (close while CONNECTING in the same turn): no network at all.
     if (this.#phase !== CONNECTING || this.#closeRequest) return;
     const { settings } = this;
     // The per-call timeout wins over app.json's (§1), capped to what `setTimeout` honours (a larger delay fires at once).
-    const delay = Math.min(timeout ?? settings.defaultTimeout, 2 ** 31 - 1);
+    const delay = Math.min(request.timeout ?? settings.defaultTimeout, 2 ** 31 - 1);
     this.#timer = setTimeout(() => this.#fail(Messages.openTimeout), delay);
     const link = (this.#link = new Link(this));
     try {
