@@ -8,7 +8,7 @@
 import type { WebSocket } from 'ws';
 import { createWx } from '../../src/node.js';
 import type { SocketTask } from '../../src/types.js';
-import { activeResources, leaked, until } from '../../test/helpers/leaks.js';
+import { activeResources, expectResourcesBack } from '../../test/helpers/leaks.js';
 import { Progress, collectGarbage, mib, parseArguments, startServer, verdict } from './common.js';
 
 const NAME = 'backpressure';
@@ -134,7 +134,7 @@ const close = await Promise.race([closed, new Promise<undefined>((resolve) => (c
 clearTimeout(closeTimer);
 if (close?.code !== 1000) fail(`onClose ${JSON.stringify(close)}`);
 await server.close();
-if (!(await until(() => leaked(baseline).length === 0))) fail(`resources left behind: ${leaked(baseline).join(', ')}`);
+await expectResourcesBack(baseline, 'after close').catch((error: Error) => fail(error.message));
 if (received !== chunks) fail(`the server read ${received} of ${chunks} chunks`);
 if (windowFull < 10) fail(`the window was full only ${windowFull} times: no real backpressure`);
 const growth = peakRss - rssAtStart;

@@ -7,7 +7,7 @@
 import type { WebSocket } from 'ws';
 import { createWx } from '../../src/node.js';
 import type { SocketTask } from '../../src/types.js';
-import { activeResources, leaked, until } from '../../test/helpers/leaks.js';
+import { activeResources, expectResourcesBack } from '../../test/helpers/leaks.js';
 import { Progress, isPayload, mib, parseArguments, payload, startServer, verdict } from './common.js';
 
 const NAME = 'messages';
@@ -113,7 +113,7 @@ const close = await Promise.race([taskClosed, new Promise<undefined>((resolve) =
 clearTimeout(closeTimer);
 if (close?.code !== 1000) fail(`onClose ${JSON.stringify(close)}`);
 await server.close();
-if (!(await until(() => leaked(baseline).length === 0))) fail(`resources left behind: ${leaked(baseline).join(', ')}`);
+await expectResourcesBack(baseline, 'after close').catch((error: Error) => fail(error.message));
 if (clientReceived !== count || serverReceived !== count) fail(`lost messages: client got ${clientReceived}, server got ${serverReceived} of ${count}`);
 if (peakRss > RSS_BOUND) fail(`peak rss ${mib(peakRss)} over ${mib(RSS_BOUND)}`);
 verdict(

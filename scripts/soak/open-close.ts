@@ -6,7 +6,7 @@
  */
 import { createWx } from '../../src/node.js';
 import type { SocketTask, Wx } from '../../src/types.js';
-import { activeResources, leaked, until } from '../../test/helpers/leaks.js';
+import { activeResources, expectResourcesBack } from '../../test/helpers/leaks.js';
 import { Progress, mib, parseArguments, settledHeap, startServer, verdict } from './common.js';
 
 const NAME = 'open-close';
@@ -54,7 +54,7 @@ for (let index = 0; index < cycles; index += 1) {
 }
 const heapAtEnd = settledHeap();
 await server.close();
-if (!(await until(() => leaked(baseline).length === 0))) failures.push(`resources left behind: ${leaked(baseline).join(', ')}`);
+await expectResourcesBack(baseline, 'after close').catch((error: Error) => failures.push(error.message));
 const growth = heapAtEnd - heapAfterWarmup;
 if (completed === cycles && growth > HEAP_BOUND) failures.push(`heap grew by ${mib(growth)} over ${cycles - warmup} cycles (bound ${mib(HEAP_BOUND)})`);
 const seconds = (Date.now() - started) / 1000;
