@@ -115,7 +115,7 @@ export function resultsSection(results: RunResults): string {
   const method = paired
     ? `paired method: ${plural(paired.processes, 'process', 'processes')} per workload, each running every client in turns, ${paired.slices} slices of ` +
       `${paired.sliceMs / 1000} s per client after ${paired.warmupMs / 1000} s of warm-up`
-    : `${results.mode} mode: ${rounds.join(' or ')} ${rounds.length === 1 && rounds[0] === 1 ? 'round' : 'rounds'} per workload, ${limits.durationMs / 1000} s measured after ${limits.warmupMs / 1000} s of warm-up`;
+    : `${results.mode} mode: ${rounds.join(' or ')} ${rounds.length === 1 && rounds[0] === 1 ? 'round' : 'rounds'} per workload, ${limits!.durationMs / 1000} s measured after ${limits!.warmupMs / 1000} s of warm-up`;
   const lines = [
     start,
     `Run of ${results.date.slice(0, 16).replace('T', ' ')} UTC: \`${results.command}\` (${method}), ${results.durationSeconds} s in all. ` +

@@ -31,8 +31,9 @@ export interface RunResults {
     /** 1-minute load averages at the start and end of the run: above the core count, the machine was busy. */
     readonly load: readonly [start: number, end: number];
   };
-  readonly limits: Limits;
-  /** Present for a run of the paired method: processes per workload, and what each ran. */
+  /** A run of the separate-process method: each measurement's warm-up, window and event bound. */
+  readonly limits?: Limits;
+  /** A run of the paired method: processes per workload, and what each ran. */
   readonly paired?: PairedPlan & { readonly processes: number };
   readonly durationSeconds: number;
   readonly workloads: Partial<Record<WorkloadName, WorkloadResults>>;

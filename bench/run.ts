@@ -92,7 +92,7 @@ const results: RunResults = {
   date: startedAt.toISOString(),
   mode,
   command: `${mode === 'full' ? 'npm run bench:full' : 'npm run bench'}${paired ? ' -- --paired' : ''}`,
-  ...(paired && { paired: { processes: Number(args.rounds ?? paired.rounds), ...paired.plan } }),
+
   library: args.library === undefined ? 'src/ (tsc, tsconfig.build.json)' : relative(ROOT, library),
   commit,
   machine: {
@@ -102,7 +102,7 @@ const results: RunResults = {
     cores: cpus().length,
     load: [loadAtStart, loadavg()[0]!],
   },
-  limits: paired ? { warmupMs: paired.plan.warmupMs, durationMs: paired.plan.sliceMs, maxEvents: Number.POSITIVE_INFINITY } : settings.limits,
+  ...(paired ? { paired: { processes: Number(args.rounds ?? paired.rounds), ...paired.plan } } : { limits: settings.limits }),
   durationSeconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
   workloads,
   failures,
