@@ -42,7 +42,11 @@ export function ratiosChart(results: RunResults): string {
     const series = shown.map(({ client }) => compare(name, workload, client, 'rate', slices).perRound);
     if (target.kind === 'ratio') {
       ratioRows.push({ title, target: target.min, series });
-      cpuRows.push({ title, target: target.min, series: shown.map(({ client }) => compare(name, workload, client, 'cpu', slices).perRound) });
+      cpuRows.push({
+        title,
+        target: target.min,
+        series: shown.map(({ client }) => compare(name, workload, client, 'cpu', slices).perRound),
+      });
     } else {
       memoryRows.push({ title, target: target.kind === 'bytes-above' ? target.max : 1024, series });
     }
@@ -52,16 +56,48 @@ export function ratiosChart(results: RunResults): string {
   const method = results.paired ? ', paired method' : '';
   // Paired runs: the dot is the median over all slice pairs, the line spans the processes' own medians.
   const per = results.paired ? 'per slice pair' : 'per round';
-  parts.push(text(10, y, `wxsocket against raw ws: ${results.mode} run of ${results.date.slice(0, 10)}${method}`, 'start', 'bold 15px'));
+  parts.push(
+    text(
+      10,
+      y,
+      `wxsocket against raw ws: ${results.mode} run of ${results.date.slice(0, 10)}${method}`,
+      'start',
+      'bold 15px',
+    ),
+  );
   y += 22;
   parts.push(legend(y, shown));
   y += 30;
   if (ratioRows.length > 0) {
-    y = panel(parts, y, `Throughput, wx / ws ${per} (higher is better; 1 = as fast as ws)`, ratioRows, ratioAxis(ratioRows), shown, (v) => v.toFixed(2));
-    y = panel(parts, y + 10, `Client CPU time per event, ws / wx ${per} (higher is better; 1 = as cheap as ws)`, cpuRows, ratioAxis(cpuRows), shown, (v) => v.toFixed(2));
+    y = panel(
+      parts,
+      y,
+      `Throughput, wx / ws ${per} (higher is better; 1 = as fast as ws)`,
+      ratioRows,
+      ratioAxis(ratioRows),
+      shown,
+      (v) => v.toFixed(2),
+    );
+    y = panel(
+      parts,
+      y + 10,
+      `Client CPU time per event, ws / wx ${per} (higher is better; 1 = as cheap as ws)`,
+      cpuRows,
+      ratioAxis(cpuRows),
+      shown,
+      (v) => v.toFixed(2),
+    );
   }
   if (memoryRows.length > 0) {
-    y = panel(parts, y + 10, 'Heap per idle connection above ws, bytes (lower is better)', memoryRows, bytesAxis(memoryRows), shown, (v) => `${Math.round(v)}`);
+    y = panel(
+      parts,
+      y + 10,
+      'Heap per idle connection above ws, bytes (lower is better)',
+      memoryRows,
+      bytesAxis(memoryRows),
+      shown,
+      (v) => `${Math.round(v)}`,
+    );
   }
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${y + 10}" viewBox="0 0 ${WIDTH} ${y + 10}" font-family="sans-serif" font-size="12">`,
@@ -81,14 +117,18 @@ interface Axis {
 }
 
 function ratioAxis(rows: readonly Row[]): Axis {
-  const all = rows.flatMap((row) => row.series.flatMap((s) => [s.min, s.max]).concat(row.target)).filter(Number.isFinite);
+  const all = rows
+    .flatMap((row) => row.series.flatMap((s) => [s.min, s.max]).concat(row.target))
+    .filter(Number.isFinite);
   const min = Math.floor(Math.min(0.9, ...all) * 20) / 20;
   const max = Math.ceil(Math.max(1.1, ...all) * 20) / 20;
   return { min, max, reference: 1, ticks: steps(min, max, 0.05) };
 }
 
 function bytesAxis(rows: readonly Row[]): Axis {
-  const all = rows.flatMap((row) => row.series.flatMap((s) => [s.min, s.max]).concat(row.target)).filter(Number.isFinite);
+  const all = rows
+    .flatMap((row) => row.series.flatMap((s) => [s.min, s.max]).concat(row.target))
+    .filter(Number.isFinite);
   const min = Math.min(0, Math.floor(Math.min(...all) / 500) * 500);
   const max = Math.ceil((Math.max(...all) * 1.1) / 500) * 500;
   return { min, max, reference: 0, ticks: steps(min, max, 500) };
@@ -109,7 +149,8 @@ function panel(
   series: readonly Series[],
   label: (value: number) => string,
 ): number {
-  const x = (value: number): number => PLOT_LEFT + ((value - axis.min) / (axis.max - axis.min)) * (PLOT_RIGHT - PLOT_LEFT);
+  const x = (value: number): number =>
+    PLOT_LEFT + ((value - axis.min) / (axis.max - axis.min)) * (PLOT_RIGHT - PLOT_LEFT);
   parts.push(text(10, top, title, 'start', 'bold 13px'));
   const plotTop = top + 12;
   const height = rowHeight(series.length);
@@ -152,7 +193,14 @@ function line(x1: number, y1: number, x2: number, y2: number, stroke: string, wi
   return `<line x1="${x1.toFixed(1)}" y1="${y1}" x2="${x2.toFixed(1)}" y2="${y2}" stroke="${stroke}" stroke-width="${width}"${dashing}/>`;
 }
 
-function text(x: number, y: number, content: string, anchor: 'start' | 'middle' | 'end' = 'start', font = '', fill = '#222'): string {
+function text(
+  x: number,
+  y: number,
+  content: string,
+  anchor: 'start' | 'middle' | 'end' = 'start',
+  font = '',
+  fill = '#222',
+): string {
   const weight = font.startsWith('bold') ? ' font-weight="bold"' : '';
   const size = /(\d+)px/.exec(font)?.[1];
   const sizing = size ? ` font-size="${size}"` : '';

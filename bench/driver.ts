@@ -38,7 +38,8 @@ const library = names.some(isWx) ? ((await import(pathToFileURL(job.library).hre
 const workload: Workload = WORKLOADS[job.workload];
 let result: unknown;
 if (job.paired) {
-  if (!workload.session) throw new Error(`${job.workload} is not a throughput workload: the paired method cannot run it`);
+  if (!workload.session)
+    throw new Error(`${job.workload} is not a throughput workload: the paired method cannot run it`);
   const clients = new Map(names.map((name) => [name, createClient(name, library)]));
   result = await runPaired(workload.session, clients, job.url, job.paired);
 } else {

@@ -8,7 +8,8 @@
  * 570 instructions in two runs of one build (whether the option object was optimised away). So each figure is
  * measured `--repeat` times (default 3) and shown as median (min–max).
  *
- * - `npm run bench:instructions`: the wx layer alone over a null transport (`layer.ts`), for the build of `src/`, and with
+ * - `npm run bench:instructions`: the wx layer alone over a null transport (`layer.ts`), for the build of `src/`, and
+ * with
  *   `--compare <library>` for a second build too (a proposed change), side by side. About 15 minutes.
  * - `npm run bench:instructions -- --network`: the network workloads, `ws` against `wx` against `wx-nodelay`
  *   (the client process only; the echo server runs natively). About 15 minutes.
@@ -58,16 +59,23 @@ try {
 
 async function countLayer(scripts: Scripts, compare: string | undefined): Promise<void> {
   const operations = args.only?.split(',') ?? LAYER_OPERATIONS;
-  console.log(compare ? '| operation | src/ | compared build | change |' : '| operation | instructions per operation |');
+  console.log(
+    compare ? '| operation | src/ | compared build | change |' : '| operation | instructions per operation |',
+  );
   console.log(compare ? '| --- | ---: | ---: | ---: |' : '| --- | ---: |');
   for (const operation of operations) {
     const counts = operation === 'open-close' ? LAYER_COUNTS.connections : LAYER_COUNTS.messages;
     const measure = (build: string) =>
-      marginal(counts, (count, out) => runNode([scripts.layer, operation, String(count), build], callgrind(out), NODE_FLAGS).then(operationsDone));
+      marginal(counts, (count, out) =>
+        runNode([scripts.layer, operation, String(count), build], callgrind(out), NODE_FLAGS).then(operationsDone),
+      );
     // Both builds at once: two cores, and callgrind counts do not depend on timing.
     const [base, other] = await Promise.all([measure(library), compare ? measure(compare) : undefined]);
     if (other === undefined) console.log(`| ${operation} | ${formatRange(base)} |`);
-    else console.log(`| ${operation} | ${formatRange(base)} | ${formatRange(other)} | ${formatSigned(other.median - base.median)} |`);
+    else
+      console.log(
+        `| ${operation} | ${formatRange(base)} | ${formatRange(other)} | ${formatSigned(other.median - base.median)} |`,
+      );
   }
 }
 
@@ -82,7 +90,8 @@ async function countNetwork(scripts: Scripts): Promise<void> {
       let wsCost = Number.NaN;
       for (const client of CLIENT_NAMES) {
         const cost = await marginal(counts, async (count, out) => {
-          // No warm-up to speak of (it ends at its first clock reading, after 16 events) and no time limit: the run ends on its count.
+          // No warm-up to speak of (it ends at its first clock reading, after 16 events) and no time limit: the run
+          // ends on its count.
           const limits = { warmupMs: 0, durationMs: 3_600_000, maxEvents: count };
           const job: Job = { workload: name, client, url: echo.url, limits, library, timeLimitMs: 1_800_000 };
           const measurement = await runDriver(scripts, job, callgrind(out), NODE_FLAGS);
@@ -101,13 +110,19 @@ async function countNetwork(scripts: Scripts): Promise<void> {
  * Runs `run` under callgrind for the small and the large count (at once), `repeat` times, and summarises the
  * instructions per operation between them. `run` returns the operations actually done.
  */
-async function marginal(counts: readonly [number, number], run: (count: number, out: string) => Promise<number>): Promise<Summary> {
+async function marginal(
+  counts: readonly [number, number],
+  run: (count: number, out: string) => Promise<number>,
+): Promise<Summary> {
   const costs: number[] = [];
   for (let i = 0; i < repeat; i++) costs.push(await marginalOnce(counts, run));
   return summarize(costs);
 }
 
-async function marginalOnce(counts: readonly [number, number], run: (count: number, out: string) => Promise<number>): Promise<number> {
+async function marginalOnce(
+  counts: readonly [number, number],
+  run: (count: number, out: string) => Promise<number>,
+): Promise<number> {
   const [small, large] = await Promise.all(
     counts.map(async (count) => {
       const out = join(scratch, `${Math.random().toString(36).slice(2)}.callgrind`);
@@ -129,7 +144,9 @@ function operationsDone(stdout: string): number {
 }
 
 function formatRange(summary: Summary): string {
-  return summary.count === 1 ? formatNumber(summary.median) : `${formatNumber(summary.median)} (${formatNumber(summary.min)}–${formatNumber(summary.max)})`;
+  return summary.count === 1
+    ? formatNumber(summary.median)
+    : `${formatNumber(summary.median)} (${formatNumber(summary.min)}–${formatNumber(summary.max)})`;
 }
 
 function formatSigned(value: number): string {

@@ -16,7 +16,16 @@ type LayerOperation = 'send-text' | 'send-binary' | 'send-success' | 'receive-te
 const BATCH = 1000;
 /** Connections opened and closed per batch: each is far costlier than a message. */
 const CONNECTIONS_PER_BATCH = 10;
-const PROFILE: SocketProfile = { fetchStart: 0, domainLookUpStart: 0, domainLookUpEnd: 0, connectStart: 0, connectEnd: 0, rtt: 0, handshakeCost: 0, cost: 0 };
+const PROFILE: SocketProfile = {
+  fetchStart: 0,
+  domainLookUpStart: 0,
+  domainLookUpEnd: 0,
+  connectStart: 0,
+  connectEnd: 0,
+  rtt: 0,
+  handshakeCost: 0,
+  cost: 0,
+};
 
 const [operation, countText, libraryPath] = process.argv.slice(2) as [LayerOperation, string, string | undefined];
 if (!libraryPath) throw new Error('usage: layer.mjs <operation> <count> <library>');

@@ -25,7 +25,9 @@ export async function buildLibrary(): Promise<string> {
   const outDir = join(BUILD_DIR, 'dist');
   const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
   const options = ['--outDir', outDir, '--declaration', 'false', '--declarationMap', 'false', '--sourceMap', 'false'];
-  await promisify(execFile)(process.execPath, [tsc, '-p', join(ROOT, 'tsconfig.build.json'), ...options], { cwd: ROOT });
+  await promisify(execFile)(process.execPath, [tsc, '-p', join(ROOT, 'tsconfig.build.json'), ...options], {
+    cwd: ROOT,
+  });
   return join(outDir, 'node.js');
 }
 
@@ -52,7 +54,11 @@ export async function bundleScripts(): Promise<Scripts> {
     target: 'node20',
     logLevel: 'warning',
   });
-  return { driver: join(BUILD_DIR, 'driver.mjs'), echoServer: join(BUILD_DIR, 'echo-server.mjs'), layer: join(BUILD_DIR, 'layer.mjs') };
+  return {
+    driver: join(BUILD_DIR, 'driver.mjs'),
+    echoServer: join(BUILD_DIR, 'echo-server.mjs'),
+    layer: join(BUILD_DIR, 'layer.mjs'),
+  };
 }
 
 export interface EchoServer {
@@ -74,7 +80,12 @@ export async function startEchoServer(scripts: Scripts): Promise<EchoServer> {
  * Runs one job in a fresh driver process and returns its result: a `Measurement`, or `PairedMeasurements` for a
  * paired job.
  */
-export async function runDriver<T = Measurement>(scripts: Scripts, job: Job, wrapper: readonly string[] = [], nodeFlags: readonly string[] = []): Promise<T> {
+export async function runDriver<T = Measurement>(
+  scripts: Scripts,
+  job: Job,
+  wrapper: readonly string[] = [],
+  nodeFlags: readonly string[] = [],
+): Promise<T> {
   const stdout = await runNode([scripts.driver, JSON.stringify(job)], wrapper, nodeFlags);
   try {
     return JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as T;
@@ -87,7 +98,11 @@ export async function runDriver<T = Measurement>(scripts: Scripts, job: Job, wra
  * Runs `node --expose-gc <args>` and returns its stdout; fails on a non-zero exit. `wrapper` runs node under another
  * program (valgrind), given as its command line and node's own flags before the script.
  */
-export function runNode(args: readonly string[], wrapper: readonly string[] = [], nodeFlags: readonly string[] = []): Promise<string> {
+export function runNode(
+  args: readonly string[],
+  wrapper: readonly string[] = [],
+  nodeFlags: readonly string[] = [],
+): Promise<string> {
   const command = [...wrapper, process.execPath, '--expose-gc', ...nodeFlags, ...args];
   return new Promise((resolve, reject) => {
     const child = spawn(command[0]!, command.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });

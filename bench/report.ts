@@ -47,8 +47,11 @@ export function compare(
   const theirs = values(results.ws);
   switch (target.kind) {
     case 'ratio': {
-      const paired = slicesPerProcess === undefined ? undefined : pairedRatios(results, client, slicesPerProcess, metric);
-      const ratios = paired ? { ...summarize(paired.groups), median: paired.pooled } : summarize(ratiosToWs(results, client, metric));
+      const paired =
+        slicesPerProcess === undefined ? undefined : pairedRatios(results, client, slicesPerProcess, metric);
+      const ratios = paired
+        ? { ...summarize(paired.groups), median: paired.pooled }
+        : summarize(ratiosToWs(results, client, metric));
       return { perRound: ratios, met: ratios.median >= target.min };
     }
     case 'bytes-above': {
@@ -67,9 +70,20 @@ export function compare(
  * A client's ratios to `ws`, per round (or slice), from `start` to `end`: the rate over `ws`'s, or `ws`'s CPU time
  * per event over the client's, so that 1 is "as good as ws" and lower is worse either way.
  */
-function ratiosToWs(results: WorkloadResults, client: Compared, metric: 'rate' | 'cpu', start = 0, end?: number): number[] {
-  const figures = (runs: ReadonlyArray<Measurement | null>) => (metric === 'rate' ? values(runs) : cpuOf(runs)).slice(start, end);
-  return perRound(figures(results[client] ?? []), figures(results.ws), metric === 'rate' ? (a, b) => a / b : (a, b) => b / a);
+function ratiosToWs(
+  results: WorkloadResults,
+  client: Compared,
+  metric: 'rate' | 'cpu',
+  start = 0,
+  end?: number,
+): number[] {
+  const figures = (runs: ReadonlyArray<Measurement | null>) =>
+    (metric === 'rate' ? values(runs) : cpuOf(runs)).slice(start, end);
+  return perRound(
+    figures(results[client] ?? []),
+    figures(results.ws),
+    metric === 'rate' ? (a, b) => a / b : (a, b) => b / a,
+  );
 }
 
 /** A paired run's ratios to `ws`: the median over all its slices, and each process's own median. */
@@ -93,7 +107,11 @@ function cpuOf(runs: ReadonlyArray<Measurement | null>): Array<number | null> {
 }
 
 /** The heap per connection at each checkpoint of an idle-connection workload, medians over the rounds. */
-export function checkpointMedians(results: WorkloadResults, client: ClientName, figure: 'heap' | 'rss' = 'heap'): Array<[number, number]> {
+export function checkpointMedians(
+  results: WorkloadResults,
+  client: ClientName,
+  figure: 'heap' | 'rss' = 'heap',
+): Array<[number, number]> {
   const runs = results[client] ?? [];
   const first = runs.find((run) => run !== null);
   if (!first) return [];
@@ -111,7 +129,9 @@ export function resultsSection(results: RunResults): string {
   const { machine, limits, paired } = results;
   const [start, end] = markers(results);
   const busy = machine.load.some((load) => load > machine.cores);
-  const rounds = [...new Set(Object.values(results.workloads).map((workload) => workload.ws.length))].sort((a, b) => b - a);
+  const rounds = [...new Set(Object.values(results.workloads).map((workload) => workload.ws.length))].sort(
+    (a, b) => b - a,
+  );
   const method = paired
     ? `paired method: ${plural(paired.processes, 'process', 'processes')} per workload, each running every client in turns, ${paired.slices} slices of ` +
       `${paired.sliceMs / 1000} s per client after ${paired.warmupMs / 1000} s of warm-up`
@@ -121,13 +141,15 @@ export function resultsSection(results: RunResults): string {
     `Run of ${results.date.slice(0, 16).replace('T', ' ')} UTC: \`${results.command}\` (${method}), ${results.durationSeconds} s in all. ` +
       `wxsocket ${results.commit} (\`${results.library}\`), Node ${machine.node}, ws ${machine.ws}, ${machine.cores} × ${machine.cpu}. ` +
       `Load average (1 min) ${machine.load[0].toFixed(1)} at the start, ${machine.load[1].toFixed(1)} at the end` +
-      (busy ? ': **the machine was busy with other work**, so absolute figures are low and noisy; the ratios are what to read.' : '.'),
+      (busy
+        ? ': **the machine was busy with other work**, so absolute figures are low and noisy; the ratios are what to read.'
+        : '.'),
     '',
     ...(paired
       ? [
           'Each cell: the median over every pair of slices (each wx slice against the `ws` slice of the same turn), and in',
           'brackets the range of the medians of each process. "ws control" is a second `ws` client measured exactly as wx',
-          'is: its distance from 1 is the method\'s own bias and noise in this run.',
+          "is: its distance from 1 is the method's own bias and noise in this run.",
         ]
       : [
           'Each cell: median (min–max) over the rounds. Ratios and differences are per round (each wx run against the ws run',
@@ -180,7 +202,13 @@ function comparisonTable(results: RunResults, metric: 'rate' | 'cpu'): string[] 
     }),
     'target',
   ];
-  const lines = [`| ${header.join(' | ')} |`, `| --- | ${header.slice(1, -1).map((cell) => (cell === 'unit' ? '---' : '---:')).join(' | ')} | --- |`];
+  const lines = [
+    `| ${header.join(' | ')} |`,
+    `| --- | ${header
+      .slice(1, -1)
+      .map((cell) => (cell === 'unit' ? '---' : '---:'))
+      .join(' | ')} | --- |`,
+  ];
   for (const [name, workload] of Object.entries(results.workloads) as Array<[WorkloadName, WorkloadResults]>) {
     const { title, unit, target } = WORKLOADS[name];
     if (metric === 'cpu' && target.kind !== 'ratio') continue;
@@ -192,7 +220,9 @@ function comparisonTable(results: RunResults, metric: 'rate' | 'cpu'): string[] 
       cells.push(range(summarize(present(figure(workload[client])))), comparisonCell(target, comparison));
       verdicts.push(comparison.met ? 'met' : '**not met**');
     }
-    cells.push(`${targetText(target)}: ${verdicts[0] === verdicts[1] ? verdicts[0] : `${verdicts[0]} / ${verdicts[1]}`}`);
+    cells.push(
+      `${targetText(target)}: ${verdicts[0] === verdicts[1] ? verdicts[0] : `${verdicts[0]} / ${verdicts[1]}`}`,
+    );
     lines.push(`| ${cells.join(' | ')} |`);
   }
   return lines;
@@ -247,7 +277,10 @@ function comparisonCell(target: Target, comparison: Comparison): string {
     return summary.count === 1 ? text : `${text} (${summary.min.toFixed(2)}–${summary.max.toFixed(2)})`;
   }
   const signed = (value: number): string => `${value >= 0 ? '+' : ''}${formatNumber(value)}`;
-  const bytes = summary.count === 1 ? `${signed(summary.median)} B` : `${signed(summary.median)} B (${signed(summary.min)}…${signed(summary.max)})`;
+  const bytes =
+    summary.count === 1
+      ? `${signed(summary.median)} B`
+      : `${signed(summary.median)} B (${signed(summary.min)}…${signed(summary.max)})`;
   return comparison.spread === undefined ? bytes : `${bytes}; spread ${(comparison.spread * 100).toFixed(1)}%`;
 }
 

@@ -45,12 +45,19 @@ export interface RunResults {
 export const resultsName = (results: RunResults): string => `${results.mode}${results.paired ? '-paired' : ''}`;
 
 /** The values of some measurements, per round, `null` kept in place so that rounds stay paired. */
-export function values(runs: ReadonlyArray<Measurement | null>, pick: (m: Measurement) => number | undefined = (m) => m.value): Array<number | null> {
-  return runs.map((run) => (run ? pick(run) ?? null : null));
+export function values(
+  runs: ReadonlyArray<Measurement | null>,
+  pick: (m: Measurement) => number | undefined = (m) => m.value,
+): Array<number | null> {
+  return runs.map((run) => (run ? (pick(run) ?? null) : null));
 }
 
 /** Per-round `f(wx, ws)` over the rounds where both ran. */
-export function perRound(a: ReadonlyArray<number | null>, b: ReadonlyArray<number | null>, f: (a: number, b: number) => number): number[] {
+export function perRound(
+  a: ReadonlyArray<number | null>,
+  b: ReadonlyArray<number | null>,
+  f: (a: number, b: number) => number,
+): number[] {
   const out: number[] = [];
   for (let i = 0; i < Math.min(a.length, b.length); i++) {
     const x = a[i];

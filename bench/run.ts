@@ -65,7 +65,8 @@ const settings = MODES[mode];
 const paired = args.paired ? PAIRED[mode] : undefined;
 /** The paired method runs the throughput workloads only. */
 const runnable = (name: WorkloadName): boolean => !paired || 'session' in WORKLOADS[name];
-const workloadNames = (args.only?.split(',') ?? (Object.keys(WORKLOADS) as WorkloadName[]).filter(runnable)) as WorkloadName[];
+const workloadNames = (args.only?.split(',') ??
+  (Object.keys(WORKLOADS) as WorkloadName[]).filter(runnable)) as WorkloadName[];
 for (const name of workloadNames) {
   if (!(name in WORKLOADS)) throw new Error(`unknown workload ${name}`);
   if (!runnable(name)) throw new Error(`${name} is not a throughput workload: --paired cannot run it`);
@@ -83,7 +84,8 @@ const workloads: RunResults['workloads'] = {};
 const failures: string[] = [];
 
 try {
-  for (const name of workloadNames) workloads[name] = paired ? await runPairedWorkload(name, paired) : await runSeparateWorkload(name);
+  for (const name of workloadNames)
+    workloads[name] = paired ? await runPairedWorkload(name, paired) : await runSeparateWorkload(name);
 } finally {
   echo.stop();
 }
@@ -97,12 +99,15 @@ const results: RunResults = {
   commit,
   machine: {
     node: process.version,
-    ws: (JSON.parse(readFileSync(join(ROOT, 'node_modules', 'ws', 'package.json'), 'utf8')) as { version: string }).version,
+    ws: (JSON.parse(readFileSync(join(ROOT, 'node_modules', 'ws', 'package.json'), 'utf8')) as { version: string })
+      .version,
     cpu: cpus()[0]?.model ?? 'unknown',
     cores: cpus().length,
     load: [loadAtStart, loadavg()[0]!],
   },
-  ...(paired ? { paired: { processes: Number(args.rounds ?? paired.rounds), ...paired.plan } } : { limits: settings.limits }),
+  ...(paired
+    ? { paired: { processes: Number(args.rounds ?? paired.rounds), ...paired.plan } }
+    : { limits: settings.limits }),
   durationSeconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
   workloads,
   failures,
@@ -139,20 +144,31 @@ async function runSeparateWorkload(name: WorkloadName): Promise<WorkloadResults>
 }
 
 /** The paired method: every client in one process per round, its slices appended in order. */
-async function runPairedWorkload(name: WorkloadName, { rounds: defaultRounds, plan }: (typeof PAIRED)[Mode]): Promise<WorkloadResults> {
+async function runPairedWorkload(
+  name: WorkloadName,
+  { rounds: defaultRounds, plan }: (typeof PAIRED)[Mode],
+): Promise<WorkloadResults> {
   const rounds = Number(args.rounds ?? defaultRounds);
   const results = Object.fromEntries(PAIRED_CLIENT_NAMES.map((client) => [client, []])) as unknown as WorkloadResults;
   for (let round = 0; round < rounds; round++) {
-    const job: Job = { workload: name, url, library, timeLimitMs: pairedTimeLimit(plan), paired: { ...plan, clients: PAIRED_CLIENT_NAMES } };
+    const job: Job = {
+      workload: name,
+      url,
+      library,
+      timeLimitMs: pairedTimeLimit(plan),
+      paired: { ...plan, clients: PAIRED_CLIENT_NAMES },
+    };
     const measurements = await runDriver<PairedMeasurements>(scripts, job).catch((error: unknown) => {
       failures.push(`${name} process ${round + 1}: ${String(error)}`);
       return {} as PairedMeasurements;
     });
     // Slices stay aligned across processes: a failed process leaves its slices empty.
-    for (const client of PAIRED_CLIENT_NAMES) results[client]!.push(...(measurements[client] ?? Array<null>(plan.slices).fill(null)));
+    for (const client of PAIRED_CLIENT_NAMES)
+      results[client]!.push(...(measurements[client] ?? Array<null>(plan.slices).fill(null)));
     const medians = measurements.ws
       ? PAIRED_CLIENT_NAMES.filter((client) => client !== 'ws').map(
-          (client) => `${client} ${pairedRatios(measurements as WorkloadResults, client, plan.slices).pooled.toFixed(3)}`,
+          (client) =>
+            `${client} ${pairedRatios(measurements as WorkloadResults, client, plan.slices).pooled.toFixed(3)}`,
         )
       : ['failed'];
     console.error(`${name} process ${round + 1}/${rounds}: median ratio to ws: ${medians.join(', ')}`);

@@ -64,21 +64,33 @@ function throughput(title: string, unit: string, min: number, session: NonNullab
 const echo = (shape: EchoShape) => (client: Client, url: string) => echoSession(client, url, shape);
 
 export const WORKLOADS = {
-  'text-32-pingpong': throughput('32 B text ping-pong', 'round trips/s', 0.97, echo({ kind: 'text', size: 32, window: 1, connections: 1 })),
+  'text-32-pingpong': throughput(
+    '32 B text ping-pong',
+    'round trips/s',
+    0.97,
+    echo({ kind: 'text', size: 32, window: 1, connections: 1 }),
+  ),
   'text-32-pipelined': throughput(
     `32 B text pipelined, window ${TEXT_WINDOW}`,
     'messages/s',
     0.97,
     echo({ kind: 'text', size: 32, window: TEXT_WINDOW, connections: 1 }),
   ),
-  'binary-64k-pingpong': throughput('64 KiB binary ping-pong', 'round trips/s', 0.95, echo({ kind: 'binary', size: 64 * KIB, window: 1, connections: 1 })),
+  'binary-64k-pingpong': throughput(
+    '64 KiB binary ping-pong',
+    'round trips/s',
+    0.95,
+    echo({ kind: 'binary', size: 64 * KIB, window: 1, connections: 1 }),
+  ),
   'binary-64k-pipelined': throughput(
     `64 KiB binary pipelined, window ${BINARY_WINDOW}`,
     'messages/s',
     0.95,
     echo({ kind: 'binary', size: 64 * KIB, window: BINARY_WINDOW, connections: 1 }),
   ),
-  'open-close': throughput('sequential open + close', 'connections/s', 0.95, async (client, url) => openCloseSession(client, url)),
+  'open-close': throughput('sequential open + close', 'connections/s', 0.95, async (client, url) =>
+    openCloseSession(client, url),
+  ),
   'fan-in-100': throughput(
     '100 connections, 32 B text ping-pong on each',
     'round trips/s',
@@ -212,7 +224,8 @@ export async function echoSession(client: Client, url: string, shape: EchoShape)
         let failure: Error | undefined;
         onEcho = (index, data) => {
           inFlight--;
-          if (sizeOf(data) !== shape.size) failure ??= new Error(`echo of ${sizeOf(data)} bytes, expected ${shape.size}`);
+          if (sizeOf(data) !== shape.size)
+            failure ??= new Error(`echo of ${sizeOf(data)} bytes, expected ${shape.size}`);
           meter.tick();
           if (meter.running && !failure) {
             inFlight++;

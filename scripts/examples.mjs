@@ -47,7 +47,12 @@ function fail(message) {
 /** Runs a command, output shown; returns whether it exited with 0. */
 function run(command, commandArgs, cwd, options = {}) {
   console.log(`\n$ ${[command, ...commandArgs].join(' ')}   (in ${cwd})`);
-  const { status, error } = spawnSync(command, commandArgs, { cwd, stdio: 'inherit', timeout: 15 * 60_000, ...options });
+  const { status, error } = spawnSync(command, commandArgs, {
+    cwd,
+    stdio: 'inherit',
+    timeout: 15 * 60_000,
+    ...options,
+  });
   if (error) console.error(error.message);
   return status === 0;
 }
@@ -85,7 +90,10 @@ try {
   mkdirSync(consumer);
   writeFileSync(join(consumer, 'package.json'), '{ "name": "consumer", "private": true, "type": "module" }\n');
   const consumerReady = run(npm, ['install', '--no-audit', '--no-fund', '--loglevel=error', tarball], consumer);
-  check('entry points load with require and import', consumerReady && run(process.execPath, ['--input-type=module', '-e', ENTRY_CHECK], consumer));
+  check(
+    'entry points load with require and import',
+    consumerReady && run(process.execPath, ['--input-type=module', '-e', ENTRY_CHECK], consumer),
+  );
   check('bin is linked', consumerReady && existsSync(join(consumer, 'node_modules', '.bin', 'wxsocket')));
 
   // 4. Each example, in a temporary copy (with node-test, whose chat module the others share), on the tarball.
@@ -122,7 +130,9 @@ function packContents(paths) {
   const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   const problems = [];
   const allowed = (path) =>
-    path === 'package.json' || /^(README|LICENSE)(\.md)?$/i.test(path) || (path.startsWith('dist/') && !path.endsWith('.map') && !/^dist\/cli\/.*\.d\.ts$/.test(path));
+    path === 'package.json' ||
+    /^(README|LICENSE)(\.md)?$/i.test(path) ||
+    (path.startsWith('dist/') && !path.endsWith('.map') && !/^dist\/cli\/.*\.d\.ts$/.test(path));
   for (const path of paths) if (!allowed(path)) problems.push(`unexpected file ${path}`);
   const targets = new Set();
   const collect = (value) => {
@@ -132,7 +142,12 @@ function packContents(paths) {
   collect(manifest.exports);
   collect([manifest.main, manifest.types, manifest.bin]);
   const present = new Set(paths);
-  for (const target of targets) if (target !== 'package.json' && !present.has(target)) problems.push(`missing ${target}`);
+  for (const target of targets)
+    if (target !== 'package.json' && !present.has(target)) problems.push(`missing ${target}`);
   for (const problem of problems) console.error(problem);
-  return ['package contents', problems.length === 0, `${paths.length} files${problems.length ? `, ${problems.length} problems` : ''}`];
+  return [
+    'package contents',
+    problems.length === 0,
+    `${paths.length} files${problems.length ? `, ${problems.length} problems` : ''}`,
+  ];
 }

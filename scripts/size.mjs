@@ -37,7 +37,9 @@ async function bundle(contents) {
 export async function measure() {
   const [browser, core] = await Promise.all([
     bundle("export * from './src/browser.ts';"),
-    bundle("export { createWxWith } from './src/wx.ts'; export { installWxWith } from './src/install-wx.ts'; export * from './src/public.ts';"),
+    bundle(
+      "export { createWxWith } from './src/wx.ts'; export { installWxWith } from './src/install-wx.ts'; export * from './src/public.ts';",
+    ),
   ]);
   return { browser, core, budget: BUDGET };
 }
@@ -47,8 +49,12 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   if (process.argv.includes('--json')) console.log(JSON.stringify(size));
   else {
     const { browser, core, budget } = size;
-    console.log(`browser entry (src/browser.ts, bundled, minified): ${browser.minified} B, gzipped ${browser.gzipped} B`);
-    console.log(`  the core alone: ${core.minified} B, gzipped ${core.gzipped} B; native transport and entry: +${browser.gzipped - core.gzipped} B gzipped`);
+    console.log(
+      `browser entry (src/browser.ts, bundled, minified): ${browser.minified} B, gzipped ${browser.gzipped} B`,
+    );
+    console.log(
+      `  the core alone: ${core.minified} B, gzipped ${core.gzipped} B; native transport and entry: +${browser.gzipped - core.gzipped} B gzipped`,
+    );
     console.log(`  budget: ${budget} B gzipped, ${((browser.gzipped / budget) * 100).toFixed(1)}% used`);
     console.log(`  modules: ${browser.modules.join(', ')}`);
   }

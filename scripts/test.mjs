@@ -14,7 +14,9 @@ function find(dir) {
 }
 
 const filter = process.argv[2] ?? '';
-const files = find('test').filter((file) => file.includes(filter)).sort();
+const files = find('test')
+  .filter((file) => file.includes(filter))
+  .sort();
 if (files.length === 0) {
   console.error(`no test file matches "${filter}"`);
   process.exit(2);

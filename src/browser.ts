@@ -17,7 +17,8 @@ let platformTransport: Transport | undefined;
  * that importing this module never fails (server-side rendering, a worker without sockets): a `wx` made where
  * there is no `WebSocket` fails its connections with code:2 instead.
  */
-const defaultNativeTransport: Transport = (request, handlers) => (platformTransport ??= nativeTransport())(request, handlers);
+const defaultNativeTransport: Transport = (request, handlers) =>
+  (platformTransport ??= nativeTransport())(request, handlers);
 
 /**
  * Creates a `wx` object: one isolated mini program with the socket API (`connectSocket`, `onSocket*`,

@@ -121,7 +121,9 @@ class TrackedPromise<T> extends Promise<T> {
   }
 }
 
-/** The options of `send`/`close` calls: a plain object, or `undefined` for anything else, which carries no callbacks. */
+/**
+ * The options of `send`/`close` calls: a plain object, or `undefined` for anything else, which carries no callbacks.
+ */
 export function plainOptions(option: unknown): object | undefined {
   return isPlainObject(option) ? option : undefined;
 }

@@ -29,7 +29,8 @@ const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
  * Header names (lower case) dropped because they would break the handshake, or are set by the client itself [ours,
  * §1]. `referer` and `user-agent` are replaced by WeChat's own values.
  */
-const CLIENT_OWNED_HEADER = /^(host|connection|upgrade|content-length|transfer-encoding|referer|user-agent|sec-websocket-.*)$/;
+const CLIENT_OWNED_HEADER =
+  /^(host|connection|upgrade|content-length|transfer-encoding|referer|user-agent|sec-websocket-.*)$/;
 
 /**
  * Reads and checks `connectSocket` options (already known to be an object). Returns the request, or the failure
@@ -78,7 +79,10 @@ export function readConnectOptions(options: object, settings: Settings): Connect
  * `Object.prototype.toString` (`[object Boolean]`). Headers built from the caller's have no prototype, so a
  * `__proto__` key is a plain header name and cannot reach `Object.prototype`.
  */
-function readHeaders(header: unknown, clientHeaders: Readonly<Record<string, string>>): Readonly<Record<string, string>> | string {
+function readHeaders(
+  header: unknown,
+  clientHeaders: Readonly<Record<string, string>>,
+): Readonly<Record<string, string>> | string {
   // No headers of the caller's (the common call): WeChat's own, shared by every request; transports only read them.
   if (!isPlainObject(header)) return clientHeaders;
   const given = header as Record<string, unknown>;
@@ -106,7 +110,11 @@ function readHeaders(header: unknown, clientHeaders: Readonly<Record<string, str
  */
 function readProtocols(protocols: unknown): string[] | string {
   let list: unknown[];
-  if (typeof protocols === 'string') list = protocols.split(',').map((piece) => piece.trim()).filter(Boolean);
+  if (typeof protocols === 'string')
+    list = protocols
+      .split(',')
+      .map((piece) => piece.trim())
+      .filter(Boolean);
   else if (Array.isArray(protocols)) list = Array.from(protocols);
   else return [];
   const seen = new Set<string>();

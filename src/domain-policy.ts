@@ -85,7 +85,8 @@ function parseAuthority(authority: string): Authority | string {
   // dotted-decimal form is kept as an address; every other numeric form is an IP in disguise.
   if (/^(\d+|0x[\da-f]*)$/.test(labels[labels.length - 1]!)) {
     const isOctet = (part: string): boolean => /^(0|[1-9]\d{0,2})$/.test(part) && Number(part) <= 255;
-    if (labels.length !== 4 || !labels.every(isOctet)) return 'is a non-canonical IPv4 address (octal, hex, decimal or short)';
+    if (labels.length !== 4 || !labels.every(isOctet))
+      return 'is a non-canonical IPv4 address (octal, hex, decimal or short)';
     return { host, ipv4: true, port };
   }
   return { host, ipv4: false, port };

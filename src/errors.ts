@@ -11,7 +11,11 @@ export class WxOptionsError extends TypeError {
   readonly code = 'WXSOCKET_INVALID_OPTION';
   override readonly name = 'WxOptionsError';
 
-  constructor(readonly option: string, problem: string, cause?: unknown) {
+  constructor(
+    readonly option: string,
+    problem: string,
+    cause?: unknown,
+  ) {
     super(`createWx: ${problem}`, cause === undefined ? undefined : { cause });
   }
 }

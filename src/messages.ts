@@ -12,11 +12,14 @@ export const tooManySockets = (max: number): string => `fail reach max websocket
 /** [ours] */
 export const invalidHeaderName = (name: string): string => `parameter error: header ${quote(name)} has an invalid name`;
 /** [ours] */
-export const invalidHeaderValue = (name: string): string => `parameter error: header ${quote(name)} has an invalid value`;
+export const invalidHeaderValue = (name: string): string =>
+  `parameter error: header ${quote(name)} has an invalid value`;
 /** [ours] */
-export const invalidProtocol = (protocol: string): string => `parameter error: protocols has an invalid subprotocol ${quote(protocol)}`;
+export const invalidProtocol = (protocol: string): string =>
+  `parameter error: protocols has an invalid subprotocol ${quote(protocol)}`;
 /** [ours] */
-export const duplicateProtocol = (protocol: string): string => `parameter error: protocols has a duplicate subprotocol ${quote(protocol)}`;
+export const duplicateProtocol = (protocol: string): string =>
+  `parameter error: protocols has a duplicate subprotocol ${quote(protocol)}`;
 /** [lib: the native layer's reason] */
 export const unknownData = 'unknown data';
 /** [lib, android] also used by the global API on both profiles, and by `close` on a CLOSED task [ours]. */
@@ -28,7 +31,8 @@ export const invalidCloseCode = 'The code must be either 1000, or between 3000 a
 /** [ours] */
 export const reasonTooLong = 'reason is longer than 123 bytes';
 /** [ours] a SocketTask method called with `this` not a task (`const send = task.send; send()`). */
-export const detached = (method: string): string => `parameter error: SocketTask.${method} called on an object that is not a SocketTask`;
+export const detached = (method: string): string =>
+  `parameter error: SocketTask.${method} called on an object that is not a SocketTask`;
 /** Handshake failures, as Android clients report them in the wild; used on both profiles. */
 export const openTimeout = 'exception onOpen fail code:9, msg:Timer Expired';
 export const openTransportError = 'exception onOpen fail code:2, msg:Underlying Transport Error';

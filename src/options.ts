@@ -74,7 +74,8 @@ function invalid(option: string, problem: string): never {
 
 export function resolveOptions(options: WxOptions | undefined, defaultTransport: Transport): Settings {
   if (options === undefined) options = {};
-  if (!isPlainObject(options)) throw new WxOptionsError('(options)', `options must be an object, not ${typeName(options)}`);
+  if (!isPlainObject(options))
+    throw new WxOptionsError('(options)', `options must be an object, not ${typeName(options)}`);
 
   const platform = options.platform ?? 'android';
   if (platform !== 'android' && platform !== 'ios') invalid('platform', "must be 'android' or 'ios'");
@@ -129,18 +130,21 @@ function resolveCa(tls: WxOptions['tls']): readonly CertificateAuthority[] {
   const ca = tls.ca;
   const list = ca === undefined ? [] : Array.isArray(ca) ? ca : [ca];
   for (const entry of list) {
-    if (typeof entry !== 'string' && !(entry instanceof Uint8Array)) invalid('tls.ca', 'must be PEM certificates (strings or bytes)');
+    if (typeof entry !== 'string' && !(entry instanceof Uint8Array))
+      invalid('tls.ca', 'must be PEM certificates (strings or bytes)');
   }
   return Object.freeze([...list] as CertificateAuthority[]);
 }
 
 function checkAppField(option: string, value: unknown): string {
-  if (typeof value !== 'string' || !APP_FIELD.test(value)) invalid(option, 'must be 1 to 128 letters, digits, ".", "_" or "-"');
+  if (typeof value !== 'string' || !APP_FIELD.test(value))
+    invalid(option, 'must be 1 to 128 letters, digits, ".", "_" or "-"');
   return value;
 }
 
 function positive(option: string, value: unknown): number | undefined {
-  if (value !== undefined && !(typeof value === 'number' && value > 0 && Number.isFinite(value))) invalid(option, 'must be a positive number');
+  if (value !== undefined && !(typeof value === 'number' && value > 0 && Number.isFinite(value)))
+    invalid(option, 'must be a positive number');
   return value;
 }
 

@@ -20,7 +20,11 @@ export const consoleReporter: ErrorReporter = (error, where) => {
 export function invokeSafely(fn: Function, argument: unknown, report: ErrorReporter, where: string): void {
   try {
     const returned: unknown = (fn as (argument: unknown) => unknown)(argument);
-    if (typeof returned === 'object' && returned !== null && typeof (returned as PromiseLike<unknown>).then === 'function') {
+    if (
+      typeof returned === 'object' &&
+      returned !== null &&
+      typeof (returned as PromiseLike<unknown>).then === 'function'
+    ) {
       Promise.resolve(returned).then(undefined, (error: unknown) => reportSafely(report, error, where));
     }
   } catch (error) {

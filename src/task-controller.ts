@@ -159,7 +159,8 @@ export class TaskController {
     } catch {
       // a throwing getter: no data to send
     }
-    if (typeof data !== 'string' && !isArrayBuffer(data)) return failLater(completion, fail(Api.send, Messages.unknownData));
+    if (typeof data !== 'string' && !isArrayBuffer(data))
+      return failLater(completion, fail(Api.send, Messages.unknownData));
     const connection = this.#link!.connection!;
     if (!completion) return connection.send(data);
     connection.send(data, (error) => {
@@ -189,7 +190,10 @@ export class TaskController {
     return completion?.promise;
   }
 
-  /** Starts the closing handshake, or abandons the handshake when still CONNECTING. Already closing: the first request stands [ours]. */
+  /**
+   * Starts the closing handshake, or abandons the handshake when still CONNECTING. Already closing: the first request
+   * stands [ours].
+   */
   requestClose(request: CloseRequest = NORMAL_CLOSURE): void {
     if (this.#phase === OPEN) {
       this.#closeRequest = request;
@@ -223,7 +227,8 @@ export class TaskController {
     // Closed before the attempt began (close while CONNECTING in the same turn): no network at all.
     if (this.#phase !== CONNECTING || this.#closeRequest) return;
     const { settings } = this;
-    // The per-call timeout wins over app.json's (§1), capped to what `setTimeout` honours (a larger delay fires at once).
+    // The per-call timeout wins over app.json's (§1), capped to what `setTimeout` honours (a larger delay fires at
+    // once).
     const delay = Math.min(request.timeout ?? settings.defaultTimeout, 2 ** 31 - 1);
     this.#timer = setTimeout(() => this.#fail(Messages.openTimeout), delay);
     const link = (this.#link = new Link(this));
@@ -255,7 +260,8 @@ export class TaskController {
 
   /** A transport failure ends the connection: `onError`, then `onClose` 1006 (§2 event order). */
   failed(kind: TransportFailureKind, cause: Error): void {
-    if (this.#phase === CONNECTING) this.#fail(kind === 'handshake' ? Messages.openHttpError : Messages.openTransportError);
+    if (this.#phase === CONNECTING)
+      this.#fail(kind === 'handshake' ? Messages.openHttpError : Messages.openTransportError);
     else if (this.#phase !== CLOSED) this.#fail(cause.message || Messages.abnormalClosure);
   }
 
@@ -271,7 +277,9 @@ export class TaskController {
     this.#finish(1006, Messages.abnormalClosure);
   }
 
-  /** Lets go of the connection and stops listening to it: a close frame when open and one is asked for, else an abort. */
+  /**
+   * Lets go of the connection and stops listening to it: a close frame when open and one is asked for, else an abort.
+   */
   #unlink(farewell?: CloseRequest): void {
     const link = this.#link;
     if (!link) return;
@@ -310,7 +318,8 @@ export class TaskController {
   #emit<E extends SocketEvent>(event: E, result: EventResults[E]): void {
     const listeners = this.#listeners?.[event];
     // Listeners added during dispatch wait for the next event, as with EventTarget.
-    for (let i = 0, n = listeners?.length ?? 0; i < n; i++) invokeSafely(listeners![i]!, result, this.settings.report, WHERE[event]!);
+    for (let i = 0, n = listeners?.length ?? 0; i < n; i++)
+      invokeSafely(listeners![i]!, result, this.settings.report, WHERE[event]!);
     this.#owner.dispatched(this, event, result);
   }
 }

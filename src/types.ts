@@ -114,9 +114,13 @@ export interface Wx {
   /** Listens for the current socket closing (one listener). */
   onSocketClose(listener: Callback<{ code: number; reason: string }>): void;
   /** Sends on the current socket [doc: wx.sendSocketMessage]. */
-  sendSocketMessage<T extends SendSocketMessageOption = SendSocketMessageOption>(option: T): PromisifySuccessResult<T, SendSocketMessageOption>;
+  sendSocketMessage<T extends SendSocketMessageOption = SendSocketMessageOption>(
+    option: T,
+  ): PromisifySuccessResult<T, SendSocketMessageOption>;
   /** Closes the current socket, and every other socket of this `wx` [doc/lib: wx.closeSocket]. */
-  closeSocket<T extends CloseSocketOption = CloseSocketOption>(option?: T): PromisifySuccessResult<T, CloseSocketOption>;
+  closeSocket<T extends CloseSocketOption = CloseSocketOption>(
+    option?: T,
+  ): PromisifySuccessResult<T, CloseSocketOption>;
   /** Whether the emulated base library has a socket API, option or field [doc: wx.canIUse]. */
   canIUse(schema: string): boolean;
 }

@@ -111,7 +111,14 @@ const SCHEMAS: SchemaChildren = {
   onSocketClose: onClose,
   SocketTask: [
     'socketTask',
-    { send, close, onOpen: { callback: { header: 'openHeader', profile: 'openProfile' } }, onMessage, onError, onClose },
+    {
+      send,
+      close,
+      onOpen: { callback: { header: 'openHeader', profile: 'openProfile' } },
+      onMessage,
+      onError,
+      onClose,
+    },
   ],
 };
 

@@ -45,11 +45,15 @@ class MiniProgram implements TaskOwner {
     const legacy = !features.socketTask;
     // Failures 1–3 of §1 return `undefined`, no task. Failure 1: an array or a function may still carry callbacks;
     // a primitive has none to call.
-    const completion = completionFor(Api.connect, Object(options) === options ? (options as object) : undefined, report, false);
-    const request =
-      isPlainObject(options)
-        ? readConnectOptions(options, this.settings)
-        : parameterError('parameter', 'Object', options);
+    const completion = completionFor(
+      Api.connect,
+      Object(options) === options ? (options as object) : undefined,
+      report,
+      false,
+    );
+    const request = isPlainObject(options)
+      ? readConnectOptions(options, this.settings)
+      : parameterError('parameter', 'Object', options);
     if (typeof request === 'string') return void failLater(completion, fail(Api.connect, request));
 
     // Below 1.7.0 a new connection replaces the current one (§4), so that one does not count against the limit.
@@ -145,7 +149,9 @@ export function createWxWith(options: WxOptions | undefined, defaultTransport: T
   }
   const program = new MiniProgram(settings);
   const wx: Record<string, (argument?: unknown) => unknown> = {};
-  /** Adds a method. Plain functions, not methods: WeChat's work unbound (`const close = wx.closeSocket; close()`) [lib]. */
+  /**
+   * Adds a method. Plain functions, not methods: WeChat's work unbound (`const close = wx.closeSocket; close()`) [lib].
+   */
   const add = (name: string, method: (argument: unknown) => unknown): void => {
     wx[name] = (argument) => {
       // Backstop for §0.5: a `wx.*` method never throws, whatever happens inside.

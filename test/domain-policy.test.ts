@@ -52,13 +52,20 @@ describe('§5 the URL corpus', () => {
     const after = expectedAnswer(entry, true) ? 'allowed' : 'refused';
     const answers = before === after ? before : `${before} before 2.4.0 and ${after} from 2.4.0`;
     it(`§5 ${show(entry.url)} is ${answers} (${entry.why})`, () => {
-      assert.equal(isUrlAllowed(entry.url, BEFORE_LAN), expectedAnswer(entry, false), urlRefusal(entry.url, BEFORE_LAN));
+      assert.equal(
+        isUrlAllowed(entry.url, BEFORE_LAN),
+        expectedAnswer(entry, false),
+        urlRefusal(entry.url, BEFORE_LAN),
+      );
       assert.equal(isUrlAllowed(entry.url, WITH_LAN), expectedAnswer(entry, true), urlRefusal(entry.url, WITH_LAN));
     });
   }
 
   it('§5 zero bypass: every corpus URL the policy allows connects, per WHATWG, to a listed host or a LAN IPv4', () => {
-    for (const [policy, allowLan] of [[BEFORE_LAN, false], [WITH_LAN, true]] as const) {
+    for (const [policy, allowLan] of [
+      [BEFORE_LAN, false],
+      [WITH_LAN, true],
+    ] as const) {
       for (const { url } of URL_CORPUS) {
         if (isUrlAllowed(url, policy)) assert.ok(whatwgTargetIsLegal(url, allowLan), `bypass: ${show(url)}`);
       }
@@ -68,11 +75,69 @@ describe('§5 the URL corpus', () => {
 
 /** Fragments of the corpus's tricks, for generated URLs. */
 const TOKENS = [
-  'chat.example.com', 'api.example.com', 'CHAT.Example.com', 'chat', 'api', 'example', 'com', 'evil', 'evil.com',
-  '.', '..', '@', ':', '443', '0', '8443', '65536', '/', '\\', '?', '#', '%', '%2e', '%40', '%63', '%2f', '[', ']',
-  '::1', '::ffff:', '10', '10.0.0.1', '0.0.1', '192.168', '172.16', '172.32', '0x', '0xa', '010', '167772161',
-  '\u0430', '\u0441', '\uff43', '\uff0e', '\u3002', '\u00ad', '\u200b', '\u212a', '\t', '\n', '\r', '\u0000', ' ',
-  '\u007f', 'xn--', 'hat-3ed', 'localhost', '-', '*', '_', 'wss://', 'ws://', '//',
+  'chat.example.com',
+  'api.example.com',
+  'CHAT.Example.com',
+  'chat',
+  'api',
+  'example',
+  'com',
+  'evil',
+  'evil.com',
+  '.',
+  '..',
+  '@',
+  ':',
+  '443',
+  '0',
+  '8443',
+  '65536',
+  '/',
+  '\\',
+  '?',
+  '#',
+  '%',
+  '%2e',
+  '%40',
+  '%63',
+  '%2f',
+  '[',
+  ']',
+  '::1',
+  '::ffff:',
+  '10',
+  '10.0.0.1',
+  '0.0.1',
+  '192.168',
+  '172.16',
+  '172.32',
+  '0x',
+  '0xa',
+  '010',
+  '167772161',
+  '\u0430',
+  '\u0441',
+  '\uff43',
+  '\uff0e',
+  '\u3002',
+  '\u00ad',
+  '\u200b',
+  '\u212a',
+  '\t',
+  '\n',
+  '\r',
+  '\u0000',
+  ' ',
+  '\u007f',
+  'xn--',
+  'hat-3ed',
+  'localhost',
+  '-',
+  '*',
+  '_',
+  'wss://',
+  'ws://',
+  '//',
 ] as const;
 const SCHEMES = ['wss://', 'WSS://', 'wSs://', 'ws://', 'wss:/', 'wss:\\\\', 'wss:///', ' wss://', '\twss://'] as const;
 
@@ -106,7 +171,10 @@ const mutatedCorpusUrls = fc
   );
 
 describe('§5 zero bypass over generated URLs', () => {
-  for (const [name, arbitrary] of [['token runs', tokenUrls], ['mutated corpus URLs', mutatedCorpusUrls]] as const) {
+  for (const [name, arbitrary] of [
+    ['token runs', tokenUrls],
+    ['mutated corpus URLs', mutatedCorpusUrls],
+  ] as const) {
     for (const allowLan of [false, true]) {
       const lan = allowLan ? 'from 2.4.0' : 'before 2.4.0';
       it(`§5 ${lan}, no generated URL (${name}) is allowed unless WHATWG connects to a listed host or LAN IPv4`, () => {
@@ -133,7 +201,10 @@ describe('§5 zero bypass over generated URLs', () => {
         fc.array(fc.boolean(), { minLength: 16, maxLength: 16 }),
       )
       .map(([host, upper]) => [...host].map((c, i) => (upper[i] === true ? c.toUpperCase() : c)).join(''));
-    const port = fc.option(fc.integer({ min: 1, max: 65535 }).map((n) => `:${n}`), { nil: '' });
+    const port = fc.option(
+      fc.integer({ min: 1, max: 65535 }).map((n) => `:${n}`),
+      { nil: '' },
+    );
     const tail = fc.option(fc.stringMatching(/^[/?#][A-Za-z0-9/?#=&@\\%.-]{0,20}$/), { nil: '' });
     fc.assert(
       fc.property(fc.constantFrom('wss://', 'WSS://', 'Wss://'), caseMixed, port, tail, (scheme, host, p, rest) => {
@@ -200,10 +271,13 @@ describe('§5 createDomainPolicy', () => {
       ],
       true,
     );
-    assert.deepEqual(
-      [...policy.domains].sort(),
-      ['api.example.com', 'chat.example.com', 'p2.example.com', 'port.example.com', 'upper.example.com'],
-    );
+    assert.deepEqual([...policy.domains].sort(), [
+      'api.example.com',
+      'chat.example.com',
+      'p2.example.com',
+      'port.example.com',
+      'upper.example.com',
+    ]);
     assert.equal(policy.allowLan, true);
     assert.ok(Object.isFrozen(policy));
   });
@@ -223,7 +297,12 @@ describe('§5 createDomainPolicy', () => {
     assert.equal(policyFor([], 'yes' as unknown as boolean).allowLan, false);
   });
 
-  for (const [entry, type] of [[42, 'Number'], [null, 'Null'], [undefined, 'Undefined'], [{}, 'Object']] as const) {
+  for (const [entry, type] of [
+    [42, 'Number'],
+    [null, 'Null'],
+    [undefined, 'Undefined'],
+    [{}, 'Object'],
+  ] as const) {
     it(`§5 refuses the non-string entry ${String(entry)} with a message naming its type`, () => {
       assert.equal(createDomainPolicy([entry], { allowLan: true }), `domains[0] must be a string, got ${type}`);
     });

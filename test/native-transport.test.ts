@@ -8,7 +8,13 @@ import assert from 'node:assert/strict';
 import { describe, it, test } from 'node:test';
 import { runInNewContext } from 'node:vm';
 import WsWebSocket from 'ws';
-import { createWx, nativeTransport, type NativeWebSocket, type NativeWebSocketConstructor, type Transport } from '../src/node.js';
+import {
+  createWx,
+  nativeTransport,
+  type NativeWebSocket,
+  type NativeWebSocketConstructor,
+  type Transport,
+} from '../src/node.js';
 import type { SocketProfile, TransportFailureKind, TransportHandlers, TransportRequest } from '../src/transport.js';
 import { NATIVE_CAPABILITIES, NODE_NATIVE_CAPABILITIES } from './browser/native-capabilities.js';
 import type { Capabilities } from './conformance/env.js';
@@ -120,7 +126,7 @@ describe('native transport, against a scripted WebSocket', () => {
     });
   });
 
-  test('§2 text and exact ArrayBuffers are delivered; another realm\'s ArrayBuffer is copied into this one', () => {
+  test("§2 text and exact ArrayBuffers are delivered; another realm's ArrayBuffer is copied into this one", () => {
     const { socket, events } = open();
     socket.fire('open');
     const buffer = new Uint8Array([1, 2, 3]).buffer;
@@ -163,7 +169,10 @@ describe('native transport, against a scripted WebSocket', () => {
     socket.fire('open');
     socket.fire('error');
     socket.fire('close', { code: 1006, reason: '' });
-    assert.deepEqual(events.slice(1), [['error', 'protocol', 'WebSocket connection failed (no detail given)'], ['close', 1006, '']]);
+    assert.deepEqual(events.slice(1), [
+      ['error', 'protocol', 'WebSocket connection failed (no detail given)'],
+      ['close', 1006, ''],
+    ]);
     const clean = open();
     clean.socket.fire('open');
     clean.socket.fire('close', { code: 4100, reason: 'bye' });
@@ -284,14 +293,19 @@ describe('native transport, against a scripted WebSocket', () => {
 });
 
 // Compile-time: the platform's WebSocket class (DOM, Node 22+) and `ws`'s are accepted as they are.
-const platformClass: NativeWebSocketConstructor | undefined = (globalThis as { WebSocket?: typeof WebSocket }).WebSocket;
+const platformClass: NativeWebSocketConstructor | undefined = (globalThis as { WebSocket?: typeof WebSocket })
+  .WebSocket;
 const wsClass: NativeWebSocketConstructor = WsWebSocket;
 
 /** The conformance suite over the native transport with this `WebSocket` class: both profiles, every matrix version. */
 function conformance(name: string, transport: Transport, capabilities: Capabilities): void {
   for (const platform of ['android', 'ios'] as const) {
     for (const SDKVersion of MATRIX_VERSIONS) {
-      const env = nodeEnv({ platform, ...(SDKVersion !== undefined && { SDKVersion }), transport: { name, create: transport, capabilities } });
+      const env = nodeEnv({
+        platform,
+        ...(SDKVersion !== undefined && { SDKVersion }),
+        transport: { name, create: transport, capabilities },
+      });
       describe(env.label, () => {
         for (const [name, suite] of Object.entries(SUITES)) {
           describe(name, () => {
@@ -306,12 +320,15 @@ function conformance(name: string, transport: Transport, capabilities: Capabilit
 }
 
 // On every Node version: `ws`'s WHATWG-style WebSocket class stands in for a platform's (no headers, no trust).
-describe('conformance over the native transport with ws\'s WebSocket class', () => {
+describe("conformance over the native transport with ws's WebSocket class", () => {
   conformance('native (ws WebSocket class)', nativeTransport({ WebSocket: wsClass }), NATIVE_CAPABILITIES);
 });
 
 // Node's own WebSocket (undici, Node 22+); on older Node run `node scripts/test-node24.mjs`.
-const noGlobal = platformClass === undefined ? `Node ${process.version} has no global WebSocket (22+ has): run node scripts/test-node24.mjs` : false;
+const noGlobal =
+  platformClass === undefined
+    ? `Node ${process.version} has no global WebSocket (22+ has): run node scripts/test-node24.mjs`
+    : false;
 describe('conformance over the native transport (Node global WebSocket)', { skip: noGlobal }, () => {
   if (platformClass) conformance('native', nativeTransport(), NODE_NATIVE_CAPABILITIES);
 });

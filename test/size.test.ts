@@ -17,7 +17,9 @@ const size = JSON.parse(run.stdout || 'null') as { browser: Bundle; core: Bundle
 
 test('the browser entry bundles for the browser with only core modules and the native transport', () => {
   assert.ok(size, `scripts/size.mjs failed: ${run.stderr}`);
-  const outside = size.browser.modules.filter((path) => !/^src\/(?!node\.ts$|cli\/|testing\/|reliable\/|transports\/ws\.ts$)[\w/-]+\.ts$/.test(path));
+  const outside = size.browser.modules.filter(
+    (path) => !/^src\/(?!node\.ts$|cli\/|testing\/|reliable\/|transports\/ws\.ts$)[\w/-]+\.ts$/.test(path),
+  );
   assert.deepEqual(outside, [], 'Node-only modules or dependencies in the browser bundle');
   assert.ok(size.browser.modules.includes('src/transports/native.ts'));
 });
@@ -30,7 +32,12 @@ test('the native transport and the browser entry add at most 1 KB gzipped to the
 
 test('the browser entry is at most 8 KB minified and gzipped (scripts/size.mjs)', (t) => {
   assert.ok(size);
-  t.diagnostic(`browser entry: ${size.browser.minified} B minified, ${size.browser.gzipped} B gzipped (core alone ${size.core.gzipped} B)`);
-  assert.ok(size.browser.gzipped <= size.budget, `${size.browser.gzipped} B gzipped, over the budget of ${size.budget} B`);
+  t.diagnostic(
+    `browser entry: ${size.browser.minified} B minified, ${size.browser.gzipped} B gzipped (core alone ${size.core.gzipped} B)`,
+  );
+  assert.ok(
+    size.browser.gzipped <= size.budget,
+    `${size.browser.gzipped} B gzipped, over the budget of ${size.budget} B`,
+  );
   assert.equal(run.status, 0);
 });

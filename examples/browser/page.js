@@ -26,7 +26,12 @@ function record(from, event, payload) {
   session.events.push({ from, event, payload, text });
   const row = log.insertRow();
   row.className = event;
-  for (const [content, cls] of [[String(Math.round(performance.now() - started)), ''], [from, ''], [event, 'event'], [text, 'payload']]) {
+  for (const [content, cls] of [
+    [String(Math.round(performance.now() - started)), ''],
+    [from, ''],
+    [event, 'event'],
+    [text, 'payload'],
+  ]) {
     const cell = row.insertCell();
     cell.textContent = content;
     if (cls) cell.className = cls;

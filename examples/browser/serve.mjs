@@ -19,7 +19,11 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 /** Bundles the package's browser entry as a bundler would pick it: platform browser, `browser` condition. */
 async function bundleBrowserBuild() {
   const result = await build({
-    stdin: { contents: "export { createWx, NEWEST_SDK_VERSION } from 'wxsocket';", resolveDir: here, sourcefile: 'wxsocket-entry.js' },
+    stdin: {
+      contents: "export { createWx, NEWEST_SDK_VERSION } from 'wxsocket';",
+      resolveDir: here,
+      sourcefile: 'wxsocket-entry.js',
+    },
     bundle: true,
     format: 'esm',
     platform: 'browser',
@@ -61,7 +65,8 @@ export async function startExample({ port = 0 } = {}) {
   };
   const http = createServer(async (request, response) => {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
-    const action = request.method === 'POST' && path.startsWith('/server/') ? actions[path.slice('/server/'.length)] : undefined;
+    const action =
+      request.method === 'POST' && path.startsWith('/server/') ? actions[path.slice('/server/'.length)] : undefined;
     if (action) {
       if (!latest?.isOpen) return reply(response, 409, 'text/plain', 'no open connection\n');
       try {

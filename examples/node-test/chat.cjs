@@ -5,7 +5,8 @@
 /**
  * Connects to a chat server.
  * @param {string} url the wss:// URL of the chat server
- * @param {{onMessage?: (message: unknown) => void, onStatus?: (status: 'open' | 'failed' | 'closed', detail?: unknown) => void}} [hooks]
+ * @param {{onMessage?: (message: unknown) => void, onStatus?: (status: 'open' | 'failed' | 'closed', detail?: unknown)
+ * => void}} [hooks]
  */
 function createChat(url, hooks = {}) {
   const onMessage = hooks.onMessage || function () {};

@@ -88,7 +88,7 @@ describe.each(['android', 'ios'])('chat on %s', (platform) => {
     expect((await closing)[0]).toEqual({ code: 1006, reason: 'abnormal closure' });
   });
 
-  test('binary messages arrive as ArrayBuffers of the test file\'s realm', async () => {
+  test("binary messages arrive as ArrayBuffers of the test file's realm", async () => {
     const { server, wx } = await setUp(platform, { handler: echo });
     const task = wx.connectSocket({ url: server.url });
     await new Promise((resolve) => task.onOpen(resolve));

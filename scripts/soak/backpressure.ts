@@ -113,15 +113,21 @@ const sampler = setInterval(() => {
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
   // A full collection every 500 ms, mid-stream: what is then still reachable is what the stream holds.
   if (++samples % 5 === 0) peakLive = Math.max(peakLive, liveMemory());
-  progress.report(`sent ${mib(sent * CHUNK)}, acknowledged ${mib(acknowledged * CHUNK)}, read by the server ${mib(receivedBytes)}, window full ${windowFull} times, rss ${mib(process.memoryUsage().rss)}`);
+  progress.report(
+    `sent ${mib(sent * CHUNK)}, acknowledged ${mib(acknowledged * CHUNK)}, read by the server ${mib(receivedBytes)}, window full ${windowFull} times, rss ${mib(process.memoryUsage().rss)}`,
+  );
 }, 100);
 let limitTimer: ReturnType<typeof setTimeout> | undefined;
-const outcome = await Promise.race([finished, new Promise<'timeout'>((resolve) => (limitTimer = setTimeout(() => resolve('timeout'), args.timeLimitMs)))]);
+const outcome = await Promise.race([
+  finished,
+  new Promise<'timeout'>((resolve) => (limitTimer = setTimeout(() => resolve('timeout'), args.timeLimitMs))),
+]);
 clearTimeout(limitTimer);
 if (outcome === 'timeout') fail(`time limit of ${args.timeLimitMs / 1000} s reached`);
 // Let the reader finish what is in flight, then close.
 const drainDeadline = Date.now() + 30_000;
-while (received < chunks && Date.now() < drainDeadline && outcome !== 'timeout') await new Promise((resolve) => setTimeout(resolve, 20));
+while (received < chunks && Date.now() < drainDeadline && outcome !== 'timeout')
+  await new Promise((resolve) => setTimeout(resolve, 20));
 clearInterval(sampler);
 clearInterval(readerTimer);
 slowReading = false;
@@ -130,7 +136,10 @@ const seconds = (Date.now() - started) / 1000;
 const closed = new Promise<{ code: number }>((resolve) => task.onClose(resolve));
 task.close({});
 let closeTimer: ReturnType<typeof setTimeout> | undefined;
-const close = await Promise.race([closed, new Promise<undefined>((resolve) => (closeTimer = setTimeout(() => resolve(undefined), 5000)))]);
+const close = await Promise.race([
+  closed,
+  new Promise<undefined>((resolve) => (closeTimer = setTimeout(() => resolve(undefined), 5000))),
+]);
 clearTimeout(closeTimer);
 if (close?.code !== 1000) fail(`onClose ${JSON.stringify(close)}`);
 await server.close();

@@ -76,7 +76,9 @@ export function verdict(name: string, failures: readonly string[], summary: stri
 }
 
 /** A plain `ws` server on 127.0.0.1, port 0. */
-export async function startServer(options: ConstructorParameters<typeof WebSocketServer>[0] = {}): Promise<{ url: string; wss: WebSocketServer; close(): Promise<void> }> {
+export async function startServer(
+  options: ConstructorParameters<typeof WebSocketServer>[0] = {},
+): Promise<{ url: string; wss: WebSocketServer; close(): Promise<void> }> {
   const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, ...options });
   await new Promise<void>((resolve, reject) => {
     wss.once('listening', resolve);
@@ -100,7 +102,8 @@ export function payload(sequence: number, direction: number): string | Uint8Arra
   if ((sequence + direction) % 2 === 0) {
     let text = `${sequence}:`;
     // Printable ASCII with a multi-byte character now and then, so text must arrive as exact UTF-8.
-    for (let i = text.length; i < length; i += 1) text += i % 10 === 9 ? '你' : String.fromCharCode(0x21 + ((sequence * 31 + i * 17 + direction) % 94));
+    for (let i = text.length; i < length; i += 1)
+      text += i % 10 === 9 ? '你' : String.fromCharCode(0x21 + ((sequence * 31 + i * 17 + direction) % 94));
     return text;
   }
   const bytes = new Uint8Array(Math.max(length, 4));

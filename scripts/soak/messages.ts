@@ -35,7 +35,8 @@ server.wss.on('connection', (ws: WebSocket) => {
   ws.on('error', (error) => fail(`server socket: ${error.message}`));
   ws.on('message', (data: Buffer, isBinary: boolean) => {
     const message = isBinary ? data : data.toString('utf8');
-    if (!isPayload(message, serverReceived, CLIENT_TO_SERVER)) fail(`server: message ${serverReceived} wrong or out of order`);
+    if (!isPayload(message, serverReceived, CLIENT_TO_SERVER))
+      fail(`server: message ${serverReceived} wrong or out of order`);
     serverReceived += 1;
     if (serverReceived === count) serverDone();
   });
@@ -69,7 +70,8 @@ let closed: (result: { code: number; reason: string }) => void = () => undefined
 const taskClosed = new Promise<{ code: number; reason: string }>((resolve) => (closed = resolve));
 
 task.onMessage(({ data }) => {
-  if (!isPayload(data, clientReceived, SERVER_TO_CLIENT)) fail(`client: message ${clientReceived} wrong or out of order`);
+  if (!isPayload(data, clientReceived, SERVER_TO_CLIENT))
+    fail(`client: message ${clientReceived} wrong or out of order`);
   clientReceived += 1;
   if (clientReceived === count && clientAcknowledged === count) clientDone();
 });
@@ -97,10 +99,14 @@ task.onOpen(pump);
 const started = Date.now();
 const timer = setInterval(() => {
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
-  progress.report(`client sent ${clientSent} (acknowledged ${clientAcknowledged}), received ${clientReceived}; server received ${serverReceived}, sent ${serverSent}; rss ${mib(process.memoryUsage().rss)}`);
+  progress.report(
+    `client sent ${clientSent} (acknowledged ${clientAcknowledged}), received ${clientReceived}; server received ${serverReceived}, sent ${serverSent}; rss ${mib(process.memoryUsage().rss)}`,
+  );
 }, 250);
 let limitTimer: ReturnType<typeof setTimeout> | undefined;
-const timedOut = new Promise<'timeout'>((resolve) => (limitTimer = setTimeout(() => resolve('timeout'), args.timeLimitMs)));
+const timedOut = new Promise<'timeout'>(
+  (resolve) => (limitTimer = setTimeout(() => resolve('timeout'), args.timeLimitMs)),
+);
 const outcome = await Promise.race([Promise.all([clientFinished, serverFinished]), timedOut]);
 clearTimeout(limitTimer);
 clearInterval(timer);
@@ -109,12 +115,16 @@ if (outcome === 'timeout') fail(`time limit of ${args.timeLimitMs / 1000} s reac
 const seconds = (Date.now() - started) / 1000;
 task.close({ code: 1000, reason: 'done' });
 let closeTimer: ReturnType<typeof setTimeout> | undefined;
-const close = await Promise.race([taskClosed, new Promise<undefined>((resolve) => (closeTimer = setTimeout(() => resolve(undefined), 5000)))]);
+const close = await Promise.race([
+  taskClosed,
+  new Promise<undefined>((resolve) => (closeTimer = setTimeout(() => resolve(undefined), 5000))),
+]);
 clearTimeout(closeTimer);
 if (close?.code !== 1000) fail(`onClose ${JSON.stringify(close)}`);
 await server.close();
 await expectResourcesBack(baseline, 'after close').catch((error: Error) => fail(error.message));
-if (clientReceived !== count || serverReceived !== count) fail(`lost messages: client got ${clientReceived}, server got ${serverReceived} of ${count}`);
+if (clientReceived !== count || serverReceived !== count)
+  fail(`lost messages: client got ${clientReceived}, server got ${serverReceived} of ${count}`);
 if (peakRss > RSS_BOUND) fail(`peak rss ${mib(peakRss)} over ${mib(RSS_BOUND)}`);
 verdict(
   NAME,

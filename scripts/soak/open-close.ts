@@ -19,7 +19,10 @@ const HEAP_BOUND = 1024 * 1024;
 const baseline = activeResources();
 const server = await startServer();
 server.wss.on('connection', (ws) => ws.on('error', () => undefined));
-const wxs: Wx[] = [createWx({ platform: 'android', maxConnections: 1 }), createWx({ platform: 'ios', maxConnections: 1 })];
+const wxs: Wx[] = [
+  createWx({ platform: 'android', maxConnections: 1 }),
+  createWx({ platform: 'ios', maxConnections: 1 }),
+];
 const progress = new Progress(NAME);
 const failures: string[] = [];
 let heapAfterWarmup = 0;
@@ -28,13 +31,17 @@ let completed = 0;
 function cycle(wx: Wx, index: number): Promise<void> {
   return new Promise((resolve) => {
     const code = 3000 + (index % 2000);
-    const task = wx.connectSocket({ url: server.url, fail: ({ errMsg }) => failures.push(`cycle ${index}: ${errMsg}`) }) as SocketTask;
+    const task = wx.connectSocket({
+      url: server.url,
+      fail: ({ errMsg }) => failures.push(`cycle ${index}: ${errMsg}`),
+    }) as SocketTask;
     let closes = 0;
     task.onOpen(() => task.close({ code, reason: `cycle ${index}` }));
     task.onError(({ errMsg }) => failures.push(`cycle ${index}: onError ${errMsg}`));
     task.onClose((result) => {
       closes += 1;
-      if (closes !== 1 || result.code !== code || result.reason !== `cycle ${index}`) failures.push(`cycle ${index}: onClose ${JSON.stringify(result)} (#${closes})`);
+      if (closes !== 1 || result.code !== code || result.reason !== `cycle ${index}`)
+        failures.push(`cycle ${index}: onClose ${JSON.stringify(result)} (#${closes})`);
       resolve();
     });
   });
@@ -56,7 +63,8 @@ const heapAtEnd = settledHeap();
 await server.close();
 await expectResourcesBack(baseline, 'after close').catch((error: Error) => failures.push(error.message));
 const growth = heapAtEnd - heapAfterWarmup;
-if (completed === cycles && growth > HEAP_BOUND) failures.push(`heap grew by ${mib(growth)} over ${cycles - warmup} cycles (bound ${mib(HEAP_BOUND)})`);
+if (completed === cycles && growth > HEAP_BOUND)
+  failures.push(`heap grew by ${mib(growth)} over ${cycles - warmup} cycles (bound ${mib(HEAP_BOUND)})`);
 const seconds = (Date.now() - started) / 1000;
 verdict(
   NAME,

@@ -14,7 +14,10 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 
   /** `command` is the command whose `--help` to point to, or `undefined` for the top level. */
-  constructor(message: string, readonly command?: string) {
+  constructor(
+    message: string,
+    readonly command?: string,
+  ) {
     super(message);
   }
 }
@@ -79,7 +82,8 @@ function describeParseError(error: unknown): string {
       return `unknown option ${option ?? message}`;
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
       if (message?.includes('does not take an argument')) return `option ${option} takes no value`;
-      if (message?.includes('ambiguous')) return `option ${option} needs a value; for one starting with "-", write ${option}=-…`;
+      if (message?.includes('ambiguous'))
+        return `option ${option} needs a value; for one starting with "-", write ${option}=-…`;
       return `option ${option} needs a value`;
     default:
       return message ?? String(error);
@@ -90,13 +94,22 @@ function describeParseError(error: unknown): string {
 export function parseMilliseconds(flag: string, value: string | undefined, command: string): number | undefined {
   if (value === undefined) return undefined;
   if (!/^[0-9]+$/.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) {
-    throw new UsageError(`${flag} wants a whole number of milliseconds of at least 1, got ${JSON.stringify(value)}`, command);
+    throw new UsageError(
+      `${flag} wants a whole number of milliseconds of at least 1, got ${JSON.stringify(value)}`,
+      command,
+    );
   }
   return Number(value);
 }
 
 /** Reads a whole number in a range (`--wait 2`, `--port 8080`). */
-export function parseWhole(flag: string, value: string | undefined, min: number, max: number, command: string): number | undefined {
+export function parseWhole(
+  flag: string,
+  value: string | undefined,
+  min: number,
+  max: number,
+  command: string,
+): number | undefined {
   if (value === undefined) return undefined;
   if (!/^[0-9]+$/.test(value) || Number(value) < min || Number(value) > max) {
     throw new UsageError(`${flag} wants a whole number from ${min} to ${max}, got ${JSON.stringify(value)}`, command);
@@ -105,13 +118,26 @@ export function parseWhole(flag: string, value: string | undefined, min: number,
 }
 
 /** Reads `--header name:value` options into a header object (the value is trimmed; a later name wins). */
-export function parseHeaders(flag: string, entries: readonly string[] | undefined, command: string): Record<string, string> {
+export function parseHeaders(
+  flag: string,
+  entries: readonly string[] | undefined,
+  command: string,
+): Record<string, string> {
   const header: Record<string, string> = {};
   for (const entry of entries ?? []) {
     const colon = entry.indexOf(':');
     const name = colon === -1 ? '' : entry.slice(0, colon).trim();
-    if (name === '') throw new UsageError(`${flag} wants name:value, e.g. ${flag} "Authorization: Bearer abc", got ${JSON.stringify(entry)}`, command);
-    Object.defineProperty(header, name, { value: entry.slice(colon + 1).trim(), enumerable: true, writable: true, configurable: true });
+    if (name === '')
+      throw new UsageError(
+        `${flag} wants name:value, e.g. ${flag} "Authorization: Bearer abc", got ${JSON.stringify(entry)}`,
+        command,
+      );
+    Object.defineProperty(header, name, {
+      value: entry.slice(colon + 1).trim(),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return header;
 }
@@ -125,7 +151,10 @@ export function parseResolve(entries: readonly string[] | undefined, command: st
   for (const entry of entries ?? []) {
     const colon = entry.indexOf(':');
     const host = colon === -1 ? '' : entry.slice(0, colon).trim().toLowerCase();
-    const address = entry.slice(colon + 1).trim().replace(/^\[(.*)\]$/, '$1');
+    const address = entry
+      .slice(colon + 1)
+      .trim()
+      .replace(/^\[(.*)\]$/, '$1');
     if (host === '' || isIP(address) === 0) {
       throw new UsageError(
         `--resolve wants host:address with an IP address and no port, e.g. --resolve chat.example.test:127.0.0.1, got ${JSON.stringify(entry)}`,

@@ -39,20 +39,29 @@ export async function runConnect(argv: readonly string[], io: Io): Promise<numbe
     return ExitCode.ok;
   }
   const url = positionals[0];
-  if (url === undefined) throw new UsageError('missing the URL to connect to, e.g. wxsocket connect wss://chat.example.com/ws', 'connect');
+  if (url === undefined)
+    throw new UsageError('missing the URL to connect to, e.g. wxsocket connect wss://chat.example.com/ws', 'connect');
   const header = parseHeaders('--header', values.header, 'connect');
   const wait = parseWhole('--wait', values.wait, 0, 1_000_000, 'connect');
   const scripted = values.send !== undefined || wait !== undefined;
   const scriptErrors: string[] = [];
-  const setup = createWxFromFlags(values, 'connect', { reportError: (error, where) => void scriptErrors.push(`${where}: ${String(error)}`) });
-  const session = new ConnectSession(io, setup, values.json === true, scripted ? { lines: values.send ?? [], wait: wait ?? 0 } : undefined);
+  const setup = createWxFromFlags(values, 'connect', {
+    reportError: (error, where) => void scriptErrors.push(`${where}: ${String(error)}`),
+  });
+  const session = new ConnectSession(
+    io,
+    setup,
+    values.json === true,
+    scripted ? { lines: values.send ?? [], wait: wait ?? 0 } : undefined,
+  );
   const code = await session.run({
     url,
     ...(Object.keys(header).length > 0 && { header }),
     ...(values.protocol !== undefined && { protocols: values.protocol }),
     ...(values.deflate === true && { perMessageDeflate: true }),
   });
-  if (scriptErrors.length > 0) io.stderr.write(`wxsocket connect: internal error in a listener: ${scriptErrors.join('; ')}\n`);
+  if (scriptErrors.length > 0)
+    io.stderr.write(`wxsocket connect: internal error in a listener: ${scriptErrors.join('; ')}\n`);
   return code;
 }
 
@@ -95,7 +104,12 @@ class ConnectSession {
     this.#script = script;
     const styles = stylesOf(io);
     this.#errStyle = styles.err;
-    this.#timeline = new Timeline({ write: (text) => this.#write(text), json, style: styles.out, width: widthOf(io.stdout) });
+    this.#timeline = new Timeline({
+      write: (text) => this.#write(text),
+      json,
+      style: styles.out,
+      width: widthOf(io.stdout),
+    });
   }
 
   run(request: ConnectRequest): Promise<number> {
@@ -115,7 +129,9 @@ class ConnectSession {
       this.#timeline.note(`${platform}, base library ${SDKVersion ?? NEWEST_SDK_VERSION}, ${check}`);
       const socket = openSocket(this.#setup.wx, this.#timeline, request, {
         onConnectFailed: () => {
-          this.#complain('wx.connectSocket refused the arguments (see its fail above): check the URL (ws:// or wss://), --header and --protocol');
+          this.#complain(
+            'wx.connectSocket refused the arguments (see its fail above): check the URL (ws:// or wss://), --header and --protocol',
+          );
           this.#finish(ExitCode.usage);
         },
         onOpen: () => this.#onOpen(),
@@ -134,7 +150,9 @@ class ConnectSession {
     if (this.#received >= this.#script.wait) return this.#quit();
     this.#waitTimer = setTimeout(() => {
       this.#waitUnmet = true;
-      this.#complain(`timed out after ${this.#setup.timeout} ms: ${this.#received} of ${this.#script?.wait} messages arrived (--wait)`);
+      this.#complain(
+        `timed out after ${this.#setup.timeout} ms: ${this.#received} of ${this.#script?.wait} messages arrived (--wait)`,
+      );
       this.#quit();
     }, this.#setup.timeout);
   }
@@ -180,7 +198,8 @@ class ConnectSession {
     const terminal = stdin.isTTY === true && stdout.isTTY === true;
     const readline = createInterface({ input: stdin, ...(terminal && { output: stdout }), terminal, prompt: '> ' });
     this.#readline = readline;
-    if (terminal) this.#io.stderr.write(this.#errStyle.dim('type a line to send it, /help for commands, Ctrl-D to quit\n'));
+    if (terminal)
+      this.#io.stderr.write(this.#errStyle.dim('type a line to send it, /help for commands, Ctrl-D to quit\n'));
     readline.on('line', (line) => {
       this.#handleLine(line);
       if (terminal && !this.#finished) readline.prompt();
@@ -196,17 +215,20 @@ class ConnectSession {
   #handleLine(line: string): void {
     const socket = this.#socket;
     if (socket === undefined || line.trim() === '') return;
-    if (line.startsWith('//') || !line.startsWith('/')) return socket.send(line.startsWith('//') ? line.slice(1) : line);
+    if (line.startsWith('//') || !line.startsWith('/'))
+      return socket.send(line.startsWith('//') ? line.slice(1) : line);
     const [command = '', ...args] = line.trim().split(/\s+/);
     switch (command) {
       case '/binary': {
         const data = parseHex(args.join(''));
-        if (data === undefined || args.length === 0) return this.#complain('/binary wants hex bytes, e.g. /binary de ad be ef');
+        if (data === undefined || args.length === 0)
+          return this.#complain('/binary wants hex bytes, e.g. /binary de ad be ef');
         return socket.send(data);
       }
       case '/close': {
         const [code, ...reason] = args;
-        if (code !== undefined && !/^-?[0-9]+$/.test(code)) return this.#complain('/close wants a numeric code first, e.g. /close 4000 done');
+        if (code !== undefined && !/^-?[0-9]+$/.test(code))
+          return this.#complain('/close wants a numeric code first, e.g. /close 4000 done');
         this.#closeRequested = true;
         const options = code === undefined ? {} : { code: Number(code), reason: reason.join(' ') };
         // Refused (a bad code, a long reason): still open, so /quit must be able to close it.
@@ -218,7 +240,9 @@ class ConnectSession {
         this.#io.stderr.write(REPL_HELP);
         return;
       default:
-        return this.#complain(`unknown command ${command}: /help lists the commands; //text sends text starting with "/"`);
+        return this.#complain(
+          `unknown command ${command}: /help lists the commands; //text sends text starting with "/"`,
+        );
     }
   }
 

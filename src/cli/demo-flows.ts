@@ -53,7 +53,10 @@ function listener<R>(timeline: Timeline, name: string, then?: (result: R) => voi
 const queueBeforeOpen: Flow = {
   run: ({ timeline, makeWx, url, section }) =>
     new Promise((resolve) => {
-      section('global API: queue messages until the socket opens', "the seed page's sample: wx.connectSocket, wx.onSocket*, wx.sendSocketMessage");
+      section(
+        'global API: queue messages until the socket opens',
+        "the seed page's sample: wx.connectSocket, wx.onSocket*, wx.sendSocketMessage",
+      );
       const wx = makeWx();
       let socketOpen = false;
       let socketMsgQueue: string[] = [];
@@ -138,7 +141,10 @@ const taskTextBinaryClose: Flow = {
 const closeBeforeOpen: Flow = {
   run: ({ timeline, makeWx, url, section }) =>
     new Promise((resolve) => {
-      section('wx.closeSocket before onSocketOpen', "the seed's caveat: it cannot close a socket that is still connecting");
+      section(
+        'wx.closeSocket before onSocketOpen',
+        "the seed's caveat: it cannot close a socket that is still connecting",
+      );
       const wx = makeWx();
       const connect = { url, ...traced(timeline, 'wx.connectSocket') };
       timeline.call('wx.connectSocket', connect);
@@ -176,7 +182,9 @@ const domainCheck: Flow = {
           // onClose would follow in the same turn (§2); after it, the task is done for good (§0.6).
           setImmediate(() => {
             const attempts = connectionCount() - before;
-            timeline.note(`no onClose: the URL never reached the network (the server saw ${attempts} connection attempts)`);
+            timeline.note(
+              `no onClose: the URL never reached the network (the server saw ${attempts} connection attempts)`,
+            );
             resolve();
           });
         }),
@@ -186,4 +194,3 @@ const domainCheck: Flow = {
 
 /** The flows, in the order the demo runs them on each profile. */
 export const FLOWS: readonly Flow[] = [queueBeforeOpen, taskTextBinaryClose, closeBeforeOpen, domainCheck];
-

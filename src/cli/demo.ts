@@ -29,7 +29,10 @@ export async function runDemo(argv: readonly string[], io: Io): Promise<number> 
     io.stdout.write(HELP.demo);
     return ExitCode.ok;
   }
-  const platforms = [parsePlatform(values.platform, 'demo') ?? 'android', 'ios'].slice(0, values.platform === undefined ? 2 : 1) as Array<'android' | 'ios'>;
+  const platforms = [parsePlatform(values.platform, 'demo') ?? 'android', 'ios'].slice(
+    0,
+    values.platform === undefined ? 2 : 1,
+  ) as Array<'android' | 'ios'>;
   const styles = stylesOf(io);
   const timeline = new Timeline({
     write: (text) => void io.stdout.write(text),
@@ -72,7 +75,8 @@ export async function runDemo(argv: readonly string[], io: Io): Promise<number> 
           sections += 1;
         },
       };
-      for (const flow of FLOWS) await withDeadline(flow.run(context), FLOW_DEADLINE, () => `a flow on ${platform} did not finish`);
+      for (const flow of FLOWS)
+        await withDeadline(flow.run(context), FLOW_DEADLINE, () => `a flow on ${platform} did not finish`);
     }
     timeline.setContext({});
     if (scriptErrors.length > 0) {
@@ -85,7 +89,9 @@ export async function runDemo(argv: readonly string[], io: Io): Promise<number> 
     );
     return ExitCode.ok;
   } catch (error) {
-    io.stderr.write(`wxsocket demo: ${(error as Error).message}. Run it again; if it persists, report it with this output.\n`);
+    io.stderr.write(
+      `wxsocket demo: ${(error as Error).message}. Run it again; if it persists, report it with this output.\n`,
+    );
     return ExitCode.failed;
   } finally {
     await closeQuietly(server);

@@ -48,7 +48,10 @@ function deadline<T>(ms: number, work: (settle: (value: T) => void) => () => voi
 
 function errorOf(error: unknown): ProbeError {
   const { code, message } = error as { code?: unknown; message?: unknown };
-  return { code: typeof code === 'string' ? code : 'ERROR', message: typeof message === 'string' ? message : String(error) };
+  return {
+    code: typeof code === 'string' ? code : 'ERROR',
+    message: typeof message === 'string' ? message : String(error),
+  };
 }
 
 /** The result of resolving the host. */
@@ -59,7 +62,11 @@ export type DnsResult =
   | { readonly kind: 'failed'; readonly error: ProbeError };
 
 /** Resolves the target's host: an IP as is, a `--resolve` mapping, else the system resolver (as a phone would). */
-export async function probeDns(target: Target, hosts: Readonly<Record<string, string>>, timeout: number): Promise<DnsResult> {
+export async function probeDns(
+  target: Target,
+  hosts: Readonly<Record<string, string>>,
+  timeout: number,
+): Promise<DnsResult> {
   if (isIP(target.host) !== 0) return { kind: 'ip', address: target.host };
   const mapped = hosts[target.host];
   if (mapped !== undefined) return { kind: 'mapped', address: mapped };
@@ -71,7 +78,8 @@ export async function probeDns(target: Target, hosts: Readonly<Record<string, st
       lookup(target.host, { all: true }),
       new Promise<typeof timedOut>((resolve) => (timer = setTimeout(() => resolve(timedOut), timeout))),
     ]);
-    if (result === timedOut) return { kind: 'failed', error: { code: 'ETIMEOUT', message: `no answer within ${timeout} ms` } };
+    if (result === timedOut)
+      return { kind: 'failed', error: { code: 'ETIMEOUT', message: `no answer within ${timeout} ms` } };
     const addresses = result.map((entry) => entry.address);
     return { kind: 'resolved', address: addresses[0] ?? '', addresses, ms: performance.now() - started };
   } catch (error) {
@@ -106,7 +114,12 @@ export interface TlsFacts {
  * Connects to `address` and, for wss, completes a TLS handshake without rejecting anything, so every fact can be
  * reported: TLS versions down to 1.0 are allowed here only to name an old one (the wx connection requires 1.2).
  */
-export function probeConnection(target: Target, address: string, ca: readonly string[], timeout: number): Promise<ConnectionProbe> {
+export function probeConnection(
+  target: Target,
+  address: string,
+  ca: readonly string[],
+  timeout: number,
+): Promise<ConnectionProbe> {
   const started = performance.now();
   let tcpMs: number | undefined;
   const outcome = (error?: unknown): ConnectionProbe =>
@@ -148,7 +161,11 @@ export function probeConnection(target: Target, address: string, ca: readonly st
       socket.once('error', (error) => settle(outcome(error)));
       return () => socket.destroy();
     },
-    () => outcome({ code: 'ETIMEDOUT', message: `no ${tcpMs === undefined ? 'TCP connection' : 'TLS handshake'} within ${timeout} ms` }),
+    () =>
+      outcome({
+        code: 'ETIMEDOUT',
+        message: `no ${tcpMs === undefined ? 'TCP connection' : 'TLS handshake'} within ${timeout} ms`,
+      }),
   );
 }
 
@@ -255,7 +272,10 @@ export function probeUpgrade(target: Target, address: string, options: UpgradeOp
       req.end();
       return () => req.destroy();
     },
-    () => ({ kind: 'failed', error: { code: 'ETIMEDOUT', message: `no answer to the upgrade request within ${options.timeout} ms` } }),
+    () => ({
+      kind: 'failed',
+      error: { code: 'ETIMEDOUT', message: `no answer to the upgrade request within ${options.timeout} ms` },
+    }),
   );
 }
 
@@ -266,6 +286,7 @@ function acceptFor(key: string): string {
 
 function flatten(headers: IncomingMessage['headers']): Record<string, string> {
   const flat: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
+  for (const [name, value] of Object.entries(headers))
+    if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
   return flat;
 }

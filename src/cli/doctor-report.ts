@@ -47,7 +47,12 @@ export type CheckId = keyof typeof CHECKS;
 export class Report {
   readonly #results = new Map<CheckId, CheckResult>();
 
-  add(id: CheckId, status: CheckStatus, detail: string, extra: { remedy?: string | undefined; code?: string | undefined } = {}): void {
+  add(
+    id: CheckId,
+    status: CheckStatus,
+    detail: string,
+    extra: { remedy?: string | undefined; code?: string | undefined } = {},
+  ): void {
     this.#results.set(id, {
       id,
       status,
@@ -92,16 +97,27 @@ export function formatReport(report: Report, heading: string, style: Style): str
     const title = CHECKS[result.id as CheckId].padEnd(TITLE_WIDTH);
     const code = result.code === undefined ? '' : `${result.code}: `;
     const detail = result.status === 'skip' ? style.dim(result.detail) : `${code}${result.detail}`;
-    lines.push(`  ${paint[result.status](result.status.padEnd(4))}  ${result.status === 'skip' ? style.dim(title) : title}${detail}`);
-    if (result.remedy !== undefined && result.status !== 'pass') lines.push(`${' '.repeat(8 + TITLE_WIDTH)}${style.cyan('fix:')} ${result.remedy}`);
+    lines.push(
+      `  ${paint[result.status](result.status.padEnd(4))}  ${result.status === 'skip' ? style.dim(title) : title}${detail}`,
+    );
+    if (result.remedy !== undefined && result.status !== 'pass')
+      lines.push(`${' '.repeat(8 + TITLE_WIDTH)}${style.cyan('fix:')} ${result.remedy}`);
   }
   const { fail, warn } = report.counts();
   const failedIds = report.results.filter((result) => result.status === 'fail').map((result) => result.id);
   lines.push('');
   if (fail > 0) {
-    lines.push(style.red(`✗ WeChat will not connect: ${fail} check${fail === 1 ? '' : 's'} failed (${failedIds.join(', ')})${warn > 0 ? `, ${warn} warning${warn === 1 ? '' : 's'}` : ''}.`));
+    lines.push(
+      style.red(
+        `✗ WeChat will not connect: ${fail} check${fail === 1 ? '' : 's'} failed (${failedIds.join(', ')})${warn > 0 ? `, ${warn} warning${warn === 1 ? '' : 's'}` : ''}.`,
+      ),
+    );
   } else {
-    lines.push(style.green(`✓ WeChat can connect${warn > 0 ? ` (${warn} warning${warn === 1 ? '' : 's'}: read them before deploying)` : ''}.`));
+    lines.push(
+      style.green(
+        `✓ WeChat can connect${warn > 0 ? ` (${warn} warning${warn === 1 ? '' : 's'}: read them before deploying)` : ''}.`,
+      ),
+    );
   }
   return `${lines.join('\n')}\n`;
 }

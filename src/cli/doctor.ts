@@ -30,18 +30,23 @@ export async function runDoctor(argv: readonly string[], io: Io): Promise<number
     return ExitCode.ok;
   }
   const url = positionals[0];
-  if (url === undefined) throw new UsageError('missing the URL to check, e.g. wxsocket doctor wss://chat.example.com/ws', 'doctor');
+  if (url === undefined)
+    throw new UsageError('missing the URL to check, e.g. wxsocket doctor wss://chat.example.com/ws', 'doctor');
   const target = parseTarget(url);
   const header = parseHeaders('--header', values.header, 'doctor');
   const protocols = values.protocol ?? [];
   const scriptErrors: string[] = [];
   // The domain check is a check of its own here: the wx connection runs with it off, so the later checks still run.
-  const setup = createWxFromFlags(values, 'doctor', { reportError: (error, where) => void scriptErrors.push(`${where}: ${String(error)}`), urlCheck: false });
+  const setup = createWxFromFlags(values, 'doctor', {
+    reportError: (error, where) => void scriptErrors.push(`${where}: ${String(error)}`),
+    urlCheck: false,
+  });
   const report = new Report();
 
   checkScheme(report, target);
   checkHost(report, target);
-  if (setup.domains !== undefined && setup.domainPolicy !== undefined) checkDomain(report, url, setup.domains, setup.domainPolicy);
+  if (setup.domains !== undefined && setup.domainPolicy !== undefined)
+    checkDomain(report, url, setup.domains, setup.domainPolicy);
 
   await checkNetwork(report, target, setup, { url, header, protocols, message: values.message ?? 'ping' });
 
@@ -54,7 +59,8 @@ export async function runDoctor(argv: readonly string[], io: Io): Promise<number
   } else {
     io.stdout.write(formatReport(report, heading, stylesOf(io).out));
   }
-  if (scriptErrors.length > 0) io.stderr.write(`wxsocket doctor: internal error in a listener: ${scriptErrors.join('; ')}\n`);
+  if (scriptErrors.length > 0)
+    io.stderr.write(`wxsocket doctor: internal error in a listener: ${scriptErrors.join('; ')}\n`);
   return report.failed ? ExitCode.failed : ExitCode.ok;
 }
 
@@ -73,9 +79,16 @@ async function checkNetwork(
   const connection = await probeConnection(target, dns.address, setup.ca, setup.timeout);
   checkConnection(report, target, dns.address, connection, setup.ca);
   if ('error' in connection.tcp) return report.skip(all, 'needs a TCP connection');
-  if (!target.secure) report.skip(['tls-version', 'certificate-trust', 'certificate-chain', 'certificate-host', 'certificate-expiry'], 'ws:// has no TLS');
+  if (!target.secure)
+    report.skip(
+      ['tls-version', 'certificate-trust', 'certificate-chain', 'certificate-host', 'certificate-expiry'],
+      'ws:// has no TLS',
+    );
   else if (connection.tls === undefined || 'error' in connection.tls) {
-    report.skip(['certificate-trust', 'certificate-chain', 'certificate-host', 'certificate-expiry'], 'needs a TLS handshake');
+    report.skip(
+      ['certificate-trust', 'certificate-chain', 'certificate-host', 'certificate-expiry'],
+      'needs a TLS handshake',
+    );
     return report.skip(all, 'needs a TLS handshake');
   }
   const profile = PROFILES[setup.platform];
@@ -96,11 +109,20 @@ function parseTarget(url: string): Target {
   try {
     parsed = new URL(url);
   } catch {
-    throw new UsageError(`${JSON.stringify(url)} is not a URL: give a wss:// URL, e.g. wss://chat.example.com/ws`, 'doctor');
+    throw new UsageError(
+      `${JSON.stringify(url)} is not a URL: give a wss:// URL, e.g. wss://chat.example.com/ws`,
+      'doctor',
+    );
   }
   if (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:') {
-    const hint = parsed.protocol === 'https:' || parsed.protocol === 'http:' ? `; the WebSocket URL is likely wss://${parsed.host}${parsed.pathname}` : '';
-    throw new UsageError(`${parsed.protocol}// is not a WebSocket scheme: WeChat connects to wss:// URLs${hint}`, 'doctor');
+    const hint =
+      parsed.protocol === 'https:' || parsed.protocol === 'http:'
+        ? `; the WebSocket URL is likely wss://${parsed.host}${parsed.pathname}`
+        : '';
+    throw new UsageError(
+      `${parsed.protocol}// is not a WebSocket scheme: WeChat connects to wss:// URLs${hint}`,
+      'doctor',
+    );
   }
   const secure = parsed.protocol === 'wss:';
   return {

@@ -30,9 +30,18 @@ export function formatValue(value: unknown, options: FormatOptions): string {
  * `indent` is the indentation of the block the value belongs to; `start` the column where the value itself begins
  * (after a label). Expanded fields go one level deeper than the block, not under the label.
  */
-function render(value: unknown, style: Style, indent: number, start: number, width: number, depth: number, seen: Set<object>): string {
+function render(
+  value: unknown,
+  style: Style,
+  indent: number,
+  start: number,
+  width: number,
+  depth: number,
+  seen: Set<object>,
+): string {
   const line = inline(value, style, depth, seen);
-  if (start + visibleLength(line) <= width || !isExpandable(value) || depth >= MAX_DEPTH || seen.has(value)) return line;
+  if (start + visibleLength(line) <= width || !isExpandable(value) || depth >= MAX_DEPTH || seen.has(value))
+    return line;
   // One plain field gains nothing from a line of its own.
   const fields = Object.values(value);
   if (fields.length <= 1 && !fields.some(isExpandable)) return line;
@@ -56,7 +65,8 @@ function isExpandable(value: unknown): value is object {
 
 function inline(value: unknown, style: Style, depth: number, seen: Set<object>): string {
   if (typeof value === 'string') return style.green(JSON.stringify(value));
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return style.yellow(String(value));
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+    return style.yellow(String(value));
   if (value === null || value === undefined) return style.dim(String(value));
   if (typeof value === 'function') return style.dim('ƒ');
   if (typeof value === 'symbol') return style.dim(value.toString());
@@ -70,7 +80,9 @@ function inline(value: unknown, style: Style, depth: number, seen: Set<object>):
   try {
     if (Array.isArray(value)) return `[${value.map((item) => inline(item, style, depth + 1, seen)).join(', ')}]`;
     if (value instanceof Error) return style.red(`${value.name}: ${value.message}`);
-    const fields = Object.entries(value).map(([key, item]) => `${formatKey(key)}: ${inline(item, style, depth + 1, seen)}`);
+    const fields = Object.entries(value).map(
+      ([key, item]) => `${formatKey(key)}: ${inline(item, style, depth + 1, seen)}`,
+    );
     return fields.length === 0 ? '{}' : `{${fields.join(', ')}}`;
   } finally {
     seen.delete(value);
@@ -97,7 +109,10 @@ export function toHex(bytes: Uint8Array, separator = ''): string {
  * optional `0x`. Returns `undefined` for anything else (an odd digit count, a non-hex character).
  */
 export function parseHex(text: string): ArrayBuffer | undefined {
-  const digits = text.trim().replace(/^0x/i, '').replace(/[\s:-]/g, '');
+  const digits = text
+    .trim()
+    .replace(/^0x/i, '')
+    .replace(/[\s:-]/g, '');
   if (digits.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(digits)) return undefined;
   const bytes = new Uint8Array(digits.length / 2);
   for (let i = 0; i < bytes.length; i++) bytes[i] = Number.parseInt(digits.slice(i * 2, i * 2 + 2), 16);
@@ -110,7 +125,8 @@ export function parseHex(text: string): ArrayBuffer | undefined {
  * `undefined` fields are left out, as `JSON.stringify` would.
  */
 export function toJson(value: unknown, depth = 0): unknown {
-  if (value instanceof ArrayBuffer) return { type: 'ArrayBuffer', byteLength: value.byteLength, hex: toHex(new Uint8Array(value)) };
+  if (value instanceof ArrayBuffer)
+    return { type: 'ArrayBuffer', byteLength: value.byteLength, hex: toHex(new Uint8Array(value)) };
   if (ArrayBuffer.isView(value)) {
     const bytes = new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
     return { type: value.constructor.name, byteLength: bytes.byteLength, hex: toHex(bytes) };

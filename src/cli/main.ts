@@ -45,7 +45,10 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
       const topic = rest[0];
       if (topic === undefined) io.stdout.write(HELP.top);
       else if (isCommand(topic)) io.stdout.write(HELP[topic]);
-      else throw new UsageError(`no help for ${JSON.stringify(topic)}: the commands are ${Object.keys(COMMANDS).join(', ')}`);
+      else
+        throw new UsageError(
+          `no help for ${JSON.stringify(topic)}: the commands are ${Object.keys(COMMANDS).join(', ')}`,
+        );
       return ExitCode.ok;
     }
     if (!isCommand(first)) {
@@ -57,7 +60,9 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     const where = error.command === undefined ? 'wxsocket --help' : `wxsocket ${error.command} --help`;
-    io.stderr.write(`wxsocket${error.command === undefined ? '' : ` ${error.command}`}: ${error.message}\nRun '${where}' for usage.\n`);
+    io.stderr.write(
+      `wxsocket${error.command === undefined ? '' : ` ${error.command}`}: ${error.message}\nRun '${where}' for usage.\n`,
+    );
     return ExitCode.usage;
   }
 }
@@ -88,7 +93,9 @@ if (isProgram()) {
       setTimeout(() => process.exit(), 2_000).unref();
     },
     (error: unknown) => {
-      process.stderr.write(`wxsocket: unexpected error: ${(error as Error)?.stack ?? String(error)}\nPlease report it.\n`);
+      process.stderr.write(
+        `wxsocket: unexpected error: ${(error as Error)?.stack ?? String(error)}\nPlease report it.\n`,
+      );
       process.exitCode = ExitCode.failed;
     },
   );

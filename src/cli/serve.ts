@@ -39,7 +39,8 @@ export async function runServe(argv: readonly string[], io: Io): Promise<number>
   const port = parseWhole('--port', values.port, 0, 65535, 'serve') ?? (secure ? 8443 : 8080);
   const host = values.host ?? '127.0.0.1';
   const mode = values.mode ?? 'broadcast';
-  if (mode !== 'broadcast' && mode !== 'echo') throw new UsageError(`--mode is broadcast or echo, got ${JSON.stringify(mode)}`, 'serve');
+  if (mode !== 'broadcast' && mode !== 'echo')
+    throw new UsageError(`--mode is broadcast or echo, got ${JSON.stringify(mode)}`, 'serve');
   const responseHeaders = parseHeaders('--header', values.header, 'serve');
   if (!secure && (values.hostname !== undefined || values['cert-dir'] !== undefined)) {
     throw new UsageError('--hostname and --cert-dir are for the certificate: add --tls', 'serve');
@@ -48,7 +49,9 @@ export async function runServe(argv: readonly string[], io: Io): Promise<number>
 
   let certificates: { caPath: string; cleanup: () => void; cert: string; key: string } | undefined;
   if (secure) certificates = writeCertificates(values.hostname ?? [], values['cert-dir']);
-  const server: Server = certificates ? createHttpsServer({ cert: certificates.cert, key: certificates.key }) : createHttpServer();
+  const server: Server = certificates
+    ? createHttpsServer({ cert: certificates.cert, key: certificates.key })
+    : createHttpServer();
   server.on('request', (_request, response) => {
     response.writeHead(426, { Upgrade: 'websocket', 'Content-Type': 'text/plain' });
     response.end('This is a WebSocket server (wxsocket serve): connect with a WebSocket client.\n');
@@ -58,7 +61,8 @@ export async function runServe(argv: readonly string[], io: Io): Promise<number>
     server,
     perMessageDeflate: true,
     // Without --protocol, the first subprotocol offered is accepted, so any client can try.
-    handleProtocols: (protocols) => (offered === undefined ? ([...protocols][0] ?? false) : ([...protocols].find((p) => offered.includes(p)) ?? false)),
+    handleProtocols: (protocols) =>
+      offered === undefined ? ([...protocols][0] ?? false) : ([...protocols].find((p) => offered.includes(p)) ?? false),
   });
   // `ws` repeats the HTTP server's errors on the WebSocketServer; a failed listen is handled where it is awaited.
   wss.on('error', () => undefined);
@@ -83,7 +87,10 @@ export async function runServe(argv: readonly string[], io: Io): Promise<number>
   } catch (error) {
     certificates?.cleanup();
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'EADDRINUSE' ? `port ${port} is in use: choose another with --port, or --port 0 for a free one` : `${code ?? ''} ${(error as Error).message}`.trim();
+    const why =
+      code === 'EADDRINUSE'
+        ? `port ${port} is in use: choose another with --port, or --port 0 for a free one`
+        : `${code ?? ''} ${(error as Error).message}`.trim();
     io.stderr.write(`wxsocket serve: cannot listen on ${host}:${port}: ${why}\n`);
     return ExitCode.failed;
   }
@@ -128,13 +135,18 @@ function listen(server: Server, port: number, host: string): Promise<void> {
 
 /** Generates the CA and server certificate and writes the CA to `ca.pem` for clients to trust. */
 function writeCertificates(hostnames: readonly string[], certDir: string | undefined) {
-  const { caPem, certPem, keyPem } = createTestCertificates({ hostnames: ['localhost', '127.0.0.1', '::1', ...hostnames] });
+  const { caPem, certPem, keyPem } = createTestCertificates({
+    hostnames: ['localhost', '127.0.0.1', '::1', ...hostnames],
+  });
   const dir = certDir === undefined ? mkdtempSync(join(tmpdir(), 'wxsocket-serve-')) : resolve(certDir);
   try {
     if (certDir !== undefined) mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'ca.pem'), caPem);
   } catch (error) {
-    throw new UsageError(`--cert-dir ${certDir}: cannot write ca.pem there (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, 'serve');
+    throw new UsageError(
+      `--cert-dir ${certDir}: cannot write ca.pem there (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+      'serve',
+    );
   }
   // A folder we made is ours to remove; one the user named is kept.
   const cleanup = certDir === undefined ? () => rmSync(dir, { recursive: true, force: true }) : () => undefined;
@@ -154,15 +166,33 @@ class ServeLog {
     this.#style = stylesOf(io).out;
   }
 
-  listening(url: string, address: AddressInfo, mode: string, caPath: string | undefined, hostnames: readonly string[]): void {
-    if (this.#json) return this.#emit({ type: 'listening', url, address: address.address, port: address.port, mode, ...(caPath !== undefined && { ca: caPath }) });
+  listening(
+    url: string,
+    address: AddressInfo,
+    mode: string,
+    caPath: string | undefined,
+    hostnames: readonly string[],
+  ): void {
+    if (this.#json)
+      return this.#emit({
+        type: 'listening',
+        url,
+        address: address.address,
+        port: address.port,
+        mode,
+        ...(caPath !== undefined && { ca: caPath }),
+      });
     const s = this.#style;
-    const lines = [`${s.bold('wxsocket serve')} listening on ${s.cyan(url)} (${mode}: ${mode === 'echo' ? 'each message goes back to its sender' : 'each message goes to every client'})`];
+    const lines = [
+      `${s.bold('wxsocket serve')} listening on ${s.cyan(url)} (${mode}: ${mode === 'echo' ? 'each message goes back to its sender' : 'each message goes to every client'})`,
+    ];
     if (caPath !== undefined) {
       lines.push(`CA certificate: ${caPath}`);
       lines.push(`try: wxsocket connect ${url} --ca ${caPath}`);
       for (const name of hostnames) {
-        lines.push(`  or: wxsocket connect wss://${name}:${address.port} --ca ${caPath} --resolve ${name}:${address.address} --domain ${name}`);
+        lines.push(
+          `  or: wxsocket connect wss://${name}:${address.port} --ca ${caPath} --resolve ${name}:${address.address} --domain ${name}`,
+        );
       }
     } else {
       lines.push(`try: wxsocket connect ${url}`);
@@ -173,8 +203,20 @@ class ServeLog {
 
   open(id: number, request: IncomingMessage, protocol: string, clients: number): void {
     const path = request.url ?? '/';
-    if (this.#json) return this.#emit({ type: 'open', client: id, path, protocol, clients, userAgent: request.headers['user-agent'] ?? '' });
-    this.#line(id, this.#style.green('open'), `${path}${protocol === '' ? '' : `  protocol ${protocol}`}  (${plural(clients, 'client')})`);
+    if (this.#json)
+      return this.#emit({
+        type: 'open',
+        client: id,
+        path,
+        protocol,
+        clients,
+        userAgent: request.headers['user-agent'] ?? '',
+      });
+    this.#line(
+      id,
+      this.#style.green('open'),
+      `${path}${protocol === '' ? '' : `  protocol ${protocol}`}  (${plural(clients, 'client')})`,
+    );
   }
 
   message(id: number, data: RawData, isBinary: boolean, recipients: number): void {
@@ -189,7 +231,11 @@ class ServeLog {
 
   close(id: number, code: number, reason: string, clients: number): void {
     if (this.#json) return this.#emit({ type: 'close', client: id, code, reason, clients });
-    this.#line(id, this.#style.yellow('close'), `${code} ${JSON.stringify(reason)}  (${plural(clients, 'client')} left)`);
+    this.#line(
+      id,
+      this.#style.yellow('close'),
+      `${code} ${JSON.stringify(reason)}  (${plural(clients, 'client')} left)`,
+    );
   }
 
   error(id: number, error: Error): void {
@@ -208,7 +254,9 @@ class ServeLog {
   }
 
   #emit(entry: Record<string, unknown>): void {
-    this.#io.stdout.write(`${JSON.stringify({ t: Math.round((performance.now() - this.#start) * 10) / 10, ...entry })}\n`);
+    this.#io.stdout.write(
+      `${JSON.stringify({ t: Math.round((performance.now() - this.#start) * 10) / 10, ...entry })}\n`,
+    );
   }
 }
 

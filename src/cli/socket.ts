@@ -35,7 +35,10 @@ export function openSocket(wx: Wx, timeline: Timeline, request: object, handlers
   });
 
   const legacy = !wx.canIUse('SocketTask');
-  const connect = { ...request, ...callbacks('wx.connectSocket', (result) => handlers.onConnectFailed(result as { errMsg: string })) };
+  const connect = {
+    ...request,
+    ...callbacks('wx.connectSocket', (result) => handlers.onConnectFailed(result as { errMsg: string })),
+  };
   timeline.call('wx.connectSocket', connect);
   const task = wx.connectSocket(connect as Parameters<Wx['connectSocket']>[0]);
 
@@ -58,7 +61,8 @@ export function openSocket(wx: Wx, timeline: Timeline, request: object, handlers
     };
   }
   // No task: the arguments were refused, and `fail` (already scheduled) ends the session.
-  if (task === undefined) return { send: () => undefined, close: (_close, onFail) => onFail?.({ errMsg: 'closeSocket:fail no socket' }) };
+  if (task === undefined)
+    return { send: () => undefined, close: (_close, onFail) => onFail?.({ errMsg: 'closeSocket:fail no socket' }) };
   task.onOpen(deliver('task.onOpen', handlers.onOpen));
   task.onMessage(deliver('task.onMessage', handlers.onMessage));
   task.onError(deliver('task.onError', handlers.onError));

@@ -34,7 +34,10 @@ export function colourEnabled({ isTTY, env }: ColourContext): boolean {
   return isTTY === true && env['TERM'] !== 'dumb';
 }
 
-const code = (open: number, close: number): Paint => (text) => `\u001b[${open}m${text}\u001b[${close}m`;
+const code =
+  (open: number, close: number): Paint =>
+  (text) =>
+    `\u001b[${open}m${text}\u001b[${close}m`;
 const plain: Paint = (text) => text;
 
 /** Builds the styles for one output stream. */

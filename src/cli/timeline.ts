@@ -63,9 +63,11 @@ export class Timeline {
 
   /** The program calls an API: `wx.connectSocket`, with its options (callbacks show as `ƒ`, `"function"` in JSON). */
   call(name: string, argument?: unknown): void {
-    if (this.#options.json) return this.#json({ type: 'call', name, ...(argument !== undefined && { payload: toJson(argument) }) });
+    if (this.#options.json)
+      return this.#json({ type: 'call', name, ...(argument !== undefined && { payload: toJson(argument) }) });
     const { style } = this.#options;
-    const shown = argument === undefined ? '()' : `(${formatValue(argument, { style, width: Number.POSITIVE_INFINITY })})`;
+    const shown =
+      argument === undefined ? '()' : `(${formatValue(argument, { style, width: Number.POSITIVE_INFINITY })})`;
     this.#line(style.dim('→'), style.bold(name), shown);
   }
 

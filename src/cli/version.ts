@@ -5,7 +5,9 @@ import { readFileSync } from 'node:fs';
 export function packageVersion(): string {
   try {
     // dist/cli/version.js and src/cli/version.ts both sit two levels below the package root.
-    const json = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
+    const json = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      version?: unknown;
+    };
     return typeof json.version === 'string' ? json.version : 'unknown';
   } catch {
     return 'unknown';

@@ -99,7 +99,10 @@ export function createWxFromFlags(
   }
   // The policy createWx builds when its check is on, for the CLI's own explanations (and doctor's domain check).
   const version = parseVersion(values.sdk ?? NEWEST_SDK_VERSION);
-  const policy = domains === undefined || version === undefined ? undefined : createDomainPolicy(domains, { allowLan: featuresOf(version).lanAddresses });
+  const policy =
+    domains === undefined || version === undefined
+      ? undefined
+      : createDomainPolicy(domains, { allowLan: featuresOf(version).lanAddresses });
   if (typeof policy === 'string') throw new UsageError(`--domain: ${policy}`, command);
   const domainPolicy = policy;
   return { wx, platform, SDKVersion: values.sdk, domains, ca, hosts, timeout, domainPolicy };
@@ -112,12 +115,18 @@ export function readCertificate(file: string, command: string): string {
     text = readFileSync(file, 'utf8');
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    throw new UsageError(`--ca ${file}: cannot read the file (${reason}); give the path of a PEM CA certificate`, command);
+    throw new UsageError(
+      `--ca ${file}: cannot read the file (${reason}); give the path of a PEM CA certificate`,
+      command,
+    );
   }
   try {
     new X509Certificate(text);
   } catch {
-    throw new UsageError(`--ca ${file}: not a PEM certificate (want a file starting with -----BEGIN CERTIFICATE-----)`, command);
+    throw new UsageError(
+      `--ca ${file}: not a PEM certificate (want a file starting with -----BEGIN CERTIFICATE-----)`,
+      command,
+    );
   }
   return text;
 }

@@ -32,7 +32,12 @@ const DOMAIN_REFUSED = /url not in domain list/;
  * Calls `wx.connectSocket` once for `attempt` (made by the caller, so it can be current before any callback) and
  * wires the task's listeners to `handlers`.
  */
-export function startAttempt(attempt: Attempt, wx: WxLike, option: Omit<WxConnectSocketOption, 'success' | 'fail' | 'complete'>, handlers: AttemptHandlers): void {
+export function startAttempt(
+  attempt: Attempt,
+  wx: WxLike,
+  option: Omit<WxConnectSocketOption, 'success' | 'fail' | 'complete'>,
+  handlers: AttemptHandlers,
+): void {
   let settled = false;
   const failOnce = (result: WxCallResult, fatal: boolean): void => {
     if (settled) return;
@@ -46,7 +51,8 @@ export function startAttempt(attempt: Attempt, wx: WxLike, option: Omit<WxConnec
       // `success` means "task created", never "connected" (contract §1). Below base library 1.7.0 it comes with
       // no task: the connection then lives behind the global API, out of reach, so this socket cannot work there.
       success: () => {
-        if (attempt.task === undefined) failOnce({ errMsg: 'connectSocket returned no SocketTask (base library older than 1.7.0?)' }, true);
+        if (attempt.task === undefined)
+          failOnce({ errMsg: 'connectSocket returned no SocketTask (base library older than 1.7.0?)' }, true);
       },
       // No connection will come: invalid options (no task; retrying cannot fix them) or too many sockets (a task
       // CLOSED from the start, which never reports anything; slots free up, so retry).
@@ -66,5 +72,7 @@ export function startAttempt(attempt: Attempt, wx: WxLike, option: Omit<WxConnec
     if (DOMAIN_REFUSED.test(String(result?.errMsg))) failOnce(result, true);
     else handlers.errored(attempt, result);
   });
-  task.onClose((result) => handlers.closed(attempt, { code: Number(result?.code), reason: String(result?.reason ?? '') }));
+  task.onClose((result) =>
+    handlers.closed(attempt, { code: Number(result?.code), reason: String(result?.reason ?? '') }),
+  );
 }

@@ -48,7 +48,9 @@ export interface ReliableErrorEvent {
   readonly errCode?: number;
 }
 
-/** `drop`: a message `send` had accepted was dropped (queue overflow, a connection loss under `'drop'`, or `close()`). */
+/**
+ * `drop`: a message `send` had accepted was dropped (queue overflow, a connection loss under `'drop'`, or `close()`).
+ */
 export interface ReliableDropEvent {
   readonly data: SocketData;
   readonly reason: DropReason;

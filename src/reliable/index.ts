@@ -6,7 +6,13 @@
  *
  * No Node built-ins and no wxsocket internals are imported: pass any `wx`-like object.
  */
-export { createReliableSocket, DEAD_CONNECTION_CODE, type ReliableSocket, type ReliableSocketState, type SendResult } from './reliable-socket.js';
+export {
+  createReliableSocket,
+  DEAD_CONNECTION_CODE,
+  type ReliableSocket,
+  type ReliableSocketState,
+  type SendResult,
+} from './reliable-socket.js';
 export {
   ReliableSocketOptionsError,
   type HeartbeatOptions,

@@ -122,7 +122,10 @@ export class ReliableSocketOptionsError extends TypeError {
   readonly code = 'WXSOCKET_RELIABLE_INVALID_OPTION';
   override readonly name = 'ReliableSocketOptionsError';
 
-  constructor(readonly option: string, problem: string) {
+  constructor(
+    readonly option: string,
+    problem: string,
+  ) {
     super(`createReliableSocket: ${option} ${problem}`);
   }
 }
@@ -133,10 +136,17 @@ export interface Settings {
   readonly connect: WxConnectOptions;
   readonly queue: Required<QueueOptions>;
   readonly heartbeat:
-    | { readonly message: (() => SocketData) | undefined; readonly interval: number; readonly timeout: number; readonly isReply: ((data: SocketData) => boolean) | undefined }
+    | {
+        readonly message: (() => SocketData) | undefined;
+        readonly interval: number;
+        readonly timeout: number;
+        readonly isReply: ((data: SocketData) => boolean) | undefined;
+      }
     | undefined;
   readonly reconnect:
-    | (Required<Omit<ReconnectOptions, 'shouldReconnect'>> & { readonly shouldReconnect: ReconnectOptions['shouldReconnect'] })
+    | (Required<Omit<ReconnectOptions, 'shouldReconnect'>> & {
+        readonly shouldReconnect: ReconnectOptions['shouldReconnect'];
+      })
     | undefined;
   readonly restore: ReliableSocketOptions['restore'];
   readonly pauseInBackground: boolean;
@@ -158,16 +168,19 @@ const consoleListenerError = (error: unknown, where: string): void => {
 
 /** Checks the options and fills in the defaults. */
 export function resolveSettings(options: ReliableSocketOptions): Settings {
-  if (typeof options !== 'object' || options === null) throw new ReliableSocketOptionsError('options', 'must be an object');
+  if (typeof options !== 'object' || options === null)
+    throw new ReliableSocketOptionsError('options', 'must be an object');
   const { url } = options;
-  if (typeof url !== 'string' && typeof url !== 'function') throw new ReliableSocketOptionsError('url', 'must be a string or a function');
+  if (typeof url !== 'string' && typeof url !== 'function')
+    throw new ReliableSocketOptionsError('url', 'must be a string or a function');
   const queue = options.queue ?? {};
   const overflow = queue.overflow ?? 'drop-oldest';
   if (overflow !== 'drop-oldest' && overflow !== 'drop-newest') {
     throw new ReliableSocketOptionsError('queue.overflow', "must be 'drop-oldest' or 'drop-newest'");
   }
   const onDisconnect = queue.onDisconnect ?? 'keep';
-  if (onDisconnect !== 'keep' && onDisconnect !== 'drop') throw new ReliableSocketOptionsError('queue.onDisconnect', "must be 'keep' or 'drop'");
+  if (onDisconnect !== 'keep' && onDisconnect !== 'drop')
+    throw new ReliableSocketOptionsError('queue.onDisconnect', "must be 'keep' or 'drop'");
   return {
     url: typeof url === 'string' ? () => url : url,
     connect: { ...options.connect },
@@ -199,9 +212,11 @@ function resolveHeartbeat(heartbeat: HeartbeatOptions): NonNullable<Settings['he
 
 function resolveReconnect(reconnect: ReconnectOptions): NonNullable<Settings['reconnect']> {
   const factor = reconnect.factor ?? 2;
-  if (!(Number.isFinite(factor) && factor >= 1)) throw new ReliableSocketOptionsError('reconnect.factor', 'must be a number ≥ 1');
+  if (!(Number.isFinite(factor) && factor >= 1))
+    throw new ReliableSocketOptionsError('reconnect.factor', 'must be a number ≥ 1');
   const jitter = reconnect.jitter ?? 0.5;
-  if (!(jitter >= 0 && jitter <= 1)) throw new ReliableSocketOptionsError('reconnect.jitter', 'must be between 0 and 1');
+  if (!(jitter >= 0 && jitter <= 1))
+    throw new ReliableSocketOptionsError('reconnect.jitter', 'must be between 0 and 1');
   const maxRetries = reconnect.maxRetries ?? Infinity;
   if (!(maxRetries === Infinity || (Number.isInteger(maxRetries) && maxRetries >= 0))) {
     throw new ReliableSocketOptionsError('reconnect.maxRetries', 'must be a whole number ≥ 0 or Infinity');
@@ -229,21 +244,29 @@ function duration(option: string, value: number | undefined, fallback: number, z
 
 function count(option: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
-  if (!(value === Infinity || (Number.isInteger(value) && value >= 0))) throw new ReliableSocketOptionsError(option, 'must be a whole number ≥ 0 or Infinity');
+  if (!(value === Infinity || (Number.isInteger(value) && value >= 0)))
+    throw new ReliableSocketOptionsError(option, 'must be a whole number ≥ 0 or Infinity');
   return value;
 }
 
 function optionalFunction<F>(option: string, value: F | undefined): F | undefined {
-  if (value !== undefined && typeof value !== 'function') throw new ReliableSocketOptionsError(option, 'must be a function');
+  if (value !== undefined && typeof value !== 'function')
+    throw new ReliableSocketOptionsError(option, 'must be a function');
   return value;
 }
 
 /** A `string`, or an `ArrayBuffer` of any realm (not a view, not a SharedArrayBuffer). */
 export function isSocketData(value: unknown): value is SocketData {
-  return typeof value === 'string' || value instanceof ArrayBuffer || Object.prototype.toString.call(value) === '[object ArrayBuffer]';
+  return (
+    typeof value === 'string' ||
+    value instanceof ArrayBuffer ||
+    Object.prototype.toString.call(value) === '[object ArrayBuffer]'
+  );
 }
 
-/** `close(code, reason)` as WeChat accepts them (contract §2): throws a RangeError otherwise, before anything changes. */
+/**
+ * `close(code, reason)` as WeChat accepts them (contract §2): throws a RangeError otherwise, before anything changes.
+ */
 export function checkCloseArguments(code: number, reason: string): void {
   if (!(code === 1000 || (Number.isInteger(code) && code >= 3000 && code <= 4999))) {
     throw new RangeError(`ReliableSocket.close: code must be 1000 or between 3000 and 4999, not ${code}`);

@@ -11,7 +11,14 @@ import { startAttempt, type Attempt, type AttemptHandlers } from './attempt.js';
 import { backoffDelay } from './backoff.js';
 import { Emitter, type ReliableSocketEvent, type ReliableSocketEventMap } from './events.js';
 import { Heartbeat } from './heartbeat.js';
-import { checkCloseArguments, isSocketData, resolveSettings, type ReliableSocketOptions, type Settings, type SocketData } from './options.js';
+import {
+  checkCloseArguments,
+  isSocketData,
+  resolveSettings,
+  type ReliableSocketOptions,
+  type Settings,
+  type SocketData,
+} from './options.js';
 import { Outbox } from './outbox.js';
 import type { WxCallResult, WxLike } from './wx-like.js';
 
@@ -83,7 +90,10 @@ export class ReliableSocket {
     this.#wx = wx;
     const settings = (this.#settings = resolveSettings(options));
     this.#emitter = new Emitter(settings.onListenerError);
-    this.#outbox = new Outbox((data, reason) => this.#emitter.emit('drop', { data, reason }), settings.queue.onDisconnect === 'keep');
+    this.#outbox = new Outbox(
+      (data, reason) => this.#emitter.emit('drop', { data, reason }),
+      settings.queue.onDisconnect === 'keep',
+    );
     if (settings.heartbeat) {
       this.#heartbeat = new Heartbeat(settings.heartbeat, settings.timers, {
         beat: () => this.#beat(),
@@ -98,7 +108,9 @@ export class ReliableSocket {
     this.#connect();
   }
 
-  /** `connecting` → `open` → (`closing` →) `waiting` → `connecting` …; `paused` in the background; `closed` at the end. */
+  /**
+   * `connecting` → `open` → (`closing` →) `waiting` → `connecting` …; `paused` in the background; `closed` at the end.
+   */
   get state(): ReliableSocketState {
     return this.#state.name;
   }
@@ -110,7 +122,8 @@ export class ReliableSocket {
 
   /** Adds a listener; returns a function that removes it. */
   on<E extends ReliableSocketEvent>(event: E, listener: (event: ReliableSocketEventMap[E]) => void): () => void {
-    if (typeof listener !== 'function') throw new TypeError(`ReliableSocket.on: the '${event}' listener must be a function`);
+    if (typeof listener !== 'function')
+      throw new TypeError(`ReliableSocket.on: the '${event}' listener must be a function`);
     this.#emitter.on(event, listener);
     return () => this.#emitter.off(event, listener);
   }
@@ -244,7 +257,9 @@ export class ReliableSocket {
   /** Whether `attempt` is the one the state is about (events of older tasks are ignored). */
   #isCurrent(attempt: Attempt): boolean {
     const state = this.#state;
-    return (state.name === 'connecting' || state.name === 'open' || state.name === 'closing') && state.attempt === attempt;
+    return (
+      (state.name === 'connecting' || state.name === 'open' || state.name === 'closing') && state.attempt === attempt
+    );
   }
 
   /** Makes the one new task, with handlers that act only while it is the current attempt. */
@@ -348,7 +363,8 @@ export class ReliableSocket {
   /** Nothing arrived within the heartbeat timeout: the connection is closed (4000) and replaced. */
   #dead(): void {
     const state = this.#state;
-    if (state.name === 'open') this.#leave(state.attempt, 'reconnect', { code: DEAD_CONNECTION_CODE, reason: DEAD_CONNECTION_REASON });
+    if (state.name === 'open')
+      this.#leave(state.attempt, 'reconnect', { code: DEAD_CONNECTION_CODE, reason: DEAD_CONNECTION_REASON });
   }
 
   /**
@@ -379,9 +395,13 @@ export class ReliableSocket {
     const then: Then = state.name === 'closing' ? state.then : 'reconnect';
     const reconnect = this.#settings.reconnect;
     const serverSaidStop =
-      state.name !== 'closing' && reconnect?.shouldReconnect !== undefined && !this.#ask(() => reconnect.shouldReconnect!({ code, reason }));
+      state.name !== 'closing' &&
+      reconnect?.shouldReconnect !== undefined &&
+      !this.#ask(() => reconnect.shouldReconnect!({ code, reason }));
     const final =
-      fatal || then === 'end' || ((then === 'reconnect') && (reconnect === undefined || serverSaidStop || this.#failures >= reconnect.maxRetries));
+      fatal ||
+      then === 'end' ||
+      (then === 'reconnect' && (reconnect === undefined || serverSaidStop || this.#failures >= reconnect.maxRetries));
     if (final) return this.#finish({ code, reason });
     this.#outbox.disconnected();
     if (then === 'pause') {
@@ -412,7 +432,9 @@ export class ReliableSocket {
     return state;
   }
 
-  /** The end: every timer cleared, queued messages dropped, app listeners removed, the final `close`, listeners let go. */
+  /**
+   * The end: every timer cleared, queued messages dropped, app listeners removed, the final `close`, listeners let go.
+   */
   #finish(closed: CloseRequest): void {
     this.#heartbeat?.stop();
     this.#enter({ name: 'closed' });

@@ -94,7 +94,9 @@ export function createTestCertificates(options: TestCertificateOptions = {}): Te
   return { caPem: ca.certPem, certPem, keyPem };
 }
 
-/** Generates a self-signed CA (basicConstraints CA:true, keyUsage keyCertSign and cRLSign) valid from 1 h ago for a day. */
+/**
+ * Generates a self-signed CA (basicConstraints CA:true, keyUsage keyCertSign and cRLSign) valid from 1 h ago for a day.
+ */
 export function createCertificateAuthority(options: CertificateAuthorityOptions = {}): CertificateAuthority {
   const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const subject = name(options.commonName ?? 'wxsocket test CA');

@@ -3,7 +3,8 @@
  *
  * Written here rather than taken from a dependency because the candidates either patch globals
  * (`@peculiar/x509` needs `reflect-metadata`) or are far larger than the few encoders below. Every value is built
- * bottom-up as a complete TLV, so a certificate is a tree of calls that reads like its ASN.1 definition (RFC 5280 §4.1).
+ * bottom-up as a complete TLV, so a certificate is a tree of calls that reads like its ASN.1 definition (RFC 5280
+ * §4.1).
  */
 import { Buffer } from 'node:buffer';
 

@@ -8,7 +8,8 @@
  * - {@link ConnectionFault}: acts on an open connection. Inject it with `client.inject(fault)`, or set it as the
  *   server's `fault` to have it injected right after every open.
  *
- * What a `wx` client reports for each one is documented in docs/testing.md and proven by test/testing/wx-faults.test.ts.
+ * What a `wx` client reports for each one is documented in docs/testing.md and proven by
+ * test/testing/wx-faults.test.ts.
  */
 import { Buffer } from 'node:buffer';
 import { createHash } from 'node:crypto';
@@ -146,7 +147,10 @@ export function answerUpgradeWithFault(socket: Duplex, key: string, fault: Hands
       return true;
     case 'unrequested-protocol':
       socket.write(
-        switchingProtocols({ 'Sec-WebSocket-Accept': acceptKey(key), 'Sec-WebSocket-Protocol': fault.protocol ?? 'unrequested' }),
+        switchingProtocols({
+          'Sec-WebSocket-Accept': acceptKey(key),
+          'Sec-WebSocket-Protocol': fault.protocol ?? 'unrequested',
+        }),
       );
       return true;
     case 'unrequested-extension':

@@ -41,7 +41,8 @@ export interface RawFrame {
 
 /** Encodes one frame, header and payload, into a single buffer. */
 export function encodeFrame(frame: RawFrame): Buffer {
-  const payload = typeof frame.payload === 'string' ? Buffer.from(frame.payload, 'utf8') : Buffer.from(frame.payload ?? []);
+  const payload =
+    typeof frame.payload === 'string' ? Buffer.from(frame.payload, 'utf8') : Buffer.from(frame.payload ?? []);
   const length = frame.announcedLength ?? payload.length;
   const first = ((frame.fin ?? true) ? 0x80 : 0) | (frame.reservedBits ?? 0) | (frame.opcode & 0x0f);
   const maskBit = frame.mask === true ? 0x80 : 0;

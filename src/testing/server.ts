@@ -6,7 +6,12 @@
  * per connection (so certificate faults need no second server); the stream is handed to a `node:http` server that
  * only parses requests; its 'upgrade' event either answers with a fault or passes to `ws` (`noServer`).
  */
-import { createServer as createHttpServer, validateHeaderName, validateHeaderValue, type IncomingMessage } from 'node:http';
+import {
+  createServer as createHttpServer,
+  validateHeaderName,
+  validateHeaderValue,
+  type IncomingMessage,
+} from 'node:http';
 import { createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { TLSSocket, createSecureContext, type SecureContext } from 'node:tls';
@@ -48,7 +53,9 @@ export interface TestServerOptions {
   selectProtocol?: (offered: readonly string[], request: HandshakeRequest) => string | false | undefined;
   /** Accept permessage-deflate when the client offers it. Default: false. */
   perMessageDeflate?: boolean;
-  /** Largest message accepted from a client, in bytes; a larger one closes the connection with 1009. Default: 100 MiB. */
+  /**
+   * Largest message accepted from a client, in bytes; a larger one closes the connection with 1009. Default: 100 MiB.
+   */
   maxPayload?: number;
   /** Called with each connection as it opens, e.g. to answer messages ({@link echo}). Errors are not caught. */
   handler?: (client: TestClient) => void;
@@ -107,7 +114,12 @@ export class TestServer {
   #closing: Promise<void> | undefined;
 
   /** @internal Use {@link createTestServer}. */
-  constructor(net: NetServer, options: TestServerOptions, ca: CertificateAuthority | undefined, certificates: TestCertificates | undefined) {
+  constructor(
+    net: NetServer,
+    options: TestServerOptions,
+    ca: CertificateAuthority | undefined,
+    certificates: TestCertificates | undefined,
+  ) {
     this.#net = net;
     this.#options = options;
     this.#ca = ca;
@@ -129,7 +141,9 @@ export class TestServer {
       for (const [name, value] of Object.entries(options.headers ?? {})) headers.push(`${name}: ${value}`);
     });
     net.on('connection', (tcp) => this.#accept(tcp));
-    this.#http.on('upgrade', (request: IncomingMessage, stream: Duplex, head: Buffer) => this.#upgrade(request, stream, head));
+    this.#http.on('upgrade', (request: IncomingMessage, stream: Duplex, head: Buffer) =>
+      this.#upgrade(request, stream, head),
+    );
     this.#http.on('request', (_request, response) => {
       response.writeHead(426, { Upgrade: 'websocket', Connection: 'close', 'Content-Type': 'text/plain' });
       response.end('This is a WebSocket test server.\n');
@@ -259,20 +273,27 @@ export class TestServer {
   #contextFor(fault: Fault | undefined): SecureContext {
     const ca = this.#ca as CertificateAuthority;
     const hostnames = [...DEFAULT_HOSTNAMES, ...(this.#options.hostname === undefined ? [] : [this.#options.hostname])];
-    const key = fault !== undefined && isCertificateFault(fault) ? `${fault.type}:${'hostname' in fault ? (fault.hostname ?? '') : ''}` : 'normal';
+    const key =
+      fault !== undefined && isCertificateFault(fault)
+        ? `${fault.type}:${'hostname' in fault ? (fault.hostname ?? '') : ''}`
+        : 'normal';
     const cached = this.#contexts.get(key);
     if (cached !== undefined) return cached;
     const now = Date.now();
     let made: SecureContext;
     switch (fault?.type) {
       case 'expired-certificate':
-        made = context(issueServerCertificate(ca, { hostnames, notBefore: new Date(now - 2 * DAY), notAfter: new Date(now - DAY) }));
+        made = context(
+          issueServerCertificate(ca, { hostnames, notBefore: new Date(now - 2 * DAY), notAfter: new Date(now - DAY) }),
+        );
         break;
       case 'wrong-host-certificate':
         made = context(issueServerCertificate(ca, { hostnames: [fault.hostname ?? 'wrong-host.invalid'] }));
         break;
       case 'untrusted-certificate':
-        made = context(issueServerCertificate(createCertificateAuthority({ commonName: 'untrusted test CA' }), { hostnames }));
+        made = context(
+          issueServerCertificate(createCertificateAuthority({ commonName: 'untrusted test CA' }), { hostnames }),
+        );
         break;
       default:
         made = context(issueServerCertificate(ca, { hostnames }));
@@ -303,7 +324,13 @@ export class TestServer {
     this.#completeUpgrade(request, stream, head, handshake, fault);
   }
 
-  #completeUpgrade(request: IncomingMessage, stream: Duplex, head: Buffer, handshake: HandshakeRequest, fault: Fault | undefined): void {
+  #completeUpgrade(
+    request: IncomingMessage,
+    stream: Duplex,
+    head: Buffer,
+    handshake: HandshakeRequest,
+    fault: Fault | undefined,
+  ): void {
     this.#wss.handleUpgrade(request, stream, head, (ws: WebSocket) => {
       const tcp = this.#connections.get(stream)?.tcp ?? (stream as Socket);
       const client = new TestClient(ws, stream, tcp, handshake);
@@ -382,6 +409,12 @@ function describeRequest(request: IncomingMessage, number: number, connection: n
     url: request.url ?? '/',
     headers,
     rawHeaders: [...request.rawHeaders],
-    protocols: offered === undefined ? [] : offered.split(',').map((token) => token.trim()).filter((token) => token !== ''),
+    protocols:
+      offered === undefined
+        ? []
+        : offered
+            .split(',')
+            .map((token) => token.trim())
+            .filter((token) => token !== ''),
   };
 }

@@ -13,7 +13,13 @@
  * - `profile` has two measured instants (`fetchStart`, open); the phases in between cannot be seen.
  * @see https://websockets.spec.whatwg.org/
  */
-import type { SocketProfile, Transport, TransportConnection, TransportHandlers, TransportRequest } from '../transport.js';
+import type {
+  SocketProfile,
+  Transport,
+  TransportConnection,
+  TransportHandlers,
+  TransportRequest,
+} from '../transport.js';
 import { isArrayBuffer, utf8Length } from '../bytes.js';
 
 /**
@@ -88,7 +94,10 @@ class NativeConnection implements TransportConnection {
     this.#maxMessageSize = request.maxMessageSize;
     // A fragment means nothing to a WebSocket server; drop it as the `ws` transport does [ours].
     // The constructor throws (SyntaxError, SecurityError) for a URL the platform refuses: a transport failure.
-    const socket = (this.#socket = new WebSocketClass(request.url.replace(/#[^]*$/, ''), request.protocols as string[]));
+    const socket = (this.#socket = new WebSocketClass(
+      request.url.replace(/#[^]*$/, ''),
+      request.protocols as string[],
+    ));
     // Binary as exact ArrayBuffers, never Blobs (contract §0.7).
     socket.binaryType = 'arraybuffer';
     // Events arrive on later tasks, so no handler runs before the factory returns (transport.ts).
@@ -155,7 +164,8 @@ class NativeConnection implements TransportConnection {
       return this.#handlers.onError('protocol', new TypeError('binary message is not an ArrayBuffer'));
     }
     // The platform has already buffered the whole message; the limit still holds as the boundary states it.
-    if (size > this.#maxMessageSize) return this.#handlers.onError('protocol', new RangeError('Max payload size exceeded'));
+    if (size > this.#maxMessageSize)
+      return this.#handlers.onError('protocol', new RangeError('Max payload size exceeded'));
     this.#handlers.onMessage(data as string | ArrayBuffer);
   }
 
@@ -165,7 +175,10 @@ class NativeConnection implements TransportConnection {
     // counts as `transport`, WeChat's code:2 [ours]. After open, the peer broke the protocol.
     const open = this.#phase === 'open';
     if (open || this.#phase === 'connecting') {
-      this.#handlers.onError(open ? 'protocol' : 'transport', new Error(`WebSocket ${open ? 'connection' : 'handshake'} failed (no detail given)`));
+      this.#handlers.onError(
+        open ? 'protocol' : 'transport',
+        new Error(`WebSocket ${open ? 'connection' : 'handshake'} failed (no detail given)`),
+      );
     }
   }
 

@@ -5,9 +5,21 @@
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
 import type { IncomingMessage } from 'node:http';
 import { connect as netConnect, isIP, type NetConnectOpts, type Socket } from 'node:net';
-import { connect as tlsConnect, createSecureContext, rootCertificates, type ConnectionOptions, type SecureContext } from 'node:tls';
+import {
+  connect as tlsConnect,
+  createSecureContext,
+  rootCertificates,
+  type ConnectionOptions,
+  type SecureContext,
+} from 'node:tls';
 import WebSocket from 'ws';
-import type { SocketProfile, Transport, TransportConnection, TransportHandlers, TransportRequest } from '../transport.js';
+import type {
+  SocketProfile,
+  Transport,
+  TransportConnection,
+  TransportHandlers,
+  TransportRequest,
+} from '../transport.js';
 
 /** Options of the `ws` transport. */
 export interface WsTransportOptions {
@@ -29,7 +41,10 @@ function secureContextFor(ca: TransportRequest['ca']): SecureContext | undefined
   let context = secureContexts.get(ca);
   if (!context) {
     // Extra trust is added to the system's, never in place of it (contract §1: "adds trust").
-    context = createSecureContext({ ca: [...rootCertificates, ...ca.map((entry) => (typeof entry === 'string' ? entry : Buffer.from(entry)))], minVersion: 'TLSv1.2' });
+    context = createSecureContext({
+      ca: [...rootCertificates, ...ca.map((entry) => (typeof entry === 'string' ? entry : Buffer.from(entry)))],
+      minVersion: 'TLSv1.2',
+    });
     secureContexts.set(ca, context);
   }
   return context;
@@ -96,28 +111,36 @@ class WsConnection implements TransportConnection {
   /** Present until open. */
   handshake: Handshake | undefined;
 
-  constructor(request: TransportRequest, handlers: TransportHandlers, lookup: ReturnType<typeof hostsLookup> | undefined) {
+  constructor(
+    request: TransportRequest,
+    handlers: TransportHandlers,
+    lookup: ReturnType<typeof hostsLookup> | undefined,
+  ) {
     this.handlers = handlers;
     this.handshake = { timing: new Timing(now()), tcpNoDelay: request.tcpNoDelay };
     const secureContext = secureContextFor(request.ca);
     const secure = /^wss:/i.test(request.url);
     // A fragment means nothing to a WebSocket server; `ws` refuses it, browsers drop it (WHATWG) [ours: drop it].
     const url = request.url.replace(/#[^]*$/, '');
-    const ws = (this.#ws = new WxWebSocket(url, request.protocols as string[], {
-      headers: request.headers,
-      perMessageDeflate: request.perMessageDeflate,
-      maxPayload: request.maxMessageSize,
-      // `ws` drops a connection with more than 60 automatic pongs unsent, as a flood defence; a phone answers every
-      // ping. We allow 4096 (at most 125 bytes each: 512 KiB) before treating it as an attack [ours].
-      maxPendingAutoPongs: MAX_PENDING_PONGS,
-      // `ws` keeps its options as long as the connection: TLS settings only where there is TLS. Redirects are not
-      // followed (`ws`'s default), so a listed domain cannot send the connection elsewhere.
-      ...(secure && { rejectUnauthorized: true, minVersion: 'TLSv1.2', ...(secureContext && { secureContext }) }),
-      ...(lookup && { lookup }),
-      createConnection: (secure ? connectTls : connectTcp) as typeof netConnect,
-      // `ws` and `http` pass their options on to `createConnection`, symbol keys included.
-      [kConnection]: this,
-    } as WebSocket.ClientOptions));
+    const ws = (this.#ws = new WxWebSocket(
+      url,
+      request.protocols as string[],
+      {
+        headers: request.headers,
+        perMessageDeflate: request.perMessageDeflate,
+        maxPayload: request.maxMessageSize,
+        // `ws` drops a connection with more than 60 automatic pongs unsent, as a flood defence; a phone answers every
+        // ping. We allow 4096 (at most 125 bytes each: 512 KiB) before treating it as an attack [ours].
+        maxPendingAutoPongs: MAX_PENDING_PONGS,
+        // `ws` keeps its options as long as the connection: TLS settings only where there is TLS. Redirects are not
+        // followed (`ws`'s default), so a listed domain cannot send the connection elsewhere.
+        ...(secure && { rejectUnauthorized: true, minVersion: 'TLSv1.2', ...(secureContext && { secureContext }) }),
+        ...(lookup && { lookup }),
+        createConnection: (secure ? connectTls : connectTcp) as typeof netConnect,
+        // `ws` and `http` pass their options on to `createConnection`, symbol keys included.
+        [kConnection]: this,
+      } as WebSocket.ClientOptions,
+    ));
     ws[kConnection] = this;
     ws.binaryType = 'arraybuffer';
     ws.on('upgrade', onUpgrade);
@@ -162,9 +185,14 @@ function onOpen(this: WebSocket): void {
   connection.handshake = undefined;
   // The handshake's listeners go, and messages (which `ws` reads on a later turn) are listened for from now on: at
   // most five event names at once keep the emitter's listener table at its first size, about 160 bytes less.
-  this.removeListener('upgrade', onUpgrade).removeListener('unexpected-response', onUnexpectedResponse).on('message', onMessage);
+  this.removeListener('upgrade', onUpgrade)
+    .removeListener('unexpected-response', onUnexpectedResponse)
+    .on('message', onMessage);
   if (socket) {
-    socket.removeListener('connect', onConnected).removeListener('secureConnect', onConnected).removeListener('lookup', onLookup);
+    socket
+      .removeListener('connect', onConnected)
+      .removeListener('secureConnect', onConnected)
+      .removeListener('lookup', onLookup);
     // `ws` turns TCP_NODELAY on for every socket as it opens; WeChat's default is off (contract §1).
     if (!tcpNoDelay) socket.setNoDelay(false);
     // After open `ws` destroys the socket on an error (a reset, say) without telling anyone; it is a failure of the
@@ -211,14 +239,21 @@ function headersOf(rawHeaders: readonly string[]): Record<string, string> {
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
     const name = rawHeaders[i]!;
     const value = Object.hasOwn(header, name) ? `${header[name]}, ${rawHeaders[i + 1]}` : rawHeaders[i + 1]!;
-    if (name === '__proto__') Object.defineProperty(header, name, { value, writable: true, enumerable: true, configurable: true });
+    if (name === '__proto__')
+      Object.defineProperty(header, name, { value, writable: true, enumerable: true, configurable: true });
     else header[name] = value;
   }
   return header;
 }
 
 /** What `ws` passes to `createConnection`: its own options object for this connection, made per connection. */
-type ConnectOptions = { host: string; path?: string | undefined; socketPath?: string; servername?: string; [kConnection]?: WsConnection };
+type ConnectOptions = {
+  host: string;
+  path?: string | undefined;
+  socketPath?: string;
+  servername?: string;
+  [kConnection]?: WsConnection;
+};
 
 /**
  * Open the TCP (and TLS) socket exactly as `ws` does (its `netConnect`/`tlsConnect`, which set these fields on the
@@ -271,7 +306,7 @@ class Timing {
   profile(openedAt: number): SocketProfile {
     const { fetchStart } = this;
     // No DNS lookup (an IP address): the lookup fields equal fetchStart, as WeChat documents.
-    const domainLookUpStart = this.lookedUp === undefined ? fetchStart : this.socketStart ?? fetchStart;
+    const domainLookUpStart = this.lookedUp === undefined ? fetchStart : (this.socketStart ?? fetchStart);
     const domainLookUpEnd = this.lookedUp ?? fetchStart;
     const connectStart = this.lookedUp ?? this.socketStart ?? fetchStart;
     const connectEnd = this.connected ?? connectStart;

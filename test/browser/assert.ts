@@ -33,9 +33,11 @@ function failWith(message: Message, generated: string, actual: unknown, expected
 export function inspect(value: unknown, depth = 3): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'bigint') return `${value}n`;
-  if (typeof value !== 'object' || value === null) return typeof value === 'function' ? `[Function ${value.name || '(anonymous)'}]` : String(value);
+  if (typeof value !== 'object' || value === null)
+    return typeof value === 'function' ? `[Function ${value.name || '(anonymous)'}]` : String(value);
   if (depth < 0) return Array.isArray(value) ? '[Array]' : '[Object]';
-  if (value instanceof ArrayBuffer) return `ArrayBuffer(${value.byteLength}) [${[...new Uint8Array(value.slice(0, 32))].join(', ')}${value.byteLength > 32 ? ', …' : ''}]`;
+  if (value instanceof ArrayBuffer)
+    return `ArrayBuffer(${value.byteLength}) [${[...new Uint8Array(value.slice(0, 32))].join(', ')}${value.byteLength > 32 ? ', …' : ''}]`;
   if (ArrayBuffer.isView(value)) {
     const bytes = new Uint8Array(value.buffer, value.byteOffset, Math.min(value.byteLength, 32));
     return `${value.constructor.name}(${value.byteLength}) [${[...bytes].join(', ')}${value.byteLength > 32 ? ', …' : ''}]`;
@@ -45,8 +47,16 @@ export function inspect(value: unknown, depth = 3): string {
     const items = value.slice(0, 50).map((item) => inspect(item, depth - 1));
     return `[${items.join(', ')}${value.length > 50 ? `, … ${value.length - 50} more` : ''}]`;
   }
-  const entries = Object.keys(value).map((key) => `${/^[A-Za-z_$][\w$]*$/.test(key) ? key : JSON.stringify(key)}: ${inspect((value as Record<string, unknown>)[key], depth - 1)}`);
-  const name = Object.getPrototypeOf(value) === null ? '[Object: null prototype] ' : value.constructor && value.constructor !== Object ? `${value.constructor.name} ` : '';
+  const entries = Object.keys(value).map(
+    (key) =>
+      `${/^[A-Za-z_$][\w$]*$/.test(key) ? key : JSON.stringify(key)}: ${inspect((value as Record<string, unknown>)[key], depth - 1)}`,
+  );
+  const name =
+    Object.getPrototypeOf(value) === null
+      ? '[Object: null prototype] '
+      : value.constructor && value.constructor !== Object
+        ? `${value.constructor.name} `
+        : '';
   return `${name}{${entries.join(', ')}}`;
 }
 
@@ -61,7 +71,10 @@ export function isDeepStrictEqual(a: unknown, b: unknown, seen = new Map<object,
   if (a instanceof ArrayBuffer) return bytesEqual(new Uint8Array(a), new Uint8Array(b as ArrayBuffer));
   if (ArrayBuffer.isView(a)) {
     const view = b as ArrayBufferView;
-    return bytesEqual(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), new Uint8Array(view.buffer, view.byteOffset, view.byteLength));
+    return bytesEqual(
+      new Uint8Array(a.buffer, a.byteOffset, a.byteLength),
+      new Uint8Array(view.buffer, view.byteOffset, view.byteLength),
+    );
   }
   if (a instanceof Date) return a.getTime() === (b as Date).getTime();
   if (a instanceof RegExp) return String(a) === String(b);
@@ -81,7 +94,8 @@ export function isDeepStrictEqual(a: unknown, b: unknown, seen = new Map<object,
   if (keys.length !== otherKeys.length) return false;
   for (const key of keys) {
     if (!Object.prototype.hasOwnProperty.call(b, key)) return false;
-    if (!isDeepStrictEqual((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key], seen)) return false;
+    if (!isDeepStrictEqual((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key], seen))
+      return false;
   }
   return true;
 }
@@ -98,33 +112,71 @@ function ok(value: unknown, message?: Message): asserts value {
 
 function equal(actual: unknown, expected: unknown, message?: Message): void {
   if (!Object.is(actual, expected)) {
-    failWith(message, `Expected values to be strictly equal:\n  actual:   ${inspect(actual)}\n  expected: ${inspect(expected)}`, actual, expected, 'strictEqual');
+    failWith(
+      message,
+      `Expected values to be strictly equal:\n  actual:   ${inspect(actual)}\n  expected: ${inspect(expected)}`,
+      actual,
+      expected,
+      'strictEqual',
+    );
   }
 }
 
 function notEqual(actual: unknown, expected: unknown, message?: Message): void {
-  if (Object.is(actual, expected)) failWith(message, `Expected "actual" to be strictly unequal to: ${inspect(expected)}`, actual, expected, 'notStrictEqual');
+  if (Object.is(actual, expected))
+    failWith(
+      message,
+      `Expected "actual" to be strictly unequal to: ${inspect(expected)}`,
+      actual,
+      expected,
+      'notStrictEqual',
+    );
 }
 
 function deepEqual(actual: unknown, expected: unknown, message?: Message): void {
   if (!isDeepStrictEqual(actual, expected)) {
-    failWith(message, `Expected values to be strictly deep-equal:\n  actual:   ${inspect(actual)}\n  expected: ${inspect(expected)}`, actual, expected, 'deepStrictEqual');
+    failWith(
+      message,
+      `Expected values to be strictly deep-equal:\n  actual:   ${inspect(actual)}\n  expected: ${inspect(expected)}`,
+      actual,
+      expected,
+      'deepStrictEqual',
+    );
   }
 }
 
 function notDeepEqual(actual: unknown, expected: unknown, message?: Message): void {
-  if (isDeepStrictEqual(actual, expected)) failWith(message, `Expected "actual" not to be strictly deep-equal to: ${inspect(expected)}`, actual, expected, 'notDeepStrictEqual');
+  if (isDeepStrictEqual(actual, expected))
+    failWith(
+      message,
+      `Expected "actual" not to be strictly deep-equal to: ${inspect(expected)}`,
+      actual,
+      expected,
+      'notDeepStrictEqual',
+    );
 }
 
 function match(actual: string, pattern: RegExp, message?: Message): void {
   if (typeof actual !== 'string' || !pattern.test(actual)) {
-    failWith(message, `The input did not match the regular expression ${pattern}. Input:\n  ${inspect(actual)}`, actual, pattern, 'match');
+    failWith(
+      message,
+      `The input did not match the regular expression ${pattern}. Input:\n  ${inspect(actual)}`,
+      actual,
+      pattern,
+      'match',
+    );
   }
 }
 
 function doesNotMatch(actual: string, pattern: RegExp, message?: Message): void {
   if (typeof actual !== 'string' || pattern.test(actual)) {
-    failWith(message, `The input was expected to not match the regular expression ${pattern}. Input:\n  ${inspect(actual)}`, actual, pattern, 'doesNotMatch');
+    failWith(
+      message,
+      `The input was expected to not match the regular expression ${pattern}. Input:\n  ${inspect(actual)}`,
+      actual,
+      pattern,
+      'doesNotMatch',
+    );
   }
 }
 
@@ -139,13 +191,20 @@ function checkError(error: unknown, expected: Expected | undefined, message: Mes
   if (expected === undefined) return;
   if (expected instanceof RegExp) {
     const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    if (!expected.test(text)) failWith(message, `The error did not match ${expected}: ${inspect(error)}`, error, expected, operator);
+    if (!expected.test(text))
+      failWith(message, `The error did not match ${expected}: ${inspect(error)}`, error, expected, operator);
     return;
   }
   if (typeof expected === 'function') {
     if (expected.prototype !== undefined && error instanceof (expected as new () => unknown)) return;
     if (Error.isPrototypeOf(expected) || expected === Error) {
-      failWith(message, `The error is expected to be an instance of "${expected.name}": ${inspect(error)}`, error, expected, operator);
+      failWith(
+        message,
+        `The error is expected to be an instance of "${expected.name}": ${inspect(error)}`,
+        error,
+        expected,
+        operator,
+      );
     }
     if ((expected as (error: unknown) => unknown)(error) !== true) {
       failWith(message, `The validation function did not return true for ${inspect(error)}`, error, expected, operator);
@@ -154,9 +213,16 @@ function checkError(error: unknown, expected: Expected | undefined, message: Mes
   }
   for (const [key, value] of Object.entries(expected)) {
     const actual = (error as Record<string, unknown> | null)?.[key];
-    const matches = value instanceof RegExp && typeof actual === 'string' ? value.test(actual) : isDeepStrictEqual(actual, value);
+    const matches =
+      value instanceof RegExp && typeof actual === 'string' ? value.test(actual) : isDeepStrictEqual(actual, value);
     if (!matches) {
-      failWith(message, `Expected the error's "${key}" to be ${inspect(value)}, got ${inspect(actual)} (error: ${inspect(error)})`, error, expected, operator);
+      failWith(
+        message,
+        `Expected the error's "${key}" to be ${inspect(value)}, got ${inspect(actual)} (error: ${inspect(error)})`,
+        error,
+        expected,
+        operator,
+      );
     }
   }
 }
@@ -183,7 +249,11 @@ function doesNotThrow(fn: () => unknown, message?: Message): void {
   }
 }
 
-async function rejects(promise: Promise<unknown> | (() => Promise<unknown>), expected?: Expected | string, message?: Message): Promise<void> {
+async function rejects(
+  promise: Promise<unknown> | (() => Promise<unknown>),
+  expected?: Expected | string,
+  message?: Message,
+): Promise<void> {
   if (typeof expected === 'string') [expected, message] = [undefined, expected];
   let error: unknown = NOTHING;
   try {
@@ -226,4 +296,17 @@ const assert = Object.assign((value: unknown, message?: Message): void => ok(val
 (assert as { strict?: unknown }).strict = assert;
 
 export default assert;
-export { ok, equal, notEqual, deepEqual, notDeepEqual, match, doesNotMatch, fail, throws, doesNotThrow, rejects, doesNotReject };
+export {
+  ok,
+  equal,
+  notEqual,
+  deepEqual,
+  notDeepEqual,
+  match,
+  doesNotMatch,
+  fail,
+  throws,
+  doesNotThrow,
+  rejects,
+  doesNotReject,
+};

@@ -19,9 +19,11 @@ test('conformance suites in headless Chromium over the native WebSocket', { time
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.stack ?? error.message));
     await page.goto(control.url);
-    await page.waitForFunction(() => window.__conformance !== undefined, undefined, { timeout: 30_000 }).catch((error: unknown) => {
-      throw new Error(`the page did not get ready: ${pageErrors.join('\n') || String(error)}`);
-    });
+    await page
+      .waitForFunction(() => window.__conformance !== undefined, undefined, { timeout: 30_000 })
+      .catch((error: unknown) => {
+        throw new Error(`the page did not get ready: ${pageErrors.join('\n') || String(error)}`);
+      });
     const plan = await page.evaluate(() => window.__conformance!.plan);
     for (const env of plan) {
       await t.test(env.label, async (t) => {

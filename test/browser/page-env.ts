@@ -35,7 +35,9 @@ export class ControlChannel {
     return new Promise((resolve, reject) => {
       const socket = new WebSocket(url);
       socket.addEventListener('open', () => resolve(new ControlChannel(socket)), { once: true });
-      socket.addEventListener('error', () => reject(new Error(`cannot reach the control channel at ${url}`)), { once: true });
+      socket.addEventListener('error', () => reject(new Error(`cannot reach the control channel at ${url}`)), {
+        once: true,
+      });
     });
   }
 
@@ -69,7 +71,8 @@ function remoteClient(channel: ControlChannel, client: number): ServerClient {
       return { data: decodeData(data), binary };
     },
     send: async (data) => void (await channel.call('send', { client, data: encodeData(data) })),
-    close: (code, reason) => channel.call('close', { client, ...(code !== undefined && { code }), ...(reason !== undefined && { reason }) }),
+    close: (code, reason) =>
+      channel.call('close', { client, ...(code !== undefined && { code }), ...(reason !== undefined && { reason }) }),
     waitForClose: () => channel.call('waitForClose', { client }),
     inject: async (fault) => void (await channel.call('inject', { client, fault })),
   };

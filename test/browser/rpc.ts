@@ -36,7 +36,8 @@ export interface Request<M extends Method = Method> {
   readonly params: Methods[M]['params'];
 }
 
-export type Response = { readonly id: number; readonly result: unknown } | { readonly id: number; readonly error: string };
+export type Response =
+  { readonly id: number; readonly result: unknown } | { readonly id: number; readonly error: string };
 
 /** Encodes bytes for JSON (`btoa` is a global in browsers and Node 16+). */
 export function encodeData(data: string | ArrayBuffer | Uint8Array): EncodedData {

@@ -88,7 +88,10 @@ export async function buildCli(): Promise<void> {
       }
       rmSync(SNAPSHOT, { recursive: true, force: true });
       mkdirSync(SNAPSHOT, { recursive: true });
-      cpSync(DIST, join(SNAPSHOT, 'dist'), { recursive: true, filter: (source) => !source.startsWith(join(DIST, 'cjs')) });
+      cpSync(DIST, join(SNAPSHOT, 'dist'), {
+        recursive: true,
+        filter: (source) => !source.startsWith(join(DIST, 'cjs')),
+      });
       // The CLI reads its version from ../../package.json.
       copyFileSync(join(ROOT, 'package.json'), join(SNAPSHOT, 'package.json'));
       if (isComplete(join(SNAPSHOT, 'dist'))) return;
@@ -204,7 +207,11 @@ export class CliProcess {
       const watcher = (): void => void check();
       const timer = setTimeout(() => {
         this.#watchers.delete(watcher);
-        reject(new Error(`no ${pattern} in ${stream} after ${timeout} ms.\nstdout:\n${this.#stdout}\nstderr:\n${this.#stderr}`));
+        reject(
+          new Error(
+            `no ${pattern} in ${stream} after ${timeout} ms.\nstdout:\n${this.#stdout}\nstderr:\n${this.#stderr}`,
+          ),
+        );
       }, timeout);
       this.#watchers.add(watcher);
       check();
@@ -234,7 +241,11 @@ export class CliProcess {
 }
 
 /** Starts `wxsocket <args>`; `input`, when given, is written to stdin and stdin closed. */
-export function startCli(args: readonly string[], options: { env?: Record<string, string | undefined> } = {}, input?: string): CliProcess {
+export function startCli(
+  args: readonly string[],
+  options: { env?: Record<string, string | undefined> } = {},
+  input?: string,
+): CliProcess {
   const cli = new CliProcess(args, options.env ?? {});
   if (input !== undefined) {
     cli.write(input);

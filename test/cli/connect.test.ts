@@ -20,7 +20,12 @@ describe('wxsocket connect, scripted', () => {
   let ca: string;
   before(async () => {
     plain = await createTestServer({ handler: echo });
-    secure = await createTestServer({ secure: true, hostname: 'chat.example.test', handler: echo, headers: { 'X-Room': 'lobby' } });
+    secure = await createTestServer({
+      secure: true,
+      hostname: 'chat.example.test',
+      handler: echo,
+      headers: { 'X-Room': 'lobby' },
+    });
     dir = mkdtempSync(join(tmpdir(), 'wxsocket-cli-connect-'));
     ca = join(dir, 'ca.pem');
     writeFileSync(ca, secure.certificates!.caPem);
@@ -31,7 +36,17 @@ describe('wxsocket connect, scripted', () => {
   });
 
   test('sends text and binary after open, waits for the echoes, closes with 1000 and exits 0', async () => {
-    const result = await runCli(['connect', plain.url, '--json', '--send', 'hello', '--send', '/binary de ad be ef', '--wait', '2']);
+    const result = await runCli([
+      'connect',
+      plain.url,
+      '--json',
+      '--send',
+      'hello',
+      '--send',
+      '/binary de ad be ef',
+      '--wait',
+      '2',
+    ]);
     assert.equal(result.code, 0, result.stderr);
     const entries = jsonLines(result.stdout) as Entry[];
     assert.deepEqual(
@@ -45,7 +60,18 @@ describe('wxsocket connect, scripted', () => {
   });
 
   test('sends --header and --protocol in the handshake, with the Referer WeChat sends', async () => {
-    const result = await runCli(['connect', plain.url, '--header', 'X-Token: abc', '--protocol', 'chat', '--protocol', 'chat.v2', '--wait', '0']);
+    const result = await runCli([
+      'connect',
+      plain.url,
+      '--header',
+      'X-Token: abc',
+      '--protocol',
+      'chat',
+      '--protocol',
+      'chat.v2',
+      '--wait',
+      '0',
+    ]);
     assert.equal(result.code, 0, result.stderr);
     const handshake = plain.handshakes.at(-1)!;
     assert.equal(handshake.headers['x-token'], 'abc');
@@ -56,12 +82,34 @@ describe('wxsocket connect, scripted', () => {
 
   test('wss with --ca, --resolve and --domain on profile ios: the open header, socketTaskId, exit 0', async () => {
     const url = `wss://chat.example.test:${secure.port}/room`;
-    const result = await runCli(['connect', url, '--ca', ca, '--resolve', 'chat.example.test:127.0.0.1', '--domain', 'chat.example.test', '--platform', 'ios', '--json', '--send', 'hi', '--wait', '1']);
+    const result = await runCli([
+      'connect',
+      url,
+      '--ca',
+      ca,
+      '--resolve',
+      'chat.example.test:127.0.0.1',
+      '--domain',
+      'chat.example.test',
+      '--platform',
+      'ios',
+      '--json',
+      '--send',
+      'hi',
+      '--wait',
+      '1',
+    ]);
     assert.equal(result.code, 0, result.stderr);
     const entries = jsonLines(result.stdout) as Entry[];
     assert.match(entries[0]!.text!, /^ios, base library \d+\.\d+\.\d+, domain check on: chat\.example\.test$/);
-    assert.deepEqual(named(entries, 'wx.connectSocket.success')[0]!.payload, { errMsg: 'connectSocket:ok', socketTaskId: 1 });
-    const open = named(entries, 'task.onOpen')[0]!.payload as { header: Record<string, string>; profile: Record<string, number> };
+    assert.deepEqual(named(entries, 'wx.connectSocket.success')[0]!.payload, {
+      errMsg: 'connectSocket:ok',
+      socketTaskId: 1,
+    });
+    const open = named(entries, 'task.onOpen')[0]!.payload as {
+      header: Record<string, string>;
+      profile: Record<string, number>;
+    };
     assert.equal(open.header['X-Room'], 'lobby');
     assert.equal(typeof open.profile['cost'], 'number');
     assert.deepEqual(named(entries, 'task.onMessage')[0]!.payload, { data: 'hi' });
@@ -70,7 +118,9 @@ describe('wxsocket connect, scripted', () => {
   test('--sdk below 1.7.0 uses the global API, which is all that version has', async () => {
     const result = await runCli(['connect', plain.url, '--sdk', '1.6.0', '--json', '--send', 'old', '--wait', '1']);
     assert.equal(result.code, 0, result.stderr);
-    const names = (jsonLines(result.stdout) as Entry[]).filter((entry) => entry.type !== 'note').map((entry) => entry.name);
+    const names = (jsonLines(result.stdout) as Entry[])
+      .filter((entry) => entry.type !== 'note')
+      .map((entry) => entry.name);
     assert.deepEqual(names, [
       'wx.connectSocket',
       'wx.connectSocket.success',
@@ -86,10 +136,19 @@ describe('wxsocket connect, scripted', () => {
 
   test('§5 a URL outside --domain: onError alone, no network, the reason, exit 1', async () => {
     const before = secure.connectionCount;
-    const result = await runCli(['connect', `wss://localhost:${secure.port}`, '--domain', 'chat.example.test', '--json']);
+    const result = await runCli([
+      'connect',
+      `wss://localhost:${secure.port}`,
+      '--domain',
+      'chat.example.test',
+      '--json',
+    ]);
     assert.equal(result.code, 1);
     const entries = jsonLines(result.stdout) as Entry[];
-    assert.deepEqual(named(entries, 'task.onError')[0]!.payload, { errMsg: 'fail:url not in domain list', errCode: 1004 });
+    assert.deepEqual(named(entries, 'task.onError')[0]!.payload, {
+      errMsg: 'fail:url not in domain list',
+      errCode: 1004,
+    });
     assert.equal(named(entries, 'task.onClose').length, 0);
     assert.ok(entries.some((entry) => entry.text === 'the domain check refused the URL: host localhost is localhost'));
     assert.equal(secure.connectionCount, before);
@@ -98,7 +157,10 @@ describe('wxsocket connect, scripted', () => {
   test('§2 an untrusted certificate (no --ca): onError code:2 then onClose 1006, a pointer to doctor, exit 1', async () => {
     const result = await runCli(['connect', `wss://localhost:${secure.port}`]);
     assert.equal(result.code, 1);
-    assert.match(result.stdout, /task\.onError +\{\s*errMsg: "exception onOpen fail code:2, msg:Underlying Transport Error",\s*errCode: 1004\s*\}/);
+    assert.match(
+      result.stdout,
+      /task\.onError +\{\s*errMsg: "exception onOpen fail code:2, msg:Underlying Transport Error",\s*errCode: 1004\s*\}/,
+    );
     assert.match(result.stdout, /task\.onClose +\{code: 1006, reason: "abnormal closure"\}/);
     assert.match(result.stdout, /the connection failed; wxsocket doctor wss:\/\/localhost:\d+ tells why/);
   });
@@ -109,7 +171,9 @@ describe('wxsocket connect, scripted', () => {
       const result = await runCli(['connect', server.url, '--platform', 'ios', '--json']);
       assert.equal(result.code, 1);
       const entries = jsonLines(result.stdout) as Entry[];
-      assert.deepEqual(named(entries, 'task.onError')[0]!.payload, { errMsg: 'exception onOpen fail code:20, msg:Invalid HTTP status.' });
+      assert.deepEqual(named(entries, 'task.onError')[0]!.payload, {
+        errMsg: 'exception onOpen fail code:20, msg:Invalid HTTP status.',
+      });
       assert.deepEqual(named(entries, 'task.onClose')[0]!.payload, { code: 1006, reason: 'abnormal closure' });
     } finally {
       await server.close();
@@ -156,10 +220,14 @@ describe('wxsocket connect, scripted', () => {
     try {
       const offered = await runCli(['connect', deflating.url, '--deflate', '--json', '--wait', '0']);
       assert.equal(offered.code, 0, offered.stderr);
-      const open = named(jsonLines(offered.stdout) as Entry[], 'task.onOpen')[0]!.payload as { header: Record<string, string> };
+      const open = named(jsonLines(offered.stdout) as Entry[], 'task.onOpen')[0]!.payload as {
+        header: Record<string, string>;
+      };
       assert.match(open.header['Sec-WebSocket-Extensions'] ?? '', /^permessage-deflate/);
       const plainRun = await runCli(['connect', deflating.url, '--json', '--wait', '0']);
-      const plainOpen = named(jsonLines(plainRun.stdout) as Entry[], 'task.onOpen')[0]!.payload as { header: Record<string, string> };
+      const plainOpen = named(jsonLines(plainRun.stdout) as Entry[], 'task.onOpen')[0]!.payload as {
+        header: Record<string, string>;
+      };
       assert.equal(plainOpen.header['Sec-WebSocket-Extensions'], undefined);
     } finally {
       await deflating.close();
@@ -191,7 +259,9 @@ describe('wxsocket connect, the REPL driven through stdin', () => {
     cli.write('//slash\n');
     await cli.waitFor(/task\.onMessage +\{data: "\/slash"\}/);
     cli.write('/close 999\n');
-    await cli.waitFor(/task\.close\.fail +\{errMsg: "closeSocket:fail The code must be either 1000, or between 3000 and 4999"\}/);
+    await cli.waitFor(
+      /task\.close\.fail +\{errMsg: "closeSocket:fail The code must be either 1000, or between 3000 and 4999"\}/,
+    );
     cli.write('still open\n');
     await cli.waitFor(/task\.onMessage +\{data: "still open"\}/);
     cli.write('/close 4001 see you\n');
@@ -219,7 +289,10 @@ describe('wxsocket connect, the REPL driven through stdin', () => {
     assert.match(result.stderr, /unknown command \/frobnicate: \/help lists the commands/);
     assert.match(result.stderr, /\/close wants a numeric code first/);
     assert.deepEqual(await client.waitForClose(), { code: 1000, reason: '' });
-    assert.deepEqual(client.messages.map((message) => message.data), ['last']);
+    assert.deepEqual(
+      client.messages.map((message) => message.data),
+      ['last'],
+    );
   });
 
   test('/quit closes with 1000 and exits 0; --json lines stay JSON', async () => {
@@ -230,7 +303,12 @@ describe('wxsocket connect, the REPL driven through stdin', () => {
     const result = await cli.exited();
     assert.equal(result.code, 0, result.stderr);
     const entries = jsonLines(result.stdout) as Entry[];
-    assert.deepEqual(entries.at(-1), { ...entries.at(-1), type: 'listener', name: 'task.onClose', payload: { code: 1000, reason: '' } });
+    assert.deepEqual(entries.at(-1), {
+      ...entries.at(-1),
+      type: 'listener',
+      name: 'task.onClose',
+      payload: { code: 1000, reason: '' },
+    });
     assert.deepEqual(await client.waitForClose(), { code: 1000, reason: '' });
   });
 

@@ -5,7 +5,16 @@ import { buildCli, jsonLines, runCli } from './cli-helpers.js';
 
 before(buildCli);
 
-type Entry = { t: number; type: string; name?: string; title?: string; text?: string; payload?: unknown; profile?: string; flow?: string };
+type Entry = {
+  t: number;
+  type: string;
+  name?: string;
+  title?: string;
+  text?: string;
+  payload?: unknown;
+  profile?: string;
+  flow?: string;
+};
 
 /** The entries of one profile, from its first section to the next profile's. */
 function entriesOf(entries: Entry[], profile: string): Entry[] {
@@ -14,7 +23,9 @@ function entriesOf(entries: Entry[], profile: string): Entry[] {
 
 /** The calls, callbacks and listeners of one flow, as `type name`. */
 function namesIn(entries: Entry[], flow: RegExp): string[] {
-  return entries.filter((entry) => flow.test(entry.flow ?? '') && entry.type !== 'note' && entry.type !== 'section').map((entry) => `${entry.type} ${entry.name}`);
+  return entries
+    .filter((entry) => flow.test(entry.flow ?? '') && entry.type !== 'note' && entry.type !== 'section')
+    .map((entry) => `${entry.type} ${entry.name}`);
 }
 
 describe('wxsocket demo --json', () => {
@@ -36,7 +47,9 @@ describe('wxsocket demo --json', () => {
   });
 
   test('runs five flows on android, then on ios', () => {
-    const sections = entries.filter((entry) => entry.type === 'section' && entry.profile !== undefined).map((entry) => entry.title);
+    const sections = entries
+      .filter((entry) => entry.type === 'section' && entry.profile !== undefined)
+      .map((entry) => entry.title);
     assert.equal(sections.length, 10);
     assert.match(sections[0]!, /^android · 1\. global API/);
     assert.match(sections[4]!, /^android · 5\. the domain check/);
@@ -73,19 +86,42 @@ describe('wxsocket demo --json', () => {
     for (const profile of ['android', 'ios']) {
       const flow = entriesOf(entries, profile);
       const open = flow.find((entry) => entry.name === 'task.onOpen')!;
-      const { header, profile: timing } = open.payload as { header: Record<string, string>; profile: Record<string, number> };
+      const { header, profile: timing } = open.payload as {
+        header: Record<string, string>;
+        profile: Record<string, number>;
+      };
       assert.equal(header['Sec-WebSocket-Protocol'], 'chat.v1');
       assert.equal(header['X-Served-By'], 'wxsocket demo');
-      assert.deepEqual(Object.keys(timing), ['fetchStart', 'domainLookUpStart', 'domainLookUpEnd', 'connectStart', 'connectEnd', 'rtt', 'handshakeCost', 'cost']);
+      assert.deepEqual(Object.keys(timing), [
+        'fetchStart',
+        'domainLookUpStart',
+        'domainLookUpEnd',
+        'connectStart',
+        'connectEnd',
+        'rtt',
+        'handshakeCost',
+        'cost',
+      ]);
       const messages = flow.filter((entry) => entry.name === 'task.onMessage').map((entry) => entry.payload);
-      assert.deepEqual(messages, [{ data: '你好, WeChat' }, { data: { type: 'ArrayBuffer', byteLength: 4, hex: '777800ff' } }]);
-      assert.deepEqual(flow.find((entry) => entry.name === 'task.onClose')!.payload, { code: 4000, reason: 'demo finished' });
-      assert.deepEqual(flow.find((entry) => entry.name === 'task.close.success')!.payload, { errMsg: 'closeSocket:ok' });
+      assert.deepEqual(messages, [
+        { data: '你好, WeChat' },
+        { data: { type: 'ArrayBuffer', byteLength: 4, hex: '777800ff' } },
+      ]);
+      assert.deepEqual(flow.find((entry) => entry.name === 'task.onClose')!.payload, {
+        code: 4000,
+        reason: 'demo finished',
+      });
+      assert.deepEqual(flow.find((entry) => entry.name === 'task.close.success')!.payload, {
+        errMsg: 'closeSocket:ok',
+      });
     }
   });
 
   test('§1 profile ios adds socketTaskId to connectSocket success; android does not', () => {
-    const success = (profile: string) => entriesOf(entries, profile).filter((entry) => entry.name === 'wx.connectSocket.success').map((entry) => entry.payload);
+    const success = (profile: string) =>
+      entriesOf(entries, profile)
+        .filter((entry) => entry.name === 'wx.connectSocket.success')
+        .map((entry) => entry.payload);
     for (const payload of success('android')) assert.deepEqual(payload, { errMsg: 'connectSocket:ok' });
     for (const payload of success('ios')) assert.deepEqual(payload, { errMsg: 'connectSocket:ok', socketTaskId: 1 });
   });
@@ -114,8 +150,15 @@ describe('wxsocket demo --json', () => {
     } as const;
     for (const profile of ['android', 'ios'] as const) {
       const flow = entriesOf(entries, profile);
-      assert.deepEqual(namesIn(flow, /domain check/), ['call wx.connectSocket', 'callback wx.connectSocket.success', 'listener task.onError']);
-      assert.match(JSON.stringify(flow.find((entry) => entry.type === 'call' && /domain check/.test(entry.flow ?? ''))!.payload), /wss:\/\/127\.0\.0\.1:\d+/);
+      assert.deepEqual(namesIn(flow, /domain check/), [
+        'call wx.connectSocket',
+        'callback wx.connectSocket.success',
+        'listener task.onError',
+      ]);
+      assert.match(
+        JSON.stringify(flow.find((entry) => entry.type === 'call' && /domain check/.test(entry.flow ?? ''))!.payload),
+        /wss:\/\/127\.0\.0\.1:\d+/,
+      );
       assert.deepEqual(flow.find((entry) => entry.name === 'task.onError')!.payload, expected[profile]);
       assert.ok(flow.some((entry) => /the server saw 0 connection attempts/.test(entry.text ?? '')));
     }
@@ -136,7 +179,10 @@ describe('wxsocket demo for people', () => {
     assert.doesNotMatch(result.stdout, /^android/m, '--platform ios runs ios only');
     assert.match(result.stdout, /^ios · 2\. SocketTask: text and binary$/m);
     assert.match(result.stdout, /^ +\+\d+\.\d ms ← task\.onMessage +\{data: ArrayBuffer\(4\) <77 78 00 ff>\}$/m);
-    assert.match(result.stdout, /^ +\+\d+\.\d ms → task\.close +\(\{code: 4000, reason: "demo finished", success: ƒ, fail: ƒ\}\)$/m);
+    assert.match(
+      result.stdout,
+      /^ +\+\d+\.\d ms → task\.close +\(\{code: 4000, reason: "demo finished", success: ƒ, fail: ƒ\}\)$/m,
+    );
     assert.match(result.stdout, /← task\.onError +\{errMsg: "createSocketTask:fail url not in domain list"\}/);
     assert.match(result.stdout, /^done: 5 flows on ios in /m);
   });

@@ -35,7 +35,9 @@ before(() => {
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Runs doctor with --json; returns the exit code and the checks by id. */
-async function doctor(args: string[]): Promise<{ code: number | null; report: DoctorReport; check: (id: string) => Check }> {
+async function doctor(
+  args: string[],
+): Promise<{ code: number | null; report: DoctorReport; check: (id: string) => Check }> {
   const result = await runCli(['doctor', ...args, '--json']);
   assert.equal(result.stderr, '');
   const report = JSON.parse(result.stdout) as DoctorReport;
@@ -48,12 +50,18 @@ async function doctor(args: string[]): Promise<{ code: number | null; report: Do
 }
 
 /** A wss test server under HOST, and the doctor arguments that reach and trust it. */
-async function withServer(options: TestServerOptions, run: (args: string[], port: number) => Promise<void>): Promise<void> {
+async function withServer(
+  options: TestServerOptions,
+  run: (args: string[], port: number) => Promise<void>,
+): Promise<void> {
   const server = await createTestServer({ secure: true, hostname: HOST, handler: echo, ...options });
   const ca = join(dir, `ca-${server.port}.pem`);
   writeFileSync(ca, server.certificates!.caPem);
   try {
-    await run([`wss://${HOST}:${server.port}/ws`, '--ca', ca, '--resolve', `${HOST}:127.0.0.1`, '--domain', HOST], server.port);
+    await run(
+      [`wss://${HOST}:${server.port}/ws`, '--ca', ca, '--resolve', `${HOST}:127.0.0.1`, '--domain', HOST],
+      server.port,
+    );
   } finally {
     await server.close();
   }
@@ -88,7 +96,10 @@ describe('wxsocket doctor on a healthy endpoint', () => {
       );
       assert.match(check('dns').detail, /mapped by --resolve to 127\.0\.0\.1/);
       assert.match(check('tls-version').detail, /^TLSv1\.[23] /);
-      assert.match(check('certificate-trust').detail, /trusted only through --ca \("wxsocket test CA"\): phones do not trust it/);
+      assert.match(
+        check('certificate-trust').detail,
+        /trusted only through --ca \("wxsocket test CA"\): phones do not trust it/,
+      );
       assert.match(check('certificate-chain').detail, /^complete: "localhost" ← "wxsocket test CA" \(root\)$/);
       assert.equal(check('certificate-host').detail, `covers ${HOST}`);
       assert.match(check('certificate-expiry').detail, /^expires in \d+ hours?, on \d{4}-\d\d-\d\d/);
@@ -104,9 +115,15 @@ describe('wxsocket doctor on a healthy endpoint', () => {
     await withServer({}, async (args) => {
       const result = await runCli(['doctor', ...args]);
       assert.equal(result.code, 0, result.stderr);
-      assert.match(result.stdout, new RegExp(`^wxsocket doctor wss://${HOST}:\\d+/ws  \\(android, base library \\d+\\.\\d+\\.\\d+\\)$`, 'm'));
+      assert.match(
+        result.stdout,
+        new RegExp(`^wxsocket doctor wss://${HOST}:\\d+/ws  \\(android, base library \\d+\\.\\d+\\.\\d+\\)$`, 'm'),
+      );
       assert.match(result.stdout, /^ {2}pass {2}TLS version {13}TLSv1\.[23] in /m);
-      assert.match(result.stdout, /^ {2}warn {2}certificate trusted .*\n {32}fix: in production, use a certificate from a public CA/m);
+      assert.match(
+        result.stdout,
+        /^ {2}warn {2}certificate trusted .*\n {32}fix: in production, use a certificate from a public CA/m,
+      );
       assert.match(result.stdout, /^ {2}skip {2}subprotocol echo +none requested/m);
       assert.match(result.stdout, /✓ WeChat can connect \(2 warnings: read them before deploying\)\.\n$/);
     });
@@ -129,7 +146,10 @@ describe('wxsocket doctor names the exact problem and exits 1', () => {
       assert.equal(check('certificate-chain').status, 'warn');
       assert.equal(check('certificate-host').status, 'pass');
       assert.equal(check('handshake').status, 'fail');
-      assert.match(check('handshake').detail, /WeChat reports onError "exception onOpen fail code:2, msg:Underlying Transport Error"/);
+      assert.match(
+        check('handshake').detail,
+        /WeChat reports onError "exception onOpen fail code:2, msg:Underlying Transport Error"/,
+      );
       assert.equal(check('round-trip').status, 'skip');
     });
   });
@@ -140,7 +160,10 @@ describe('wxsocket doctor names the exact problem and exits 1', () => {
       assert.equal(code, 1);
       assert.equal(check('certificate-host').status, 'fail');
       assert.equal(check('certificate-host').code, 'ERR_TLS_CERT_ALTNAME_INVALID');
-      assert.equal(check('certificate-host').detail, `wrong host: the certificate is for wrong-host.invalid, not ${HOST}`);
+      assert.equal(
+        check('certificate-host').detail,
+        `wrong host: the certificate is for wrong-host.invalid, not ${HOST}`,
+      );
       assert.equal(check('certificate-trust').status, 'warn', 'the chain itself is trusted (through --ca)');
     });
   });
@@ -161,7 +184,10 @@ describe('wxsocket doctor names the exact problem and exits 1', () => {
       const { code, check } = await doctor(args);
       assert.equal(code, 1);
       assert.equal(check('upgrade').code, 'HTTP_403');
-      assert.match(check('upgrade').detail, /^the server answered HTTP 403 Forbidden, not 101 Switching Protocols: the server refused the request$/);
+      assert.match(
+        check('upgrade').detail,
+        /^the server answered HTTP 403 Forbidden, not 101 Switching Protocols: the server refused the request$/,
+      );
       assert.match(check('upgrade').remedy!, /Referer https:\/\/servicewechat\.com/);
       assert.equal(check('subprotocol').status, 'skip');
       assert.equal(check('deflate').status, 'skip');
@@ -170,12 +196,15 @@ describe('wxsocket doctor names the exact problem and exits 1', () => {
   });
 
   test('a redirect: upgrade fails with HTTP_301 and says WeChat does not follow it', async () => {
-    await withServer({ fault: { type: 'http-status', status: 301, headers: { Location: 'wss://elsewhere.example/ws' } } }, async (args) => {
-      const { check } = await doctor(args);
-      assert.equal(check('upgrade').code, 'HTTP_301');
-      assert.match(check('upgrade').detail, /a redirect to wss:\/\/elsewhere\.example\/ws/);
-      assert.match(check('upgrade').remedy!, /WeChat does not follow redirects/);
-    });
+    await withServer(
+      { fault: { type: 'http-status', status: 301, headers: { Location: 'wss://elsewhere.example/ws' } } },
+      async (args) => {
+        const { check } = await doctor(args);
+        assert.equal(check('upgrade').code, 'HTTP_301');
+        assert.match(check('upgrade').detail, /a redirect to wss:\/\/elsewhere\.example\/ws/);
+        assert.match(check('upgrade').remedy!, /WeChat does not follow redirects/);
+      },
+    );
   });
 
   test('no subprotocol echo: subprotocol fails with NO_SUBPROTOCOL_ECHO, and WeChat reports code:20', async () => {
@@ -232,7 +261,13 @@ describe('wxsocket doctor names the exact problem and exits 1', () => {
       assert.equal(check('scheme').code, 'NOT_WSS');
       assert.equal(check('host').code, 'IP_ADDRESS');
       assert.equal(check('dns').status, 'skip');
-      for (const id of ['tls-version', 'certificate-trust', 'certificate-chain', 'certificate-host', 'certificate-expiry']) {
+      for (const id of [
+        'tls-version',
+        'certificate-trust',
+        'certificate-chain',
+        'certificate-host',
+        'certificate-expiry',
+      ]) {
         assert.deepEqual([id, check(id).status, check(id).detail], [id, 'skip', 'ws:// has no TLS']);
       }
       assert.equal(check('upgrade').status, 'pass');
@@ -258,23 +293,40 @@ describe('wxsocket doctor names the exact problem and exits 1', () => {
   test('TLS 1.1 only: tls-version fails with TLS_VERSION_TOO_OLD', async () => {
     const { certPem, keyPem, caPem } = createTestCertificates({ hostnames: [HOST] });
     const sockets = new Set<TLSSocket>();
-    const server = createTlsServer({ cert: certPem, key: keyPem, minVersion: 'TLSv1', maxVersion: 'TLSv1.1', ciphers: 'DEFAULT:@SECLEVEL=0' }, (socket) => {
-      sockets.add(socket);
-      socket.on('error', () => undefined).on('close', () => sockets.delete(socket));
-      // Not a WebSocket server: any request gets a 400.
-      socket.once('data', () => socket.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n'));
-    });
+    const server = createTlsServer(
+      { cert: certPem, key: keyPem, minVersion: 'TLSv1', maxVersion: 'TLSv1.1', ciphers: 'DEFAULT:@SECLEVEL=0' },
+      (socket) => {
+        sockets.add(socket);
+        socket.on('error', () => undefined).on('close', () => sockets.delete(socket));
+        // Not a WebSocket server: any request gets a 400.
+        socket.once('data', () =>
+          socket.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n'),
+        );
+      },
+    );
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const ca = join(dir, 'old-ca.pem');
     writeFileSync(ca, caPem);
     try {
       const port = (server.address() as AddressInfo).port;
-      const { code, check } = await doctor([`wss://${HOST}:${port}/`, '--resolve', `${HOST}:127.0.0.1`, '--ca', ca, '--timeout', '2000']);
+      const { code, check } = await doctor([
+        `wss://${HOST}:${port}/`,
+        '--resolve',
+        `${HOST}:127.0.0.1`,
+        '--ca',
+        ca,
+        '--timeout',
+        '2000',
+      ]);
       assert.equal(code, 1);
       assert.equal(check('tls-version').code, 'TLS_VERSION_TOO_OLD');
       assert.equal(check('tls-version').detail, 'TLSv1.1 negotiated: WeChat needs TLS 1.2 or newer');
       assert.equal(check('upgrade').code, 'HTTP_400');
-      assert.match(check('handshake').detail, /code:2, msg:Underlying Transport Error/, 'the wx connection requires TLS 1.2');
+      assert.match(
+        check('handshake').detail,
+        /code:2, msg:Underlying Transport Error/,
+        'the wx connection requires TLS 1.2',
+      );
     } finally {
       for (const socket of sockets) socket.destroy();
       await new Promise((resolve) => server.close(resolve));

@@ -38,7 +38,11 @@ describe('wxsocket --help and --version', () => {
 
   for (const command of COMMANDS) {
     test(`${command} --help, -h and "help ${command}" print the command's usage and exit 0`, async () => {
-      for (const args of [[command, '--help'], [command, '-h'], ['help', command]]) {
+      for (const args of [
+        [command, '--help'],
+        [command, '-h'],
+        ['help', command],
+      ]) {
         const result = await runCli(args);
         assert.equal(result.code, 0, args.join(' '));
         assert.match(result.stdout, new RegExp(`^Usage: wxsocket ${command}`));
@@ -56,28 +60,96 @@ describe('bad arguments exit with code 2 and say what was wrong and what to do',
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   const cases: Array<[string, () => string[], RegExp]> = [
-    ['an unknown command', () => ['frobnicate'], /^wxsocket: unknown command "frobnicate"; the commands are demo, connect, doctor, serve\nRun 'wxsocket --help'/],
+    [
+      'an unknown command',
+      () => ['frobnicate'],
+      /^wxsocket: unknown command "frobnicate"; the commands are demo, connect, doctor, serve\nRun 'wxsocket --help'/,
+    ],
     ['an unknown top-level option', () => ['--frobnicate'], /unknown option --frobnicate/],
     ['help for an unknown command', () => ['help', 'frobnicate'], /no help for "frobnicate"/],
-    ['an unknown option of a command', () => ['demo', '--colour'], /^wxsocket demo: unknown option --colour\nRun 'wxsocket demo --help' for usage/],
-    ['an option missing its value', () => ['connect', 'wss://a.example', '--timeout'], /option --timeout needs a value/],
+    [
+      'an unknown option of a command',
+      () => ['demo', '--colour'],
+      /^wxsocket demo: unknown option --colour\nRun 'wxsocket demo --help' for usage/,
+    ],
+    [
+      'an option missing its value',
+      () => ['connect', 'wss://a.example', '--timeout'],
+      /option --timeout needs a value/,
+    ],
     ['a value given to a flag', () => ['demo', '--json=yes'], /option --json takes no value/],
     ['connect without a URL', () => ['connect'], /missing the URL to connect to/],
-    ['connect with two URLs', () => ['connect', 'wss://a.example', 'wss://b.example'], /unexpected argument "wss:\/\/b.example"/],
-    ['a timeout that is not a number', () => ['connect', 'wss://a.example', '--timeout', 'soon'], /--timeout wants a whole number of milliseconds/],
-    ['an unknown platform', () => ['connect', 'wss://a.example', '--platform', 'windows'], /--platform is android or ios, got "windows"/],
-    ['a base library version that is not one', () => ['connect', 'wss://a.example', '--sdk', 'latest'], /--sdk: SDKVersion must be a version such as/],
-    ['a domain entry createWx refuses', () => ['connect', 'wss://a.example', '--domain', '*.example.com'], /--domain: domains\[0\] "\*\.example\.com" is a wildcard/],
-    ['a domain entry doctor cannot check', () => ['doctor', 'wss://a.example', '--domain', 'https://a.example'], /--domain: domains\[0\] "https:\/\/a\.example" must be a wss:\/\/ domain/],
-    ['a header without a colon', () => ['connect', 'wss://a.example', '--header', 'Authorization'], /--header wants name:value/],
-    ['a --resolve with a port, as curl writes it', () => ['connect', 'wss://a.example', '--resolve', 'a.example:443:127.0.0.1'], /--resolve wants host:address with an IP address and no port/],
-    ['a missing CA file', () => ['connect', 'wss://a.example', '--ca', join(dir, 'missing.pem')], /--ca .*missing\.pem: cannot read the file \(ENOENT\)/],
-    ['a CA file that is not a certificate', () => ['doctor', 'wss://a.example', '--ca', join(dir, 'not-a-certificate.pem')], /not a PEM certificate/],
-    ['--wait that is not a count', () => ['connect', 'wss://a.example', '--wait', '-1'], /option --wait needs a value|--wait wants a whole number/],
+    [
+      'connect with two URLs',
+      () => ['connect', 'wss://a.example', 'wss://b.example'],
+      /unexpected argument "wss:\/\/b.example"/,
+    ],
+    [
+      'a timeout that is not a number',
+      () => ['connect', 'wss://a.example', '--timeout', 'soon'],
+      /--timeout wants a whole number of milliseconds/,
+    ],
+    [
+      'an unknown platform',
+      () => ['connect', 'wss://a.example', '--platform', 'windows'],
+      /--platform is android or ios, got "windows"/,
+    ],
+    [
+      'a base library version that is not one',
+      () => ['connect', 'wss://a.example', '--sdk', 'latest'],
+      /--sdk: SDKVersion must be a version such as/,
+    ],
+    [
+      'a domain entry createWx refuses',
+      () => ['connect', 'wss://a.example', '--domain', '*.example.com'],
+      /--domain: domains\[0\] "\*\.example\.com" is a wildcard/,
+    ],
+    [
+      'a domain entry doctor cannot check',
+      () => ['doctor', 'wss://a.example', '--domain', 'https://a.example'],
+      /--domain: domains\[0\] "https:\/\/a\.example" must be a wss:\/\/ domain/,
+    ],
+    [
+      'a header without a colon',
+      () => ['connect', 'wss://a.example', '--header', 'Authorization'],
+      /--header wants name:value/,
+    ],
+    [
+      'a --resolve with a port, as curl writes it',
+      () => ['connect', 'wss://a.example', '--resolve', 'a.example:443:127.0.0.1'],
+      /--resolve wants host:address with an IP address and no port/,
+    ],
+    [
+      'a missing CA file',
+      () => ['connect', 'wss://a.example', '--ca', join(dir, 'missing.pem')],
+      /--ca .*missing\.pem: cannot read the file \(ENOENT\)/,
+    ],
+    [
+      'a CA file that is not a certificate',
+      () => ['doctor', 'wss://a.example', '--ca', join(dir, 'not-a-certificate.pem')],
+      /not a PEM certificate/,
+    ],
+    [
+      '--wait that is not a count',
+      () => ['connect', 'wss://a.example', '--wait', '-1'],
+      /option --wait needs a value|--wait wants a whole number/,
+    ],
     ['doctor without a URL', () => ['doctor'], /missing the URL to check/],
-    ['doctor with something that is not a URL', () => ['doctor', 'chat.example.com'], /"chat.example.com" is not a URL: give a wss:\/\/ URL/],
-    ['doctor with an https URL', () => ['doctor', 'https://chat.example.com/ws'], /https:\/\/ is not a WebSocket scheme.*likely wss:\/\/chat\.example\.com\/ws/],
-    ['serve with a port out of range', () => ['serve', '--port', '70000'], /--port wants a whole number from 0 to 65535/],
+    [
+      'doctor with something that is not a URL',
+      () => ['doctor', 'chat.example.com'],
+      /"chat.example.com" is not a URL: give a wss:\/\/ URL/,
+    ],
+    [
+      'doctor with an https URL',
+      () => ['doctor', 'https://chat.example.com/ws'],
+      /https:\/\/ is not a WebSocket scheme.*likely wss:\/\/chat\.example\.com\/ws/,
+    ],
+    [
+      'serve with a port out of range',
+      () => ['serve', '--port', '70000'],
+      /--port wants a whole number from 0 to 65535/,
+    ],
     ['serve with an unknown mode', () => ['serve', '--mode', 'chat'], /--mode is broadcast or echo/],
     ['serve with certificate options but no --tls', () => ['serve', '--hostname', 'a.example'], /add --tls/],
     ['demo with a positional argument', () => ['demo', 'now'], /unexpected argument "now"/],
@@ -95,7 +167,10 @@ describe('bad arguments exit with code 2 and say what was wrong and what to do',
   test('a URL that wx.connectSocket refuses (§1 step 3) shows its fail and exits 2', async () => {
     const result = await runCli(['connect', 'http://chat.example.com/']);
     assert.equal(result.code, 2);
-    assert.match(result.stdout, /wx\.connectSocket\.fail +\{errMsg: "connectSocket:fail invalid url \\"http:\/\/chat\.example\.com\/\\""\}/);
+    assert.match(
+      result.stdout,
+      /wx\.connectSocket\.fail +\{errMsg: "connectSocket:fail invalid url \\"http:\/\/chat\.example\.com\/\\""\}/,
+    );
     assert.match(result.stderr, /wx\.connectSocket refused the arguments/);
   });
 });

@@ -108,7 +108,12 @@ describe('wxsocket serve', () => {
     const caPath = /CA certificate: (\S+)/.exec(cli.stdout)![1]!;
     assert.match(url, /^wss:\/\/localhost:\d+$/);
     const port = new URL(url).port;
-    assert.match(cli.stdout, new RegExp(`or: wxsocket connect wss://chat\\.example\\.test:${port} --ca \\S+ --resolve chat\\.example\\.test:127\\.0\\.0\\.1 --domain chat\\.example\\.test`));
+    assert.match(
+      cli.stdout,
+      new RegExp(
+        `or: wxsocket connect wss://chat\\.example\\.test:${port} --ca \\S+ --resolve chat\\.example\\.test:127\\.0\\.0\\.1 --domain chat\\.example\\.test`,
+      ),
+    );
     const options: WxOptions = {
       tls: { ca: readFileSync(caPath, 'utf8') },
       transport: wsTransport({ hosts: { 'chat.example.test': '127.0.0.1' } }),
@@ -174,7 +179,12 @@ describe('wxsocket serve', () => {
     try {
       const result = await runCli(['serve', '--port', String(port)]);
       assert.equal(result.code, 1);
-      assert.match(result.stderr, new RegExp(`cannot listen on 127\\.0\\.0\\.1:${port}: port ${port} is in use: choose another with --port, or --port 0 for a free one`));
+      assert.match(
+        result.stderr,
+        new RegExp(
+          `cannot listen on 127\\.0\\.0\\.1:${port}: port ${port} is in use: choose another with --port, or --port 0 for a free one`,
+        ),
+      );
     } finally {
       await new Promise((resolve) => blocker.close(resolve));
     }
@@ -192,4 +202,3 @@ describe('wxsocket serve', () => {
     }
   });
 });
-

@@ -123,12 +123,24 @@ describe('a third-party SDK on the global wx', () => {
     const done = closed(handle.task);
     handle.close();
     assert.deepEqual(await done, { code: 1000, reason: 'sdk close' });
-    assert.deepEqual(handle.log, ['created readyState=0', 'open readyState=1', 'text hello', 'binary 3', 'close 1000 readyState=3']);
+    assert.deepEqual(handle.log, [
+      'created readyState=0',
+      'open readyState=1',
+      'text hello',
+      'binary 3',
+      'close 1000 readyState=3',
+    ]);
   });
 
   test('§1 options WeChat does not know, or of unexpected types, never fail the call', async (t) => {
     const { server } = await setUp(t);
-    const extra = { perMessageDeflate: { threshold: 1024 }, agent: false, rejectUnauthorized: false, tcpNoDelay: 'yes', timeout: 'soon' };
+    const extra = {
+      perMessageDeflate: { threshold: 1024 },
+      agent: false,
+      rejectUnauthorized: false,
+      tcpNoDelay: 'yes',
+      timeout: 'soon',
+    };
     const handle = sdk.open(server.url, { extra });
     await opened(handle.task);
     assert.equal(handle.task.readyState, 1);
@@ -157,8 +169,12 @@ describe('a third-party SDK on the global wx', () => {
       // One listener per event (§3): these, set in the same turn, replace the SDK's; they log the same way.
       const { onSocketOpen, onSocketMessage, onSocketClose } = wx;
       const openedNow = new Promise<void>((resolve) => onSocketOpen(() => resolve(void api.log.push('open'))));
-      const echoed = new Promise<void>((resolve) => onSocketMessage((res) => resolve(void api.log.push(`message ${String(res.data)}`))));
-      const closedNow = new Promise<void>((resolve) => onSocketClose((res) => resolve(void api.log.push(`close ${res.code}`))));
+      const echoed = new Promise<void>((resolve) =>
+        onSocketMessage((res) => resolve(void api.log.push(`message ${String(res.data)}`))),
+      );
+      const closedNow = new Promise<void>((resolve) =>
+        onSocketClose((res) => resolve(void api.log.push(`close ${res.code}`))),
+      );
       await openedNow;
       api.send('ping');
       await echoed;

@@ -19,7 +19,9 @@ test('MQTT.js pitfall (documented): without forceNativeWebSocket, wx:// on Node 
     client.end(true);
     uninstall();
   });
-  const error: NodeJS.ErrnoException = await new Promise((resolve) => client.once('error', (e) => resolve(e as NodeJS.ErrnoException)));
+  const error: NodeJS.ErrnoException = await new Promise((resolve) =>
+    client.once('error', (e) => resolve(e as NodeJS.ErrnoException)),
+  );
   // The URL's path became a Unix socket path for the TCP transport.
   assert.equal(client.options.protocol, 'mqtt');
   assert.equal(error.code, 'ENOENT');

@@ -12,11 +12,15 @@ import { installWx } from '../../src/node.js';
 import { createTestServer } from '../../src/testing/index.js';
 import { endClient } from './fixtures/mqtt-client.js';
 
-test('§2 MQTT.js bug (documented): send takes the whole ArrayBuffer, so with Node\'s Buffer pool on, its CONNECT packet goes out inside the pool\'s 8 KiB', async (t) => {
+test("§2 MQTT.js bug (documented): send takes the whole ArrayBuffer, so with Node's Buffer pool on, its CONNECT packet goes out inside the pool's 8 KiB", async (t) => {
   assert.ok(Buffer.poolSize > 0, 'this file runs with the pool on');
   const server = await createTestServer();
   const { uninstall } = installWx();
-  const client = mqtt.connect(`wx://127.0.0.1:${server.port}/mqtt`, { forceNativeWebSocket: true, reconnectPeriod: 0, clientId: 'pooled' });
+  const client = mqtt.connect(`wx://127.0.0.1:${server.port}/mqtt`, {
+    forceNativeWebSocket: true,
+    reconnectPeriod: 0,
+    clientId: 'pooled',
+  });
   t.after(async () => {
     await endClient(client);
     uninstall();

@@ -53,7 +53,12 @@ async function setUp(t: TestContext, platform: Platform, scheme: Scheme): Promis
 /** Connects an MQTT.js client as a mini program does; ended after the test. */
 async function connectClient(setup: Setup, options: mqtt.IClientOptions = {}): Promise<MqttClient> {
   // `forceNativeWebSocket`: without it MQTT.js on Node does not register its wx:// transport (see the docs).
-  const client = mqtt.connect(setup.url, { forceNativeWebSocket: true, reconnectPeriod: 0, connectTimeout: 10_000, ...options });
+  const client = mqtt.connect(setup.url, {
+    forceNativeWebSocket: true,
+    reconnectPeriod: 0,
+    connectTimeout: 10_000,
+    ...options,
+  });
   setup.defer(() => endClient(client));
   await connected(client);
   return client;
@@ -106,23 +111,27 @@ for (const platform of ['android', 'ios'] as const) {
       });
 
       for (const qos of QOS_LEVELS) {
-        test(`§0.7 publishes and receives at QoS ${qos}, payloads of 0 B to 256 KiB byte for byte in both directions`, { timeout: 60_000 }, async (t) => {
-          const setup = await setUp(t, platform, scheme);
-          const { broker } = setup;
-          const client = await connectClient(setup);
-          const topic = `wxsocket/${platform}/${scheme}/qos${qos}`;
-          const granted = await client.subscribeAsync(topic, { qos });
-          assert.equal(granted[0]?.qos, qos);
-          const payloads = SIZES.map((size) => randomBytes(size));
-          const atBroker = brokerReceives(broker, topic, payloads.length);
-          const atClient = collect(client, topic, payloads.length);
-          for (const payload of payloads) await client.publishAsync(topic, payload, { qos });
-          const [brokerGot, clientGot] = await Promise.all([atBroker, atClient]);
-          for (const [index, payload] of payloads.entries()) {
-            assert.ok(brokerGot[index]!.equals(payload), `broker: the payload of ${payload.length} bytes differs`);
-            assert.ok(clientGot[index]!.equals(payload), `client: the payload of ${payload.length} bytes differs`);
-          }
-        });
+        test(
+          `§0.7 publishes and receives at QoS ${qos}, payloads of 0 B to 256 KiB byte for byte in both directions`,
+          { timeout: 60_000 },
+          async (t) => {
+            const setup = await setUp(t, platform, scheme);
+            const { broker } = setup;
+            const client = await connectClient(setup);
+            const topic = `wxsocket/${platform}/${scheme}/qos${qos}`;
+            const granted = await client.subscribeAsync(topic, { qos });
+            assert.equal(granted[0]?.qos, qos);
+            const payloads = SIZES.map((size) => randomBytes(size));
+            const atBroker = brokerReceives(broker, topic, payloads.length);
+            const atClient = collect(client, topic, payloads.length);
+            for (const payload of payloads) await client.publishAsync(topic, payload, { qos });
+            const [brokerGot, clientGot] = await Promise.all([atBroker, atClient]);
+            for (const [index, payload] of payloads.entries()) {
+              assert.ok(brokerGot[index]!.equals(payload), `broker: the payload of ${payload.length} bytes differs`);
+              assert.ok(clientGot[index]!.equals(payload), `client: the payload of ${payload.length} bytes differs`);
+            }
+          },
+        );
       }
 
       test('§2 ends cleanly: client.end() sends DISCONNECT, then closes its SocketTask with 1000', async (t) => {
@@ -143,23 +152,27 @@ for (const platform of ['android', 'ios'] as const) {
 }
 
 describe('MQTT.js reconnecting through wx.connectSocket', () => {
-  test('§0.6 after the broker drops the connection, onClose drives MQTT.js to reconnect with a new SocketTask', { timeout: 30_000 }, async (t) => {
-    const setup = await setUp(t, 'android', 'wx');
-    const { broker, wx } = setup;
-    const client = await connectClient(setup, { reconnectPeriod: 20 });
-    assert.equal((globalThis as { wx?: unknown }).wx, wx);
-    const firstTask = taskOf(client);
-    (await broker.server.nextConnection()).terminate();
-    await next(client, 'close');
-    assert.equal(firstTask.readyState, firstTask.CLOSED);
-    await next(client, 'connect');
-    assert.notEqual(taskOf(client), firstTask);
-    const topic = 'wxsocket/after-reconnect';
-    await client.subscribeAsync(topic, { qos: 1 });
-    const received = collect(client, topic, 1);
-    await client.publishAsync(topic, 'again', { qos: 1 });
-    assert.equal((await received)[0]?.toString(), 'again');
-  });
+  test(
+    '§0.6 after the broker drops the connection, onClose drives MQTT.js to reconnect with a new SocketTask',
+    { timeout: 30_000 },
+    async (t) => {
+      const setup = await setUp(t, 'android', 'wx');
+      const { broker, wx } = setup;
+      const client = await connectClient(setup, { reconnectPeriod: 20 });
+      assert.equal((globalThis as { wx?: unknown }).wx, wx);
+      const firstTask = taskOf(client);
+      (await broker.server.nextConnection()).terminate();
+      await next(client, 'close');
+      assert.equal(firstTask.readyState, firstTask.CLOSED);
+      await next(client, 'connect');
+      assert.notEqual(taskOf(client), firstTask);
+      const topic = 'wxsocket/after-reconnect';
+      await client.subscribeAsync(topic, { qos: 1 });
+      const received = collect(client, topic, 1);
+      await client.publishAsync(topic, 'again', { qos: 1 });
+      assert.equal((await received)[0]?.toString(), 'again');
+    },
+  );
 });
 
 describe('MQTT.js wx-transport bug: one module-level socket for every client (documented)', () => {

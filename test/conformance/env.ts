@@ -79,7 +79,8 @@ export interface Capabilities {
   readonly handshakeFailureDetail: boolean;
   /**
    * A connection dropped after open without a close frame also reports `onError` before `onClose` 1006. Node's own
-   * WebSocket (undici) fires `error` on every abnormal closure; browsers and `ws` only when the peer broke the protocol.
+   * WebSocket (undici) fires `error` on every abnormal closure; browsers and `ws` only when the peer broke the
+   * protocol.
    */
   readonly errorOnDrop: boolean;
 }

@@ -1,4 +1,6 @@
-/** Contract §3 and §4: the global socket API (`wx.onSocket*`, `wx.sendSocketMessage`, `wx.closeSocket`), old and new. */
+/**
+ * Contract §3 and §4: the global socket API (`wx.onSocket*`, `wx.sendSocketMessage`, `wx.closeSocket`), old and new.
+ */
 import assert from 'node:assert/strict';
 import type { Suite } from './env.js';
 import { Log, callbacks, recordGlobal, recordTask, settle } from './recorder.js';
@@ -6,7 +8,7 @@ import { Log, callbacks, recordGlobal, recordTask, settle } from './recorder.js'
 export const globalApiSuite: Suite = (env, test) => {
   const promises = env.atLeast('2.10.2');
 
-  test('§3 the seed\'s sample: messages queued before open are sent from onSocketOpen, in order', async () => {
+  test("§3 the seed's sample: messages queued before open are sent from onSocketOpen, in order", async () => {
     const server = await env.startServer();
     try {
       const wx = env.createWx(server.wxOptions);
@@ -104,7 +106,9 @@ export const globalApiSuite: Suite = (env, test) => {
       const sent = sendSocketMessage({ data: 'hi' });
       assert.equal(sendSocketMessage({ data: 'hi', fail: undefined }), undefined, 'a callback key means no Promise');
       if (promises) {
-        await assert.rejects(early as unknown as Promise<unknown>, { errMsg: 'closeSocket:fail WebSocket is not connected' });
+        await assert.rejects(early as unknown as Promise<unknown>, {
+          errMsg: 'closeSocket:fail WebSocket is not connected',
+        });
         assert.deepEqual(await sent, { errMsg: 'sendSocketMessage:ok' });
         assert.deepEqual(await closeSocket(), { errMsg: 'closeSocket:ok' });
       } else {
@@ -118,78 +122,93 @@ export const globalApiSuite: Suite = (env, test) => {
     }
   });
 
-  test('§0.8 a rejected global Promise nobody handles is reported, and the process goes on', async () => {
-    const reported: unknown[] = [];
-    const wx = env.createWx({ reportError: (error) => reported.push(error) });
-    wx.closeSocket(); // no socket: rejects, and nobody awaits it
-    wx.sendSocketMessage({ data: 'x' });
-    await settle(5);
-    assert.deepEqual(reported, [
-      { errMsg: 'closeSocket:fail WebSocket is not connected' },
-      { errMsg: 'sendSocketMessage:fail WebSocket is not connected' },
-    ]);
-  }, { skip: promises ? false : 'no Promise before 2.10.2' });
+  test(
+    '§0.8 a rejected global Promise nobody handles is reported, and the process goes on',
+    async () => {
+      const reported: unknown[] = [];
+      const wx = env.createWx({ reportError: (error) => reported.push(error) });
+      wx.closeSocket(); // no socket: rejects, and nobody awaits it
+      wx.sendSocketMessage({ data: 'x' });
+      await settle(5);
+      assert.deepEqual(reported, [
+        { errMsg: 'closeSocket:fail WebSocket is not connected' },
+        { errMsg: 'sendSocketMessage:fail WebSocket is not connected' },
+      ]);
+    },
+    { skip: promises ? false : 'no Promise before 2.10.2' },
+  );
 
-  test('§3 only the current socket reaches the global listeners; a new one becomes current once it is CLOSED', async () => {
-    const server = await env.startServer();
-    try {
-      const wx = env.createWx(server.wxOptions);
-      const log = recordGlobal(wx);
-      const first = wx.connectSocket({ url: server.url });
-      const second = wx.connectSocket({ url: server.url });
-      const firstLog = recordTask(first);
-      const secondLog = recordTask(second);
-      await firstLog.waitFor('open');
-      await secondLog.waitFor('open');
-      second.send({ data: 'from the second' });
-      first.send({ data: 'from the first' });
-      await secondLog.waitFor('message');
-      await firstLog.waitFor('message');
-      assert.deepEqual(log.all('onSocketMessage'), [{ data: 'from the first' }]);
-      assert.equal(log.all('onSocketOpen').length, 1);
+  test(
+    '§3 only the current socket reaches the global listeners; a new one becomes current once it is CLOSED',
+    async () => {
+      const server = await env.startServer();
+      try {
+        const wx = env.createWx(server.wxOptions);
+        const log = recordGlobal(wx);
+        const first = wx.connectSocket({ url: server.url });
+        const second = wx.connectSocket({ url: server.url });
+        const firstLog = recordTask(first);
+        const secondLog = recordTask(second);
+        await firstLog.waitFor('open');
+        await secondLog.waitFor('open');
+        second.send({ data: 'from the second' });
+        first.send({ data: 'from the first' });
+        await secondLog.waitFor('message');
+        await firstLog.waitFor('message');
+        assert.deepEqual(log.all('onSocketMessage'), [{ data: 'from the first' }]);
+        assert.equal(log.all('onSocketOpen').length, 1);
 
-      // wx.closeSocket closes the current socket and every other one of this wx, with 1000 [lib].
-      wx.closeSocket({ code: 4000, reason: 'all' });
-      assert.deepEqual(await firstLog.waitFor('close'), { code: 4000, reason: 'all' });
-      assert.deepEqual(await secondLog.waitFor('close'), { code: 1000, reason: '' });
-      assert.deepEqual(log.all('onSocketClose'), [{ code: 4000, reason: 'all' }]);
+        // wx.closeSocket closes the current socket and every other one of this wx, with 1000 [lib].
+        wx.closeSocket({ code: 4000, reason: 'all' });
+        assert.deepEqual(await firstLog.waitFor('close'), { code: 4000, reason: 'all' });
+        assert.deepEqual(await secondLog.waitFor('close'), { code: 1000, reason: '' });
+        assert.deepEqual(log.all('onSocketClose'), [{ code: 4000, reason: 'all' }]);
 
-      const third = wx.connectSocket({ url: server.url });
-      await log.waitFor('onSocketOpen', { count: 2 });
-      wx.sendSocketMessage({ data: 'to the third' });
-      assert.deepEqual(await log.waitFor('onSocketMessage', { count: 2 }), { data: 'to the third' });
-      third.close({});
-      await log.waitFor('onSocketClose', { count: 2 });
-    } finally {
-      await server.close();
-    }
-  }, { skip: env.atLeast('1.7.0') ? false : 'one socket at a time below 1.7.0' });
+        const third = wx.connectSocket({ url: server.url });
+        await log.waitFor('onSocketOpen', { count: 2 });
+        wx.sendSocketMessage({ data: 'to the third' });
+        assert.deepEqual(await log.waitFor('onSocketMessage', { count: 2 }), { data: 'to the third' });
+        third.close({});
+        await log.waitFor('onSocketClose', { count: 2 });
+      } finally {
+        await server.close();
+      }
+    },
+    { skip: env.atLeast('1.7.0') ? false : 'one socket at a time below 1.7.0' },
+  );
 
-  test('§4 below 1.7.0: connectSocket returns undefined and a second one closes the first (1000) and opens anew', async () => {
-    const server = await env.startServer();
-    try {
-      const wx = env.createWx(server.wxOptions);
-      const log = recordGlobal(wx);
-      assert.equal(wx.connectSocket({ url: `${server.url}/first` }), undefined);
-      await log.waitFor('onSocketOpen');
-      const firstClient = await server.nextConnection();
-      const calls = new Log();
-      assert.equal(wx.connectSocket({ url: `${server.url}/second`, ...callbacks(calls) }), undefined);
-      await calls.waitFor('complete');
-      assert.deepEqual(calls.only('success'), { errMsg: 'connectSocket:ok' });
-      assert.deepEqual(await log.waitFor('onSocketClose'), { code: 1000, reason: '' });
-      assert.equal((await firstClient.waitForClose()).code, 1000);
-      await log.waitFor('onSocketOpen', { count: 2 });
-      wx.sendSocketMessage({ data: 'to the second' });
-      const secondClient = await server.nextConnection();
-      assert.equal((await secondClient.nextMessage()).data, 'to the second');
-      wx.closeSocket({});
-      await log.waitFor('onSocketClose', { count: 2 });
-      assert.deepEqual(log.names().filter((name) => name !== 'onSocketMessage'), ['onSocketOpen', 'onSocketClose', 'onSocketOpen', 'onSocketClose']);
-    } finally {
-      await server.close();
-    }
-  }, { skip: env.atLeast('1.7.0') ? 'SocketTask era' : false });
+  test(
+    '§4 below 1.7.0: connectSocket returns undefined and a second one closes the first (1000) and opens anew',
+    async () => {
+      const server = await env.startServer();
+      try {
+        const wx = env.createWx(server.wxOptions);
+        const log = recordGlobal(wx);
+        assert.equal(wx.connectSocket({ url: `${server.url}/first` }), undefined);
+        await log.waitFor('onSocketOpen');
+        const firstClient = await server.nextConnection();
+        const calls = new Log();
+        assert.equal(wx.connectSocket({ url: `${server.url}/second`, ...callbacks(calls) }), undefined);
+        await calls.waitFor('complete');
+        assert.deepEqual(calls.only('success'), { errMsg: 'connectSocket:ok' });
+        assert.deepEqual(await log.waitFor('onSocketClose'), { code: 1000, reason: '' });
+        assert.equal((await firstClient.waitForClose()).code, 1000);
+        await log.waitFor('onSocketOpen', { count: 2 });
+        wx.sendSocketMessage({ data: 'to the second' });
+        const secondClient = await server.nextConnection();
+        assert.equal((await secondClient.nextMessage()).data, 'to the second');
+        wx.closeSocket({});
+        await log.waitFor('onSocketClose', { count: 2 });
+        assert.deepEqual(
+          log.names().filter((name) => name !== 'onSocketMessage'),
+          ['onSocketOpen', 'onSocketClose', 'onSocketOpen', 'onSocketClose'],
+        );
+      } finally {
+        await server.close();
+      }
+    },
+    { skip: env.atLeast('1.7.0') ? 'SocketTask era' : false },
+  );
 
   test('§4 wx.canIUse answers the socket schemas by the emulated version', async () => {
     const wx = env.createWx();

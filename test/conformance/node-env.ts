@@ -15,7 +15,14 @@ export interface NodeEnvOptions {
   readonly transport?: { readonly name: string; readonly create: Transport; readonly capabilities: Capabilities };
 }
 
-const WS_CAPABILITIES: Capabilities = { requestHeaders: true, responseHeaders: true, tls: true, fullProfile: true, handshakeFailureDetail: true, errorOnDrop: false };
+const WS_CAPABILITIES: Capabilities = {
+  requestHeaders: true,
+  responseHeaders: true,
+  tls: true,
+  fullProfile: true,
+  handshakeFailureDetail: true,
+  errorOnDrop: false,
+};
 
 export function nodeEnv({ platform, SDKVersion, transport }: NodeEnvOptions): ConformanceEnv {
   const version = SDKVersion ?? NEWEST_SDK_VERSION;

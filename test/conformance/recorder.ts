@@ -88,7 +88,8 @@ export async function settle(turns = 3): Promise<void> {
 
 /** Bytes of an ArrayBuffer as an array, for deepEqual. */
 export function bytes(buffer: unknown): number[] {
-  if (!(buffer instanceof ArrayBuffer)) throw new Error(`expected an ArrayBuffer, got ${Object.prototype.toString.call(buffer)}`);
+  if (!(buffer instanceof ArrayBuffer))
+    throw new Error(`expected an ArrayBuffer, got ${Object.prototype.toString.call(buffer)}`);
   return [...new Uint8Array(buffer)];
 }
 

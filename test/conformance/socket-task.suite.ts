@@ -30,306 +30,413 @@ async function withOpenTask(
 export const socketTaskSuite: Suite = (env, test) => {
   const skip = env.atLeast('1.7.0') ? false : 'below 1.7.0 there is no SocketTask';
   const ios = env.platform === 'ios';
-  const notOpen = ios ? 'SocketTask.send:fail SocketTask.readyState is not OPEN' : 'sendSocketMessage:fail WebSocket is not connected';
+  const notOpen = ios
+    ? 'SocketTask.send:fail SocketTask.readyState is not OPEN'
+    : 'sendSocketMessage:fail WebSocket is not connected';
 
-  test('§2 readyState goes CONNECTING → OPEN → CLOSED and the constants are present', async () => {
-    await withOpenTask(env, async ({ task, log }) => {
-      assert.deepEqual([task.CONNECTING, task.OPEN, task.CLOSING, task.CLOSED], [0, 1, 2, 3]);
-      assert.equal(task.readyState, 1);
-      task.close({});
-      assert.equal(task.readyState, 1, 'WeChat never shows CLOSING');
-      await log.waitFor('close');
-      assert.equal(task.readyState, 3);
-    });
-  }, { skip });
-
-  test('§2 onOpen gives the handshake response headers and a measured profile', async () => {
-    await withOpenTask(env, async ({ log }) => {
-      const result = log.only('open');
-      if (env.atLeast('2.0.0') && env.capabilities.responseHeaders) {
-        const names = Object.keys(result.header).map((name) => name.toLowerCase());
-        assert.ok(names.includes('x-served-by'), `header names: ${names.join(', ')}`);
-        const served = Object.entries(result.header).find(([name]) => name.toLowerCase() === 'x-served-by');
-        assert.equal(served?.[1], 'conformance');
-      } else if (!env.atLeast('2.0.0')) {
-        assert.deepEqual(result.header, {}, 'no header before 2.0.0');
-      }
-      if (!env.atLeast('2.10.4')) return assert.equal('profile' in result, false, 'no profile before 2.10.4');
-      const { profile } = result;
-      const fields = ['fetchStart', 'domainLookUpStart', 'domainLookUpEnd', 'connectStart', 'connectEnd', 'rtt', 'handshakeCost', 'cost'];
-      assert.deepEqual(Object.keys(profile).sort(), [...fields].sort());
-      for (const field of fields) assert.equal(typeof profile[field], 'number', field);
-      const now = Date.now();
-      assert.ok(profile.fetchStart <= now && profile.fetchStart > now - 10_000, 'fetchStart is a recent epoch time');
-      assert.ok(profile.fetchStart <= profile.domainLookUpStart && profile.domainLookUpStart <= profile.domainLookUpEnd);
-      assert.ok(profile.domainLookUpEnd <= profile.connectStart && profile.connectStart <= profile.connectEnd);
-      assert.equal(profile.rtt, profile.connectEnd - profile.connectStart);
-      assert.ok(profile.handshakeCost >= 0 && profile.cost >= profile.handshakeCost);
-    }, { server: { headers: { 'X-Served-By': 'conformance' } } });
-  }, { skip });
-
-  test('§2 listeners are additive, run in registration order, and a throwing one breaks nothing', async () => {
-    const reported: unknown[] = [];
-    await withOpenTask(env, async ({ server, task }) => {
-      const order: string[] = [];
-      task.onMessage(() => order.push('first'));
-      task.onMessage(() => {
-        throw new Error('listener bug');
+  test(
+    '§2 readyState goes CONNECTING → OPEN → CLOSED and the constants are present',
+    async () => {
+      await withOpenTask(env, async ({ task, log }) => {
+        assert.deepEqual([task.CONNECTING, task.OPEN, task.CLOSING, task.CLOSED], [0, 1, 2, 3]);
+        assert.equal(task.readyState, 1);
+        task.close({});
+        assert.equal(task.readyState, 1, 'WeChat never shows CLOSING');
+        await log.waitFor('close');
+        assert.equal(task.readyState, 3);
       });
-      task.onMessage(async () => {
-        throw new Error('async listener bug');
+    },
+    { skip },
+  );
+
+  test(
+    '§2 onOpen gives the handshake response headers and a measured profile',
+    async () => {
+      await withOpenTask(
+        env,
+        async ({ log }) => {
+          const result = log.only('open');
+          if (env.atLeast('2.0.0') && env.capabilities.responseHeaders) {
+            const names = Object.keys(result.header).map((name) => name.toLowerCase());
+            assert.ok(names.includes('x-served-by'), `header names: ${names.join(', ')}`);
+            const served = Object.entries(result.header).find(([name]) => name.toLowerCase() === 'x-served-by');
+            assert.equal(served?.[1], 'conformance');
+          } else if (!env.atLeast('2.0.0')) {
+            assert.deepEqual(result.header, {}, 'no header before 2.0.0');
+          }
+          if (!env.atLeast('2.10.4')) return assert.equal('profile' in result, false, 'no profile before 2.10.4');
+          const { profile } = result;
+          const fields = [
+            'fetchStart',
+            'domainLookUpStart',
+            'domainLookUpEnd',
+            'connectStart',
+            'connectEnd',
+            'rtt',
+            'handshakeCost',
+            'cost',
+          ];
+          assert.deepEqual(Object.keys(profile).sort(), [...fields].sort());
+          for (const field of fields) assert.equal(typeof profile[field], 'number', field);
+          const now = Date.now();
+          assert.ok(
+            profile.fetchStart <= now && profile.fetchStart > now - 10_000,
+            'fetchStart is a recent epoch time',
+          );
+          assert.ok(
+            profile.fetchStart <= profile.domainLookUpStart && profile.domainLookUpStart <= profile.domainLookUpEnd,
+          );
+          assert.ok(profile.domainLookUpEnd <= profile.connectStart && profile.connectStart <= profile.connectEnd);
+          assert.equal(profile.rtt, profile.connectEnd - profile.connectStart);
+          assert.ok(profile.handshakeCost >= 0 && profile.cost >= profile.handshakeCost);
+        },
+        { server: { headers: { 'X-Served-By': 'conformance' } } },
+      );
+    },
+    { skip },
+  );
+
+  test(
+    '§2 listeners are additive, run in registration order, and a throwing one breaks nothing',
+    async () => {
+      const reported: unknown[] = [];
+      await withOpenTask(
+        env,
+        async ({ server, task }) => {
+          const order: string[] = [];
+          task.onMessage(() => order.push('first'));
+          task.onMessage(() => {
+            throw new Error('listener bug');
+          });
+          task.onMessage(async () => {
+            throw new Error('async listener bug');
+          });
+          task.onMessage(() => order.push('last'));
+          task.onMessage('not a function' as never);
+          task.send({ data: 'ping' });
+          const client = await server.nextConnection();
+          await client.nextMessage();
+          await settle();
+          assert.deepEqual(order, ['first', 'last']);
+          assert.equal(reported.length, 2);
+          task.send({ data: 'still works' });
+          await client.nextMessage();
+        },
+        { wx: { reportError: (error) => reported.push(error) } },
+      );
+    },
+    { skip },
+  );
+
+  test(
+    '§2 text arrives as a string and binary as an exact ArrayBuffer, in order',
+    async () => {
+      await withOpenTask(env, async ({ task, log }) => {
+        const big = new Uint8Array(65536).map((_, i) => (i * 7) & 0xff);
+        task.send({ data: '你好 🌏' });
+        task.send({ data: arrayBuffer() });
+        task.send({ data: arrayBuffer(0, 1, 255) });
+        task.send({ data: big.buffer });
+        for (let i = 0; i < 50; i++) task.send({ data: `m${i}` });
+        await log.waitFor('message', { count: 54 });
+        const data = log.all('message').map((message) => (message as { data: unknown }).data);
+        assert.equal(data[0], '你好 🌏');
+        assert.ok(data[1] instanceof ArrayBuffer);
+        assert.deepEqual(bytes(data[1]), []);
+        assert.deepEqual(bytes(data[2]), [0, 1, 255]);
+        assert.equal((data[3] as ArrayBuffer).byteLength, 65536);
+        assert.deepEqual(new Uint8Array(data[3] as ArrayBuffer), big);
+        assert.deepEqual(
+          data.slice(4),
+          Array.from({ length: 50 }, (_, i) => `m${i}`),
+        );
       });
-      task.onMessage(() => order.push('last'));
-      task.onMessage('not a function' as never);
-      task.send({ data: 'ping' });
-      const client = await server.nextConnection();
-      await client.nextMessage();
-      await settle();
-      assert.deepEqual(order, ['first', 'last']);
-      assert.equal(reported.length, 2);
-      task.send({ data: 'still works' });
-      await client.nextMessage();
-    }, { wx: { reportError: (error) => reported.push(error) } });
-  }, { skip });
+    },
+    { skip },
+  );
 
-  test('§2 text arrives as a string and binary as an exact ArrayBuffer, in order', async () => {
-    await withOpenTask(env, async ({ task, log }) => {
-      const big = new Uint8Array(65536).map((_, i) => (i * 7) & 0xff);
-      task.send({ data: '你好 🌏' });
-      task.send({ data: arrayBuffer() });
-      task.send({ data: arrayBuffer(0, 1, 255) });
-      task.send({ data: big.buffer });
-      for (let i = 0; i < 50; i++) task.send({ data: `m${i}` });
-      await log.waitFor('message', { count: 54 });
-      const data = log.all('message').map((message) => (message as { data: unknown }).data);
-      assert.equal(data[0], '你好 🌏');
-      assert.ok(data[1] instanceof ArrayBuffer);
-      assert.deepEqual(bytes(data[1]), []);
-      assert.deepEqual(bytes(data[2]), [0, 1, 255]);
-      assert.equal((data[3] as ArrayBuffer).byteLength, 65536);
-      assert.deepEqual(new Uint8Array(data[3] as ArrayBuffer), big);
-      assert.deepEqual(data.slice(4), Array.from({ length: 50 }, (_, i) => `m${i}`));
-    });
-  }, { skip });
-
-  test('§2 send: anything but a string or an ArrayBuffer fails with unknown data, and the connection survives', async () => {
-    await withOpenTask(env, async ({ server, task }) => {
-      const client = await server.nextConnection();
-      const bad = [new Uint8Array([1]), new DataView(new ArrayBuffer(1)), 42, null, undefined, {}, ['x'], true];
-      for (const data of bad) {
+  test(
+    '§2 send: anything but a string or an ArrayBuffer fails with unknown data, and the connection survives',
+    async () => {
+      await withOpenTask(env, async ({ server, task }) => {
+        const client = await server.nextConnection();
+        const bad = [new Uint8Array([1]), new DataView(new ArrayBuffer(1)), 42, null, undefined, {}, ['x'], true];
+        for (const data of bad) {
+          const log = new Log();
+          task.send({ data: data as never, ...callbacks(log) });
+          await log.waitFor('complete');
+          assert.deepEqual(log.names(), ['fail', 'complete']);
+          assert.equal(log.only('fail').errMsg, 'sendSocketMessage:fail unknown data');
+        }
         const log = new Log();
-        task.send({ data: data as never, ...callbacks(log) });
+        task.send({ data: arrayBuffer(1, 2, 3), ...callbacks(log) });
+        assert.deepEqual(log.names(), [], 'success comes after the call returns');
         await log.waitFor('complete');
-        assert.deepEqual(log.names(), ['fail', 'complete']);
-        assert.equal(log.only('fail').errMsg, 'sendSocketMessage:fail unknown data');
+        assert.deepEqual(log.names(), ['success', 'complete']);
+        assert.deepEqual(log.only('success'), { errMsg: 'sendSocketMessage:ok' });
+        const received = await client.nextMessage();
+        assert.equal(received.binary, true);
+        assert.deepEqual(bytes(received.data), [1, 2, 3]);
+      });
+    },
+    { skip },
+  );
+
+  test(
+    "§2 send on a task that is not OPEN fails with the profile's text",
+    async () => {
+      const server = await env.startServer();
+      try {
+        const wx = env.createWx(server.wxOptions);
+        const task = wx.connectSocket({ url: server.url });
+        const events = recordTask(task);
+        const before = new Log();
+        task.send({ data: 'too early', ...callbacks(before) });
+        await before.waitFor('complete');
+        assert.equal(before.only('fail').errMsg, notOpen);
+        await events.waitFor('open');
+        task.close({});
+        await events.waitFor('close');
+        const after = new Log();
+        task.send({ data: 'too late', ...callbacks(after) });
+        await after.waitFor('complete');
+        assert.equal(after.only('fail').errMsg, notOpen);
+      } finally {
+        await server.close();
       }
-      const log = new Log();
-      task.send({ data: arrayBuffer(1, 2, 3), ...callbacks(log) });
-      assert.deepEqual(log.names(), [], 'success comes after the call returns');
-      await log.waitFor('complete');
-      assert.deepEqual(log.names(), ['success', 'complete']);
-      assert.deepEqual(log.only('success'), { errMsg: 'sendSocketMessage:ok' });
-      const received = await client.nextMessage();
-      assert.equal(received.binary, true);
-      assert.deepEqual(bytes(received.data), [1, 2, 3]);
-    });
-  }, { skip });
+    },
+    { skip },
+  );
 
-  test('§2 send on a task that is not OPEN fails with the profile\'s text', async () => {
-    const server = await env.startServer();
-    try {
-      const wx = env.createWx(server.wxOptions);
-      const task = wx.connectSocket({ url: server.url });
-      const events = recordTask(task);
-      const before = new Log();
-      task.send({ data: 'too early', ...callbacks(before) });
-      await before.waitFor('complete');
-      assert.equal(before.only('fail').errMsg, notOpen);
-      await events.waitFor('open');
-      task.close({});
-      await events.waitFor('close');
-      const after = new Log();
-      task.send({ data: 'too late', ...callbacks(after) });
-      await after.waitFor('complete');
-      assert.equal(after.only('fail').errMsg, notOpen);
-    } finally {
-      await server.close();
-    }
-  }, { skip });
-
-  test('§2 close: invalid codes and long reasons fail and the socket stays open', async () => {
-    await withOpenTask(env, async ({ server, task }) => {
-      const client = await server.nextConnection();
-      for (const code of [999, 1001, 1005, 2999, 5000, 3000.5, Number.NaN]) {
+  test(
+    '§2 close: invalid codes and long reasons fail and the socket stays open',
+    async () => {
+      await withOpenTask(env, async ({ server, task }) => {
+        const client = await server.nextConnection();
+        for (const code of [999, 1001, 1005, 2999, 5000, 3000.5, Number.NaN]) {
+          const log = new Log();
+          task.close({ code, ...callbacks(log) });
+          await log.waitFor('complete');
+          assert.equal(
+            log.only('fail').errMsg,
+            'closeSocket:fail The code must be either 1000, or between 3000 and 4999',
+            `code ${code}`,
+          );
+        }
         const log = new Log();
-        task.close({ code, ...callbacks(log) });
+        task.close({ code: 4000, reason: '字'.repeat(41) + 'x', ...callbacks(log) }); // 124 bytes
         await log.waitFor('complete');
-        assert.equal(log.only('fail').errMsg, 'closeSocket:fail The code must be either 1000, or between 3000 and 4999', `code ${code}`);
+        assert.equal(log.only('fail').errMsg, 'closeSocket:fail reason is longer than 123 bytes');
+        assert.equal(task.readyState, 1);
+        task.send({ data: 'alive' });
+        assert.equal((await client.nextMessage()).data, 'alive');
+      });
+    },
+    { skip },
+  );
+
+  test(
+    '§2 close with a code and a 123-byte reason: the server sees them and onClose reports them',
+    async () => {
+      await withOpenTask(env, async ({ server, task, log }) => {
+        const client = await server.nextConnection();
+        const reason = '字'.repeat(41); // 123 bytes
+        const calls = new Log();
+        task.close({ code: 4321, reason, ...callbacks(calls) });
+        await calls.waitFor('complete');
+        assert.deepEqual(calls.only('success'), { errMsg: 'closeSocket:ok' });
+        assert.deepEqual(await client.waitForClose(), { code: 4321, reason });
+        await log.waitFor('close');
+        assert.deepEqual(log.only('close'), { code: 4321, reason });
+        assert.deepEqual(log.names(), ['open', 'close']);
+      });
+    },
+    { skip },
+  );
+
+  test(
+    '§2 close with a code that is not a number closes with 1000',
+    async () => {
+      await withOpenTask(env, async ({ server, task, log }) => {
+        const client = await server.nextConnection();
+        task.close({ code: '4000' as never, reason: 7 as never });
+        assert.deepEqual(await client.waitForClose(), { code: 1000, reason: '' });
+        await log.waitFor('close');
+        assert.deepEqual(log.only('close'), { code: 1000, reason: '' });
+      });
+    },
+    { skip: skip || (env.atLeast('1.4.0') ? false : 'close has no code below 1.4.0') },
+  );
+
+  test(
+    '§2 close on a CLOSED task fails with WebSocket is not connected',
+    async () => {
+      await withOpenTask(env, async ({ task, log }) => {
+        task.close({});
+        await log.waitFor('close');
+        const calls = new Log();
+        task.close({ ...callbacks(calls) });
+        await calls.waitFor('complete');
+        assert.equal(calls.only('fail').errMsg, 'closeSocket:fail WebSocket is not connected');
+        await settle();
+        assert.equal(log.all('close').length, 1, 'onClose fired once');
+      });
+    },
+    { skip },
+  );
+
+  test(
+    '§2 close while CONNECTING: closeSocket:ok, then one onClose with the requested code, no onOpen or onError',
+    async () => {
+      const server = await env.startServer({ fault: { type: 'slow-upgrade-response', delay: 200 } });
+      try {
+        const wx = env.createWx(server.wxOptions);
+        const task = wx.connectSocket({ url: server.url });
+        const log = recordTask(task);
+        callbacks(log);
+        task.close({ code: 4001, reason: 'never mind', ...callbacks(log, 'close:') });
+        await log.waitFor('close');
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        assert.deepEqual(log.names(), ['close:success', 'close:complete', 'close']);
+        assert.deepEqual(log.only('close'), { code: 4001, reason: 'never mind' });
+        assert.equal(task.readyState, 3);
+      } finally {
+        await server.close();
       }
-      const log = new Log();
-      task.close({ code: 4000, reason: '字'.repeat(41) + 'x', ...callbacks(log) }); // 124 bytes
-      await log.waitFor('complete');
-      assert.equal(log.only('fail').errMsg, 'closeSocket:fail reason is longer than 123 bytes');
-      assert.equal(task.readyState, 1);
-      task.send({ data: 'alive' });
-      assert.equal((await client.nextMessage()).data, 'alive');
-    });
-  }, { skip });
+    },
+    { skip },
+  );
 
-  test('§2 close with a code and a 123-byte reason: the server sees them and onClose reports them', async () => {
-    await withOpenTask(env, async ({ server, task, log }) => {
-      const client = await server.nextConnection();
-      const reason = '字'.repeat(41); // 123 bytes
-      const calls = new Log();
-      task.close({ code: 4321, reason, ...callbacks(calls) });
-      await calls.waitFor('complete');
-      assert.deepEqual(calls.only('success'), { errMsg: 'closeSocket:ok' });
-      assert.deepEqual(await client.waitForClose(), { code: 4321, reason });
-      await log.waitFor('close');
-      assert.deepEqual(log.only('close'), { code: 4321, reason });
-      assert.deepEqual(log.names(), ['open', 'close']);
-    });
-  }, { skip });
+  test(
+    '§2 a close from the server gives onClose with its code and reason, and nothing else',
+    async () => {
+      await withOpenTask(env, async ({ server, task, log }) => {
+        const client = await server.nextConnection();
+        await client.close(4100, 'server says bye');
+        await log.waitFor('close');
+        assert.deepEqual(log.names(), ['open', 'close']);
+        assert.deepEqual(log.only('close'), { code: 4100, reason: 'server says bye' });
+        assert.equal(task.readyState, 3);
+      });
+    },
+    { skip },
+  );
 
-  test('§2 close with a code that is not a number closes with 1000', async () => {
-    await withOpenTask(env, async ({ server, task, log }) => {
-      const client = await server.nextConnection();
-      task.close({ code: '4000' as never, reason: 7 as never });
-      assert.deepEqual(await client.waitForClose(), { code: 1000, reason: '' });
-      await log.waitFor('close');
-      assert.deepEqual(log.only('close'), { code: 1000, reason: '' });
-    });
-  }, { skip: skip || (env.atLeast('1.4.0') ? false : 'close has no code below 1.4.0') });
+  test(
+    '§2 a TCP drop without a close frame gives onClose 1006 "abnormal closure"',
+    async () => {
+      await withOpenTask(env, async ({ server, log }) => {
+        const client = await server.nextConnection();
+        await client.inject({ type: 'drop' });
+        await log.waitFor('close');
+        assert.deepEqual(log.names(), env.capabilities.errorOnDrop ? ['open', 'error', 'close'] : ['open', 'close']);
+        assert.deepEqual(log.only('close'), { code: 1006, reason: 'abnormal closure' });
+      });
+    },
+    { skip },
+  );
 
-  test('§2 close on a CLOSED task fails with WebSocket is not connected', async () => {
-    await withOpenTask(env, async ({ task, log }) => {
-      task.close({});
-      await log.waitFor('close');
-      const calls = new Log();
-      task.close({ ...callbacks(calls) });
-      await calls.waitFor('complete');
-      assert.equal(calls.only('fail').errMsg, 'closeSocket:fail WebSocket is not connected');
-      await settle();
-      assert.equal(log.all('close').length, 1, 'onClose fired once');
-    });
-  }, { skip });
-
-  test('§2 close while CONNECTING: closeSocket:ok, then one onClose with the requested code, no onOpen or onError', async () => {
-    const server = await env.startServer({ fault: { type: 'slow-upgrade-response', delay: 200 } });
-    try {
-      const wx = env.createWx(server.wxOptions);
-      const task = wx.connectSocket({ url: server.url });
-      const log = recordTask(task);
-      callbacks(log);
-      task.close({ code: 4001, reason: 'never mind', ...callbacks(log, 'close:') });
-      await log.waitFor('close');
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      assert.deepEqual(log.names(), ['close:success', 'close:complete', 'close']);
-      assert.deepEqual(log.only('close'), { code: 4001, reason: 'never mind' });
-      assert.equal(task.readyState, 3);
-    } finally {
-      await server.close();
-    }
-  }, { skip });
-
-  test('§2 a close from the server gives onClose with its code and reason, and nothing else', async () => {
-    await withOpenTask(env, async ({ server, task, log }) => {
-      const client = await server.nextConnection();
-      await client.close(4100, 'server says bye');
-      await log.waitFor('close');
-      assert.deepEqual(log.names(), ['open', 'close']);
-      assert.deepEqual(log.only('close'), { code: 4100, reason: 'server says bye' });
-      assert.equal(task.readyState, 3);
-    });
-  }, { skip });
-
-  test('§2 a TCP drop without a close frame gives onClose 1006 "abnormal closure"', async () => {
-    await withOpenTask(env, async ({ server, log }) => {
-      const client = await server.nextConnection();
-      await client.inject({ type: 'drop' });
-      await log.waitFor('close');
-      assert.deepEqual(log.names(), env.capabilities.errorOnDrop ? ['open', 'error', 'close'] : ['open', 'close']);
-      assert.deepEqual(log.only('close'), { code: 1006, reason: 'abnormal closure' });
-    });
-  }, { skip });
-
-  test('§2 an HTTP status instead of 101: onError code:20 (errCode 1004 on android), then onClose 1006', async () => {
-    const server = await env.startServer({ fault: { type: 'http-status', status: 403 } });
-    try {
-      const wx = env.createWx(server.wxOptions);
-      const task = wx.connectSocket({ url: server.url });
-      const log = new Log();
-      task.onError((result) => log.add('error', { ...result, readyState: task.readyState }));
-      task.onClose((result) => log.add('close', result));
-      task.onOpen((result) => log.add('open', result));
-      await log.waitFor('close');
-      await settle();
-      assert.deepEqual(log.names(), ['error', 'close']);
-      // A native WebSocket cannot tell an HTTP status from a transport error: code:2 (docs/browser.md).
-      const errMsg = env.capabilities.handshakeFailureDetail
-        ? 'exception onOpen fail code:20, msg:Invalid HTTP status.'
-        : 'exception onOpen fail code:2, msg:Underlying Transport Error';
-      const expected: Record<string, unknown> = { errMsg, readyState: 3 };
-      if (!ios) expected['errCode'] = 1004;
-      assert.deepEqual(log.only('error'), expected);
-      assert.deepEqual(log.only('close'), { code: 1006, reason: 'abnormal closure' });
-    } finally {
-      await server.close();
-    }
-  }, { skip });
-
-  test('§2 a refused connection: onError code:2, then onClose 1006', async () => {
-    const server = await env.startServer({ fault: { type: 'refuse' } });
-    try {
-      const task = env.createWx(server.wxOptions).connectSocket({ url: server.url });
-      const log = recordTask(task);
-      await log.waitFor('close');
-      assert.deepEqual(log.names(), ['error', 'close']);
-      assert.equal(log.only('error').errMsg, 'exception onOpen fail code:2, msg:Underlying Transport Error');
-    } finally {
-      await server.close();
-    }
-  }, { skip });
-
-  test('§2 ios: send and close without callbacks return Promises; android returns undefined', async () => {
-    await withOpenTask(env, async ({ task, log }) => {
-      const sent = task.send({ data: 'x' });
-      const withKey = task.send({ data: 'y', success: undefined });
-      assert.equal(withKey, undefined, 'a callback key, even undefined, means no Promise');
-      if (!ios) {
-        assert.equal(sent, undefined);
-        return;
+  test(
+    '§2 an HTTP status instead of 101: onError code:20 (errCode 1004 on android), then onClose 1006',
+    async () => {
+      const server = await env.startServer({ fault: { type: 'http-status', status: 403 } });
+      try {
+        const wx = env.createWx(server.wxOptions);
+        const task = wx.connectSocket({ url: server.url });
+        const log = new Log();
+        task.onError((result) => log.add('error', { ...result, readyState: task.readyState }));
+        task.onClose((result) => log.add('close', result));
+        task.onOpen((result) => log.add('open', result));
+        await log.waitFor('close');
+        await settle();
+        assert.deepEqual(log.names(), ['error', 'close']);
+        // A native WebSocket cannot tell an HTTP status from a transport error: code:2 (docs/browser.md).
+        const errMsg = env.capabilities.handshakeFailureDetail
+          ? 'exception onOpen fail code:20, msg:Invalid HTTP status.'
+          : 'exception onOpen fail code:2, msg:Underlying Transport Error';
+        const expected: Record<string, unknown> = { errMsg, readyState: 3 };
+        if (!ios) expected['errCode'] = 1004;
+        assert.deepEqual(log.only('error'), expected);
+        assert.deepEqual(log.only('close'), { code: 1006, reason: 'abnormal closure' });
+      } finally {
+        await server.close();
       }
-      assert.ok(sent instanceof Promise);
-      assert.deepEqual(await sent, { errMsg: 'sendSocketMessage:ok' });
-      const closed = task.close({ code: 1000 });
-      assert.deepEqual(await closed, { errMsg: 'closeSocket:ok' });
-      await log.waitFor('close');
-      await assert.rejects(task.send({ data: 'late' }) as Promise<unknown>, { errMsg: notOpen });
-    });
-  }, { skip });
+    },
+    { skip },
+  );
 
-  test('§0.8 ios: a rejected Promise nobody handles is reported, not thrown at the process', async () => {
-    const reported: [unknown, string][] = [];
-    await withOpenTask(env, async ({ task, log }) => {
-      task.close({});
-      await log.waitFor('close');
-      task.send({ data: 'nobody listens' }); // rejects; not awaited
-      await settle(5);
-      assert.equal(reported.length, 1);
-      assert.deepEqual(reported[0]![0], { errMsg: notOpen });
-    }, { wx: { reportError: (error, where) => reported.push([error, where]) } });
-  }, { skip: skip || (ios ? false : 'task Promises are ios only') });
+  test(
+    '§2 a refused connection: onError code:2, then onClose 1006',
+    async () => {
+      const server = await env.startServer({ fault: { type: 'refuse' } });
+      try {
+        const task = env.createWx(server.wxOptions).connectSocket({ url: server.url });
+        const log = recordTask(task);
+        await log.waitFor('close');
+        assert.deepEqual(log.names(), ['error', 'close']);
+        assert.equal(log.only('error').errMsg, 'exception onOpen fail code:2, msg:Underlying Transport Error');
+      } finally {
+        await server.close();
+      }
+    },
+    { skip },
+  );
 
-  test('§0.5 task methods called unbound fail instead of throwing', async () => {
-    await withOpenTask(env, async ({ task }) => {
-      const { send, close } = task;
-      const log = new Log();
-      assert.doesNotThrow(() => send({ data: 'x', ...callbacks(log) }));
-      await log.waitFor('complete');
-      assert.match(log.only('fail').errMsg, /^sendSocketMessage:fail parameter error: SocketTask\.send called on/);
-      assert.doesNotThrow(() => close.call({} as never, {}));
-      assert.doesNotThrow(() => task.onOpen.call(null as never, () => {}));
-    });
-  }, { skip });
+  test(
+    '§2 ios: send and close without callbacks return Promises; android returns undefined',
+    async () => {
+      await withOpenTask(env, async ({ task, log }) => {
+        const sent = task.send({ data: 'x' });
+        const withKey = task.send({ data: 'y', success: undefined });
+        assert.equal(withKey, undefined, 'a callback key, even undefined, means no Promise');
+        if (!ios) {
+          assert.equal(sent, undefined);
+          return;
+        }
+        assert.ok(sent instanceof Promise);
+        assert.deepEqual(await sent, { errMsg: 'sendSocketMessage:ok' });
+        const closed = task.close({ code: 1000 });
+        assert.deepEqual(await closed, { errMsg: 'closeSocket:ok' });
+        await log.waitFor('close');
+        await assert.rejects(task.send({ data: 'late' }) as Promise<unknown>, { errMsg: notOpen });
+      });
+    },
+    { skip },
+  );
+
+  test(
+    '§0.8 ios: a rejected Promise nobody handles is reported, not thrown at the process',
+    async () => {
+      const reported: [unknown, string][] = [];
+      await withOpenTask(
+        env,
+        async ({ task, log }) => {
+          task.close({});
+          await log.waitFor('close');
+          task.send({ data: 'nobody listens' }); // rejects; not awaited
+          await settle(5);
+          assert.equal(reported.length, 1);
+          assert.deepEqual(reported[0]![0], { errMsg: notOpen });
+        },
+        { wx: { reportError: (error, where) => reported.push([error, where]) } },
+      );
+    },
+    { skip: skip || (ios ? false : 'task Promises are ios only') },
+  );
+
+  test(
+    '§0.5 task methods called unbound fail instead of throwing',
+    async () => {
+      await withOpenTask(env, async ({ task }) => {
+        const { send, close } = task;
+        const log = new Log();
+        assert.doesNotThrow(() => send({ data: 'x', ...callbacks(log) }));
+        await log.waitFor('complete');
+        assert.match(log.only('fail').errMsg, /^sendSocketMessage:fail parameter error: SocketTask\.send called on/);
+        assert.doesNotThrow(() => close.call({} as never, {}));
+        assert.doesNotThrow(() => task.onOpen.call(null as never, () => {}));
+      });
+    },
+    { skip },
+  );
 };

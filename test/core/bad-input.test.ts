@@ -14,20 +14,34 @@ import { activeResources, expectResourcesBack } from '../helpers/leaks.js';
 function throwingGetters(keys: string[]): object {
   const object = {};
   for (const key of keys) {
-    Object.defineProperty(object, key, { enumerable: true, get: () => { throw new Error(`getter ${key} exploded`); } });
+    Object.defineProperty(object, key, {
+      enumerable: true,
+      get: () => {
+        throw new Error(`getter ${key} exploded`);
+      },
+    });
   }
   return object;
 }
 
 /** A proxy whose every trap throws. */
-const hostileProxy = new Proxy({}, new Proxy({}, { get: () => () => { throw new Error('trap exploded'); } }));
+const hostileProxy = new Proxy(
+  {},
+  new Proxy(
+    {},
+    {
+      get: () => () => {
+        throw new Error('trap exploded');
+      },
+    },
+  ),
+);
 
 function revokedProxy(): object {
   const { proxy, revoke } = Proxy.revocable({}, {});
   revoke();
   return proxy;
 }
-
 
 describe('hostile input', () => {
   let server: TestServer;
@@ -51,27 +65,63 @@ describe('hostile input', () => {
       { url: 'ws://127.0.0.1:1', header: hostileProxy },
       { url: 'ws://127.0.0.1:1', header: revokedProxy() },
       { url: 'ws://127.0.0.1:1', protocols: hostileProxy },
-      { url: 'ws://127.0.0.1:1', protocols: new Proxy([], { get: () => { throw new Error('no'); } }) },
-      Object.defineProperty({ url: 'ws://127.0.0.1:1' }, 'timeout', { get: () => { throw new Error('no'); } }),
-      { url: { toString: () => { throw new Error('no'); } } },
+      {
+        url: 'ws://127.0.0.1:1',
+        protocols: new Proxy([], {
+          get: () => {
+            throw new Error('no');
+          },
+        }),
+      },
+      Object.defineProperty({ url: 'ws://127.0.0.1:1' }, 'timeout', {
+        get: () => {
+          throw new Error('no');
+        },
+      }),
+      {
+        url: {
+          toString: () => {
+            throw new Error('no');
+          },
+        },
+      },
       { url: Symbol('url') },
       Object.create(null),
     ];
     for (const input of inputs) assert.doesNotThrow(() => wx.connectSocket(input as never));
 
     const log = new Log();
-    const keeps = Object.defineProperties({ ...callbacks(log, 'b:') }, {
-      url: { enumerable: true, get: () => { throw new Error('url getter exploded'); } },
-    });
+    const keeps = Object.defineProperties(
+      { ...callbacks(log, 'b:') },
+      {
+        url: {
+          enumerable: true,
+          get: () => {
+            throw new Error('url getter exploded');
+          },
+        },
+      },
+    );
     wx.connectSocket(keeps as never);
     await log.waitFor('b:complete');
-    assert.equal(log.only('b:fail').errMsg, 'connectSocket:fail parameter error: parameter.url could not be read: Error: url getter exploded');
+    assert.equal(
+      log.only('b:fail').errMsg,
+      'connectSocket:fail parameter error: parameter.url could not be read: Error: url getter exploded',
+    );
 
     const headerLog = new Log();
-    const header = Object.defineProperty({}, 'X-Bad', { enumerable: true, get: () => { throw new Error('header getter'); } });
+    const header = Object.defineProperty({}, 'X-Bad', {
+      enumerable: true,
+      get: () => {
+        throw new Error('header getter');
+      },
+    });
     assert.equal(wx.connectSocket({ url: server.url, header, ...callbacks(headerLog) }), undefined);
     await headerLog.waitFor('complete');
-    assert.match(headerLog.only('fail').errMsg, /^connectSocket:fail parameter error: parameter could not be read: Error: header getter$/);
+    assert.match(
+      headerLog.only('fail').errMsg,
+      /^connectSocket:fail parameter error: parameter could not be read: Error: header getter$/,
+    );
     await settle(5);
     assert.equal(server.connectionCount, 0, 'no connection for any refused call');
   });
@@ -79,9 +129,17 @@ describe('hostile input', () => {
   it('§0.2 callbacks whose getters throw are treated as absent; the call still ends', async () => {
     const wx = createWx();
     const log = new Log();
-    const options = Object.defineProperties({ url: 'nope', complete: (result: unknown) => log.add('complete', result) }, {
-      fail: { enumerable: true, get: () => { throw new Error('fail getter'); } },
-    });
+    const options = Object.defineProperties(
+      { url: 'nope', complete: (result: unknown) => log.add('complete', result) },
+      {
+        fail: {
+          enumerable: true,
+          get: () => {
+            throw new Error('fail getter');
+          },
+        },
+      },
+    );
     assert.doesNotThrow(() => wx.connectSocket(options as never));
     await log.waitFor('complete');
     assert.equal(log.only('complete').errMsg, 'connectSocket:fail invalid url "nope"');
@@ -97,12 +155,16 @@ describe('hostile input', () => {
     const bad = new Log();
     wx.connectSocket({ url: server.url, header: { ['X-' + huge]: 'x\n' }, ...callbacks(bad) });
     await bad.waitFor('complete');
-    assert.match(bad.only('fail').errMsg, /^connectSocket:fail parameter error: header "X-a{62}…" has an invalid value$/);
+    assert.match(
+      bad.only('fail').errMsg,
+      /^connectSocket:fail parameter error: header "X-a{62}…" has an invalid value$/,
+    );
   });
 
   it('§1 __proto__ and constructor keys in options and header cannot pollute prototypes', async () => {
     const wx = createWx();
-    const options = JSON.parse(`{"url": "${server.url}", "__proto__": {"polluted": 1}, "constructor": {"prototype": {"polluted": 2}},
+    const options =
+      JSON.parse(`{"url": "${server.url}", "__proto__": {"polluted": 1}, "constructor": {"prototype": {"polluted": 2}},
       "header": {"__proto__": {"polluted": 3}, "constructor": "x"}}`);
     const task = wx.connectSocket(options);
     const log = recordTask(task);
@@ -123,7 +185,15 @@ describe('hostile input', () => {
       const task = wx.connectSocket({ url: server.url });
       const log = recordTask(task);
       await log.waitFor('open');
-      const inputs: unknown[] = [undefined, null, 1, 'x', hostileProxy, revokedProxy(), throwingGetters(['data', 'code', 'reason', 'success'])];
+      const inputs: unknown[] = [
+        undefined,
+        null,
+        1,
+        'x',
+        hostileProxy,
+        revokedProxy(),
+        throwingGetters(['data', 'code', 'reason', 'success']),
+      ];
       for (const input of inputs) {
         assert.doesNotThrow(() => task.send(input as never));
         assert.doesNotThrow(() => wx.sendSocketMessage(input as never));
@@ -133,7 +203,18 @@ describe('hostile input', () => {
       await frozen.waitFor('complete');
       assert.equal(frozen.only('success').errMsg, 'sendSocketMessage:ok');
       const getter = new Log();
-      task.close(Object.defineProperties({ ...callbacks(getter) }, { code: { get: () => { throw new Error('code getter'); } } }));
+      task.close(
+        Object.defineProperties(
+          { ...callbacks(getter) },
+          {
+            code: {
+              get: () => {
+                throw new Error('code getter');
+              },
+            },
+          },
+        ),
+      );
       await getter.waitFor('complete');
       assert.equal(getter.only('success').errMsg, 'closeSocket:ok', 'an unreadable code counts as none: 1000');
       await log.waitFor('close');
@@ -151,11 +232,19 @@ describe('hostile input', () => {
     const wx = createWx({ reportError: (_error, where) => reported.push(where) });
     const task = wx.connectSocket({
       url: server.url,
-      success: () => { throw new Error('success bug'); },
-      complete: () => { throw new Error('complete bug'); },
+      success: () => {
+        throw new Error('success bug');
+      },
+      complete: () => {
+        throw new Error('complete bug');
+      },
     });
-    task.onOpen(() => { throw new Error('open bug'); });
-    wx.onSocketOpen(() => { throw new Error('global open bug'); });
+    task.onOpen(() => {
+      throw new Error('open bug');
+    });
+    wx.onSocketOpen(() => {
+      throw new Error('global open bug');
+    });
     const log = recordTask(task);
     await log.waitFor('open');
     task.close({});
@@ -190,13 +279,17 @@ describe('hostile input', () => {
       [throwingGetters(['platform']), '(options)'],
     ];
     for (const [options, option] of cases) {
-      assert.throws(() => createWx(options as never), (error: unknown) => {
-        assert.ok(error instanceof WxOptionsError, `${String(error)}`);
-        assert.equal(error.option, option);
-        assert.equal(error.code, 'WXSOCKET_INVALID_OPTION');
-        assert.match(error.message, /^createWx: /);
-        return true;
-      }, option);
+      assert.throws(
+        () => createWx(options as never),
+        (error: unknown) => {
+          assert.ok(error instanceof WxOptionsError, `${String(error)}`);
+          assert.equal(error.option, option);
+          assert.equal(error.code, 'WXSOCKET_INVALID_OPTION');
+          assert.match(error.message, /^createWx: /);
+          return true;
+        },
+        option,
+      );
     }
   });
 });

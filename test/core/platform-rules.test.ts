@@ -32,10 +32,17 @@ describe('§5 the domain check through connectSocket', () => {
       const allowLan = SDKVersion === '2.4.0';
       it(`§5 ${platform}, base library ${SDKVersion}: every refused corpus URL ends with onError alone and reaches no transport`, async () => {
         const opened: string[] = [];
-        const wx = createWx({ platform, SDKVersion, domains: [...CORPUS_DOMAINS], maxConnections: Infinity, transport: recordingTransport(opened) });
-        const expectedError = platform === 'ios'
-          ? { errMsg: 'createSocketTask:fail url not in domain list' }
-          : { errMsg: 'fail:url not in domain list', errCode: 1004 };
+        const wx = createWx({
+          platform,
+          SDKVersion,
+          domains: [...CORPUS_DOMAINS],
+          maxConnections: Infinity,
+          transport: recordingTransport(opened),
+        });
+        const expectedError =
+          platform === 'ios'
+            ? { errMsg: 'createSocketTask:fail url not in domain list' }
+            : { errMsg: 'fail:url not in domain list', errCode: 1004 };
         const logs = urls.map((entry) => {
           const log = new Log();
           const task = wx.connectSocket({ url: entry.url, ...callbacks(log) });
@@ -48,8 +55,16 @@ describe('§5 the domain check through connectSocket', () => {
           const allowed = expectedAnswer(entry, allowLan);
           assert.equal(log.only('success').errMsg, 'connectSocket:ok', entry.url);
           if (allowed) {
-            assert.deepEqual(log.names().filter((name) => name === 'error' || name === 'close'), ['error', 'close'], entry.url);
-            assert.notDeepEqual(log.only('error'), expectedError, `${entry.url} was allowed, so it reached the transport`);
+            assert.deepEqual(
+              log.names().filter((name) => name === 'error' || name === 'close'),
+              ['error', 'close'],
+              entry.url,
+            );
+            assert.notDeepEqual(
+              log.only('error'),
+              expectedError,
+              `${entry.url} was allowed, so it reached the transport`,
+            );
           } else {
             refusedUrls.push(entry.url);
             assert.deepEqual(log.names(), ['success', 'complete', 'error'], `${entry.url}: ${entry.why}`);

@@ -44,7 +44,8 @@ export async function until(done: () => boolean, { maxTurns = 100_000, maxMs = 5
 
 /** What differs between two resource snapshots: `+` for a resource now active that was not, `-` for one gone. */
 export function resourceDiff(before: readonly string[], after: readonly string[]): string[] {
-  const count = (list: readonly string[]) => list.reduce((map, name) => map.set(name, (map.get(name) ?? 0) + 1), new Map<string, number>());
+  const count = (list: readonly string[]) =>
+    list.reduce((map, name) => map.set(name, (map.get(name) ?? 0) + 1), new Map<string, number>());
   const a = count(before);
   const b = count(after);
   const diff: string[] = [];
@@ -69,13 +70,25 @@ export function leaked(baseline: readonly string[], now: readonly string[] = act
  * Waits (bounded) until nothing is active that was not in `baseline`, and throws with what is left otherwise: a
  * socket, server or timer was left behind.
  */
-export async function expectResourcesBack(baseline: readonly string[], what: string, bounds?: { maxTurns?: number; maxMs?: number }): Promise<void> {
+export async function expectResourcesBack(
+  baseline: readonly string[],
+  what: string,
+  bounds?: { maxTurns?: number; maxMs?: number },
+): Promise<void> {
   if (await until(() => leaked(baseline).length === 0, bounds)) return;
   throw new Error(`${what}: resources left behind: ${leaked(baseline).join(', ')}`);
 }
 
 /** Events whose listeners on `process` a library might add (and forget). */
-const PROCESS_EVENTS = ['exit', 'beforeExit', 'uncaughtException', 'unhandledRejection', 'warning', 'SIGINT', 'SIGTERM'] as const;
+const PROCESS_EVENTS = [
+  'exit',
+  'beforeExit',
+  'uncaughtException',
+  'unhandledRejection',
+  'warning',
+  'SIGINT',
+  'SIGTERM',
+] as const;
 
 /** How many listeners `process` has for each event a library might leave listeners on. */
 export function processListenerCounts(): Record<string, number> {
@@ -102,7 +115,7 @@ export class CrashRecorder {
     if (this.rejections.length === 0 && this.exceptions.length === 0) return;
     const show = (value: unknown) => {
       try {
-        return value instanceof Error ? (value.stack ?? String(value)) : JSON.stringify(value) ?? String(value);
+        return value instanceof Error ? (value.stack ?? String(value)) : (JSON.stringify(value) ?? String(value));
       } catch {
         return Object.prototype.toString.call(value);
       }
@@ -130,8 +143,12 @@ const PROTOTYPES = {
 
 function sameDescriptor(a: PropertyDescriptor, b: PropertyDescriptor): boolean {
   return (
-    Object.is(a.value, b.value) && a.get === b.get && a.set === b.set &&
-    a.writable === b.writable && a.enumerable === b.enumerable && a.configurable === b.configurable
+    Object.is(a.value, b.value) &&
+    a.get === b.get &&
+    a.set === b.set &&
+    a.writable === b.writable &&
+    a.enumerable === b.enumerable &&
+    a.configurable === b.configurable
   );
 }
 

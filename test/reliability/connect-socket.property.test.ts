@@ -17,15 +17,29 @@ import { ObservedCall, Reports, eventProblems, type TaskEvent } from './oracle.j
 import { VERSIONS, closeCall, environment, isLegacy, requestProblems, slotProblems, wxFor } from './scenario.js';
 
 const url = fc.oneof(
-  { weight: 8, arbitrary: fc.tuple(fc.constantFrom(...BEHAVIOURS), fc.boolean()).map(([behaviour, secure]) => fakeUrl(behaviour, secure)) },
-  { weight: 2, arbitrary: fc.tuple(fc.constantFrom('ws://', 'wss://', 'WSS://', 'http://', ''), nastyString).map(([scheme, rest]) => scheme + rest) },
+  {
+    weight: 8,
+    arbitrary: fc
+      .tuple(fc.constantFrom(...BEHAVIOURS), fc.boolean())
+      .map(([behaviour, secure]) => fakeUrl(behaviour, secure)),
+  },
+  {
+    weight: 2,
+    arbitrary: fc
+      .tuple(fc.constantFrom('ws://', 'wss://', 'WSS://', 'http://', ''), nastyString)
+      .map(([scheme, rest]) => scheme + rest),
+  },
   { weight: 2, arbitrary: optionValue },
   { weight: 1, arbitrary: hugeString.map((text) => `wss://${text}`) },
 );
 
 const header = fc.oneof(
   fc.dictionary(nastyString, fc.oneof(nastyString, fc.integer(), fc.boolean(), optionValue), { maxKeys: 4 }),
-  fc.dictionary(fc.constantFrom('X-Token', 'Referer', 'user-agent', 'Host', 'Sec-WebSocket-Key', 'Cookie'), fc.constantFrom('v', 'a\r\nInjected: 1', ''), { maxKeys: 3 }),
+  fc.dictionary(
+    fc.constantFrom('X-Token', 'Referer', 'user-agent', 'Host', 'Sec-WebSocket-Key', 'Cookie'),
+    fc.constantFrom('v', 'a\r\nInjected: 1', ''),
+    { maxKeys: 3 },
+  ),
   prototypeKeysObject,
   optionValue,
 );
@@ -53,8 +67,13 @@ export const CONNECT_FIELDS = {
 /** What the test does with the task after the call. */
 const plan = fc.record({
   close: fc.constantFrom('never', 'same-turn', 'next-turn', 'after-open'),
-  closeSpec: bagSpec({ code: fc.oneof(fc.constantFrom(1000, 3000, 4999, 1001, 2999, 5000), optionValue), reason: fc.oneof(nastyString, fc.constant('r'.repeat(124)), optionValue) }),
-  sendSpec: fc.option(bagSpec({ data: fc.oneof(fc.string(), fc.constant(new ArrayBuffer(3)), optionValue) }), { nil: undefined }),
+  closeSpec: bagSpec({
+    code: fc.oneof(fc.constantFrom(1000, 3000, 4999, 1001, 2999, 5000), optionValue),
+    reason: fc.oneof(nastyString, fc.constant('r'.repeat(124)), optionValue),
+  }),
+  sendSpec: fc.option(bagSpec({ data: fc.oneof(fc.string(), fc.constant(new ArrayBuffer(3)), optionValue) }), {
+    nil: undefined,
+  }),
   throwingListeners: fc.boolean(),
   awaitPromises: fc.boolean(),
 });
@@ -63,7 +82,10 @@ function recordEvents(task: SocketTask, events: TaskEvent[], order: () => number
   for (const name of ['open', 'message', 'error', 'close'] as const) {
     const on = { open: task.onOpen, message: task.onMessage, error: task.onError, close: task.onClose }[name];
     on.call(task, (result: unknown) => void events.push({ name, result, order: order() }));
-    if (throwing) on.call(task, () => { throw new Error(`listener ${name} throws`); });
+    if (throwing)
+      on.call(task, () => {
+        throw new Error(`listener ${name} throws`);
+      });
   }
 }
 
@@ -91,7 +113,10 @@ test('§0/§1 connectSocket: any options end in one success or fail, and a task 
         const globalPromises = VERSIONS.indexOf(env.SDKVersion) >= VERSIONS.indexOf('2.10.4');
 
         const bag = buildBag(spec);
-        const connect = new ObservedCall('connectSocket', bag, bag.isObjectLike && bag.hasCallbackKey, false).run((value) => wx.connectSocket(value as never), true);
+        const connect = new ObservedCall('connectSocket', bag, bag.isObjectLike && bag.hasCallbackKey, false).run(
+          (value) => wx.connectSocket(value as never),
+          true,
+        );
         const calls: ObservedCall[] = [connect];
         const task = connect.returned as SocketTask | undefined;
         const events: TaskEvent[] = [];
@@ -99,18 +124,34 @@ test('§0/§1 connectSocket: any options end in one success or fail, and a task 
 
         const closeNow = async () => {
           if (task) calls.push(await closeCall(task, act.closeSpec, 'task.close', act.awaitPromises, iosTaskPromises));
-          else calls.push(await closeCall({ close: (value) => wx.closeSocket(value as never) }, act.closeSpec, 'wx.closeSocket', act.awaitPromises, globalPromises));
+          else
+            calls.push(
+              await closeCall(
+                { close: (value) => wx.closeSocket(value as never) },
+                act.closeSpec,
+                'wx.closeSocket',
+                act.awaitPromises,
+                globalPromises,
+              ),
+            );
         };
         if (act.close === 'same-turn') await closeNow();
         if (act.sendSpec && task) {
           const sendBag = buildBag(act.sendSpec);
           const honoured = sendBag.isPlainObject && sendBag.hasCallbackKey;
-          calls.push(new ObservedCall('task.send', sendBag, honoured, iosTaskPromises && !honoured).run((value) => task.send(value as never), act.awaitPromises));
+          calls.push(
+            new ObservedCall('task.send', sendBag, honoured, iosTaskPromises && !honoured).run(
+              (value) => task.send(value as never),
+              act.awaitPromises,
+            ),
+          );
         }
         await turns(1);
         if (act.close === 'next-turn') await closeNow();
         if (act.close === 'after-open') {
-          await until(() => events.some((event) => event.name !== 'message') || globalEvents.length > 0, { maxTurns: 20 });
+          await until(() => events.some((event) => event.name !== 'message') || globalEvents.length > 0, {
+            maxTurns: 20,
+          });
           await closeNow();
         }
         await turns(2);
@@ -130,9 +171,17 @@ test('§0/§1 connectSocket: any options end in one success or fail, and a task 
         if (task !== undefined) {
           problems.push(...eventProblems('task', events, network.requests.length > 0, task.readyState));
           const names = (list: TaskEvent[]) => list.map((event) => event.name).join(' ');
-          if (names(globalEvents) !== names(events)) problems.push(`global listeners saw [${names(globalEvents)}], the task [${names(events)}]`);
+          if (names(globalEvents) !== names(events))
+            problems.push(`global listeners saw [${names(globalEvents)}], the task [${names(events)}]`);
         } else {
-          problems.push(...eventProblems('global', globalEvents, network.requests.length > 0 && outcome?.kind === 'success', globalEvents.length > 0 ? 3 : undefined));
+          problems.push(
+            ...eventProblems(
+              'global',
+              globalEvents,
+              network.requests.length > 0 && outcome?.kind === 'success',
+              globalEvents.length > 0 ? 3 : undefined,
+            ),
+          );
         }
         problems.push(...requestProblems(network));
         problems.push(...network.misuse);

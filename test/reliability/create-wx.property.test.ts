@@ -12,33 +12,85 @@ import { anything, bagSpec, buildBag, nastyString, optionValue, prototypeKeysObj
 import { Invariants, assertNoProblems, propertyParameters } from './harness.js';
 import { describe as show } from './oracle.js';
 
-const WX_METHODS = ['connectSocket', 'onSocketOpen', 'onSocketMessage', 'onSocketError', 'onSocketClose', 'sendSocketMessage', 'closeSocket', 'canIUse'];
+const WX_METHODS = [
+  'connectSocket',
+  'onSocketOpen',
+  'onSocketMessage',
+  'onSocketError',
+  'onSocketClose',
+  'sendSocketMessage',
+  'closeSocket',
+  'canIUse',
+];
 
 /** Each option: mostly values of the right kind (valid or slightly off), sometimes anything at all. */
 const WX_OPTION_FIELDS = {
   platform: fc.oneof(fc.constantFrom('android', 'ios', 'windows', 'Android', ''), optionValue),
   SDKVersion: fc.oneof(
-    fc.constantFrom('1.0.0', '1.6.0', '1.7.0', '2.4.0', '2.10.2', '3.6.0', '99.99.99', '2.x', '2.10', ' 2.10.4', '2.10.4\n'),
+    fc.constantFrom(
+      '1.0.0',
+      '1.6.0',
+      '1.7.0',
+      '2.4.0',
+      '2.10.2',
+      '3.6.0',
+      '99.99.99',
+      '2.x',
+      '2.10',
+      ' 2.10.4',
+      '2.10.4\n',
+    ),
     fc.tuple(fc.nat(10000), fc.nat(10000), fc.nat(10000)).map((parts) => parts.join('.')),
     optionValue,
   ),
   domains: fc.oneof(
-    fc.array(fc.oneof(fc.constantFrom('chat.example.com', 'wss://api.example.com', 'https://a.com', 'wss://', '*.a.com', '10.0.0.1'), nastyString), { maxLength: 4 }),
+    fc.array(
+      fc.oneof(
+        fc.constantFrom('chat.example.com', 'wss://api.example.com', 'https://a.com', 'wss://', '*.a.com', '10.0.0.1'),
+        nastyString,
+      ),
+      { maxLength: 4 },
+    ),
     optionValue,
   ),
   urlCheck: fc.oneof(fc.boolean(), optionValue),
-  networkTimeout: fc.oneof(fc.record({ connectSocket: fc.oneof(fc.double(), fc.integer(), optionValue) }, { requiredKeys: [] }), prototypeKeysObject, optionValue),
-  maxConnections: fc.oneof(fc.integer({ min: -2, max: 10 }), fc.constantFrom(Infinity, -Infinity, NaN, 1.5, 2 ** 53), optionValue),
+  networkTimeout: fc.oneof(
+    fc.record({ connectSocket: fc.oneof(fc.double(), fc.integer(), optionValue) }, { requiredKeys: [] }),
+    prototypeKeysObject,
+    optionValue,
+  ),
+  maxConnections: fc.oneof(
+    fc.integer({ min: -2, max: 10 }),
+    fc.constantFrom(Infinity, -Infinity, NaN, 1.5, 2 ** 53),
+    optionValue,
+  ),
   appId: fc.oneof(fc.constantFrom('wx1234567890abcdef', 'touristappid', 'a'.repeat(129)), nastyString),
   appVersion: fc.oneof(fc.constantFrom('devtools', '0', '1.2.3'), nastyString),
   tls: fc.oneof(
-    fc.record({ ca: fc.oneof(fc.string(), fc.array(fc.oneof(fc.string(), fc.uint8Array({ maxLength: 8 }), anything), { maxLength: 3 }), anything) }, { requiredKeys: [] }),
+    fc.record(
+      {
+        ca: fc.oneof(
+          fc.string(),
+          fc.array(fc.oneof(fc.string(), fc.uint8Array({ maxLength: 8 }), anything), { maxLength: 3 }),
+          anything,
+        ),
+      },
+      { requiredKeys: [] },
+    ),
     fc.constant({ rejectUnauthorized: false }),
     optionValue,
   ),
-  transport: fc.oneof(fc.constant(() => { throw new Error('unused transport'); }), optionValue),
+  transport: fc.oneof(
+    fc.constant(() => {
+      throw new Error('unused transport');
+    }),
+    optionValue,
+  ),
   maxMessageSize: fc.oneof(fc.double(), fc.integer(), fc.constantFrom(0, -1, Infinity, 2 ** 60), optionValue),
-  reportError: fc.oneof(fc.constant(() => undefined), optionValue),
+  reportError: fc.oneof(
+    fc.constant(() => undefined),
+    optionValue,
+  ),
 };
 
 /** A `WxOptionsError` as documented: the class, a stable code, the option's name, a message starting `createWx: `. */
@@ -64,12 +116,21 @@ test('createWx: any options give a wx object or a WxOptionsError naming the opti
         const problems: string[] = [];
         const globalBefore = Object.getOwnPropertyDescriptor(globalThis, 'wx');
         try {
-          const { wx, uninstall } = install ? installWx(input as never) : { wx: createWx(input as never), uninstall: () => undefined };
+          const { wx, uninstall } = install
+            ? installWx(input as never)
+            : { wx: createWx(input as never), uninstall: () => undefined };
           for (const method of WX_METHODS) {
-            if (typeof (wx as unknown as Record<string, unknown>)[method] !== 'function') problems.push(`wx.${method} is not a function`);
+            if (typeof (wx as unknown as Record<string, unknown>)[method] !== 'function')
+              problems.push(`wx.${method} is not a function`);
           }
           // canIUse is the one method that needs no network: any schema gives a boolean.
-          for (const schema of [input, 'connectSocket', 'SocketTask.onOpen', '__proto__', 'connectSocket.object.__proto__']) {
+          for (const schema of [
+            input,
+            'connectSocket',
+            'SocketTask.onOpen',
+            '__proto__',
+            'connectSocket.object.__proto__',
+          ]) {
             const answer = wx.canIUse(schema as string);
             if (typeof answer !== 'boolean') problems.push(`canIUse(${show(schema)}) gave ${show(answer)}`);
           }
@@ -80,7 +141,10 @@ test('createWx: any options give a wx object or a WxOptionsError naming the opti
           if (problem) problems.push(problem);
         }
         const globalAfter = Object.getOwnPropertyDescriptor(globalThis, 'wx');
-        if (globalAfter?.value !== globalBefore?.value || (globalAfter === undefined) !== (globalBefore === undefined)) {
+        if (
+          globalAfter?.value !== globalBefore?.value ||
+          (globalAfter === undefined) !== (globalBefore === undefined)
+        ) {
           problems.push('globalThis.wx not restored');
         }
         problems.push(...(await invariants.problems('createWx')));

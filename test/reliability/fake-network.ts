@@ -8,7 +8,13 @@
  * `early-failure` behaviour, which breaks that rule on purpose), `onClose` exactly once and last, every `send`
  * callback exactly once.
  */
-import type { SocketProfile, Transport, TransportConnection, TransportHandlers, TransportRequest } from '../../src/transport.js';
+import type {
+  SocketProfile,
+  Transport,
+  TransportConnection,
+  TransportHandlers,
+  TransportRequest,
+} from '../../src/transport.js';
 
 export const BEHAVIOURS = [
   'open',
@@ -129,8 +135,12 @@ class FakeConnection implements TransportConnection {
   }
 
   send(data: string | ArrayBuffer, done?: (error?: Error) => void): void {
-    if (this.#released || this.#ended || !this.#opened) this.#network.misuse.push(`send on a ${this.#ended ? 'closed' : this.#released ? 'released' : 'connecting'} connection`);
-    if (typeof data !== 'string' && !(data instanceof ArrayBuffer)) this.#network.misuse.push(`send of ${Object.prototype.toString.call(data)}`);
+    if (this.#released || this.#ended || !this.#opened)
+      this.#network.misuse.push(
+        `send on a ${this.#ended ? 'closed' : this.#released ? 'released' : 'connecting'} connection`,
+      );
+    if (typeof data !== 'string' && !(data instanceof ArrayBuffer))
+      this.#network.misuse.push(`send of ${Object.prototype.toString.call(data)}`);
     const gone = this.#ended;
     this.#network.pendingSends += 1;
     later(() => {

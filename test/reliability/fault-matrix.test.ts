@@ -10,7 +10,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { createWx } from '../../src/node.js';
-import { createTestServer, type ConnectionFault, type HandshakeFault, type TestClient, type TestServer } from '../../src/testing/index.js';
+import {
+  createTestServer,
+  type ConnectionFault,
+  type HandshakeFault,
+  type TestClient,
+  type TestServer,
+} from '../../src/testing/index.js';
 import type { SocketTask, Wx } from '../../src/types.js';
 import { activeResources, leaked, processListenerCounts, turns, until } from '../helpers/leaks.js';
 
@@ -68,7 +74,10 @@ const CONNECTION_CASES: ReadonlyArray<{ fault: ConnectionFault; effect: Effect }
   { fault: { type: 'fragmented-control' }, effect: { kind: 'protocol', errMsg: /FIN must be set/ } },
   { fault: { type: 'oversized-control' }, effect: { kind: 'protocol', errMsg: /invalid payload length 126/ } },
   { fault: { type: 'oversized-frame' }, effect: { kind: 'protocol', errMsg: /payload length > 2\^53 - 1/ } },
-  { fault: { type: 'oversized-frame', length: 32 * 1024 * 1024 + 1 }, effect: { kind: 'protocol', errMsg: /Max payload size exceeded/ } },
+  {
+    fault: { type: 'oversized-frame', length: 32 * 1024 * 1024 + 1 },
+    effect: { kind: 'protocol', errMsg: /Max payload size exceeded/ },
+  },
   { fault: { type: 'invalid-close-code' }, effect: { kind: 'protocol', errMsg: /invalid status code 1005/ } },
   { fault: { type: 'long-close-reason' }, effect: { kind: 'protocol', errMsg: /invalid payload length 126/ } },
   { fault: { type: 'masked-frame' }, effect: { kind: 'protocol', errMsg: /MASK must be clear/ } },
@@ -97,12 +106,23 @@ class Run {
   readonly calls: Call[] = [];
   readonly task: SocketTask;
 
-  constructor(readonly wx: Wx, url: string) {
+  constructor(
+    readonly wx: Wx,
+    url: string,
+  ) {
     wx.onSocketClose((result) => void this.globalCloses.push(result));
     this.task = wx.connectSocket({ url }) as SocketTask;
     for (const name of ['open', 'message', 'error', 'close'] as const) {
-      const on = { open: this.task.onOpen, message: this.task.onMessage, error: this.task.onError, close: this.task.onClose }[name];
-      on.call(this.task, (result: unknown) => void this.events.push({ name, result: result as Record<string, unknown> }));
+      const on = {
+        open: this.task.onOpen,
+        message: this.task.onMessage,
+        error: this.task.onError,
+        close: this.task.onClose,
+      }[name];
+      on.call(
+        this.task,
+        (result: unknown) => void this.events.push({ name, result: result as Record<string, unknown> }),
+      );
     }
   }
 
@@ -151,15 +171,25 @@ async function settled(condition: () => boolean, what: string, maxMs = 5000): Pr
  * After the task ended: each call ended once; nothing more happens; the slot is free again; once the server has
  * let go of its side, nothing of either side is left (the server's own listening socket is in the baseline).
  */
-async function finish(run: Run, platform: 'android' | 'ios', baseline: readonly string[], listeners: string): Promise<void> {
+async function finish(
+  run: Run,
+  platform: 'android' | 'ios',
+  baseline: readonly string[],
+  listeners: string,
+): Promise<void> {
   await settled(() => run.ended && run.callsDone, 'the task to end and every call to complete');
   for (const call of run.calls) {
     const kinds = call.results.map(([kind]) => kind);
-    assert.ok(kinds.join() === 'success,complete' || kinds.join() === 'fail,complete', `${call.label}: ${kinds.join()}`);
+    assert.ok(
+      kinds.join() === 'success,complete' || kinds.join() === 'fail,complete',
+      `${call.label}: ${kinds.join()}`,
+    );
     assert.equal(call.results[0]![1], call.results[1]![1]);
   }
   const eventsAtEnd = run.events.length;
-  await settled(() => leaked(baseline).length === 0, 'nothing left behind', 5000).catch(() => assert.fail(`left behind: ${leaked(baseline).join(', ')}`));
+  await settled(() => leaked(baseline).length === 0, 'nothing left behind', 5000).catch(() =>
+    assert.fail(`left behind: ${leaked(baseline).join(', ')}`),
+  );
   await turns(3);
   assert.equal(run.events.length, eventsAtEnd, 'an event came after onClose');
   assert.equal(run.events.filter((event) => event.name === 'close').length, 1, 'onClose once');
@@ -178,8 +208,13 @@ async function finish(run: Run, platform: 'android' | 'ios', baseline: readonly 
   const next = run.wx.connectSocket({ url: 'ws://127.0.0.1:9/never', ...probe }) as SocketTask;
   next.close({});
   await settled(() => run.callsDone, 'the probe');
-  assert.deepEqual(run.calls.at(-1)!.results.map(([kind, errMsg]) => `${kind} ${errMsg}`), ['success connectSocket:ok', 'complete connectSocket:ok']);
-  await settled(() => leaked(baseline).length === 0, 'nothing left behind after the probe').catch(() => assert.fail(`left behind after the probe: ${leaked(baseline).join(', ')}`));
+  assert.deepEqual(
+    run.calls.at(-1)!.results.map(([kind, errMsg]) => `${kind} ${errMsg}`),
+    ['success connectSocket:ok', 'complete connectSocket:ok'],
+  );
+  await settled(() => leaked(baseline).length === 0, 'nothing left behind after the probe').catch(() =>
+    assert.fail(`left behind after the probe: ${leaked(baseline).join(', ')}`),
+  );
 }
 
 function closeResult(run: Run): Record<string, unknown> {
@@ -191,7 +226,10 @@ function errorResult(run: Run): Record<string, unknown> | undefined {
 }
 
 for (const platform of ['android', 'ios'] as const) {
-  const notOpen = platform === 'android' ? 'sendSocketMessage:fail WebSocket is not connected' : 'SocketTask.send:fail SocketTask.readyState is not OPEN';
+  const notOpen =
+    platform === 'android'
+      ? 'sendSocketMessage:fail WebSocket is not connected'
+      : 'SocketTask.send:fail SocketTask.readyState is not OPEN';
 
   describe(`${platform}: handshake faults × before open, during send, during close`, () => {
     for (const { fault, errMsg, secure, requestArrives } of HANDSHAKE_CASES) {
@@ -203,7 +241,12 @@ for (const platform of ['android', 'ios'] as const) {
           try {
             // A short handshake timeout where the fault is a handshake that never completes; else a generous one.
             const timeout = errMsg === TIMEOUT ? 100 : 5000;
-            const wx = createWx({ platform, ...server.wxOptions, maxConnections: 1, networkTimeout: { connectSocket: timeout } });
+            const wx = createWx({
+              platform,
+              ...server.wxOptions,
+              maxConnections: 1,
+              networkTimeout: { connectSocket: timeout },
+            });
             const run = new Run(wx, server.url);
             if (phase === 'during send') {
               run.send('too early'); // same turn as connectSocket
@@ -230,7 +273,8 @@ for (const platform of ['android', 'ios'] as const) {
               assert.deepEqual(closeResult(run), { ...ABNORMAL });
               if (closeCall) assert.equal(closeCall.results[0]?.[1], 'closeSocket:fail WebSocket is not connected');
             }
-            for (const call of run.calls.filter((entry) => entry.label === 'send')) assert.equal(call.results[0]![1], notOpen);
+            for (const call of run.calls.filter((entry) => entry.label === 'send'))
+              assert.equal(call.results[0]![1], notOpen);
           } finally {
             await server.close();
           }
@@ -264,7 +308,8 @@ function activeResourcesOf(_server: TestServer): string[] {
 
 function describeOutcome(effect: Effect, phase: Phase): string {
   if (effect.kind === 'protocol') return 'onError, onClose 1006';
-  if (effect.kind === 'drop') return phase === 'during close' ? `onClose ${LEAVING.code} (we closed first)` : 'onClose 1006';
+  if (effect.kind === 'drop')
+    return phase === 'during close' ? `onClose ${LEAVING.code} (we closed first)` : 'onClose 1006';
   if (effect.kind === 'message') return `onMessage, then onClose ${LEAVING.code} when the client leaves`;
   return `onClose ${LEAVING.code} when the client leaves`;
 }
@@ -330,8 +375,7 @@ async function runConnectionCase(
       if ((effect.mayReportError || phase === 'during send') && error) {
         assert.equal(names, `${head} error close`);
         assert.match(String(error['errMsg']), /ECONNRESET|EPIPE/);
-      }
-      else assert.equal(names, `${head} close`);
+      } else assert.equal(names, `${head} close`);
       if (error) assert.deepEqual(close, { ...ABNORMAL });
       // When we closed first, onClose reports what we asked for [ours, §2].
       else assert.deepEqual(close, phase === 'during close' ? { ...LEAVING } : { ...ABNORMAL });
@@ -346,6 +390,7 @@ async function runConnectionCase(
       break;
   }
   if (phase === 'during send' && (effect.kind === 'message' || effect.kind === 'none')) {
-    for (const call of run.calls.filter((entry) => entry.label === 'send')) assert.equal(call.results[0]![0], 'success', 'a send on a connection that lived on succeeded');
+    for (const call of run.calls.filter((entry) => entry.label === 'send'))
+      assert.equal(call.results[0]![0], 'success', 'a send on a connection that lived on succeeded');
   }
 }

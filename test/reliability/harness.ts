@@ -3,7 +3,14 @@
  * listener added, no unhandled rejection or uncaught exception, the built-in prototypes untouched.
  */
 import fc from 'fast-check';
-import { CrashRecorder, activeResources, leaked, processListenerCounts, until, watchPrototypes } from '../helpers/leaks.js';
+import {
+  CrashRecorder,
+  activeResources,
+  leaked,
+  processListenerCounts,
+  until,
+  watchPrototypes,
+} from '../helpers/leaks.js';
 
 /**
  * Case counts scale with `WXSOCKET_PROPERTY_SCALE` (default 1: the CI size; e.g. 10 for a deeper local run), and a
@@ -35,7 +42,8 @@ export class Invariants {
     const back = await until(() => leaked(this.#resources).length === 0, { maxMs: 3000 });
     if (!back) problems.push(`${label}: resources left behind: ${leaked(this.#resources).join(', ')}`);
     const listeners = JSON.stringify(processListenerCounts());
-    if (listeners !== this.#listeners) problems.push(`${label}: process listeners changed: ${this.#listeners} → ${listeners}`);
+    if (listeners !== this.#listeners)
+      problems.push(`${label}: process listeners changed: ${this.#listeners} → ${listeners}`);
     for (const change of this.#prototypesChanged()) problems.push(`${label}: prototype polluted: ${change}`);
     try {
       this.#crashes.check(label);

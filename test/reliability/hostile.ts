@@ -29,19 +29,31 @@ export const anything: fc.Arbitrary<unknown> = fc.anything({
 /** An Error whose `message` and `name` getters throw, so describing it throws too. */
 function unprintableError(): Error {
   const error = new Error('unprintable');
-  Object.defineProperty(error, 'message', { get: () => { throw new Error('message getter'); } });
-  Object.defineProperty(error, 'name', { get: () => { throw new Error('name getter'); } });
+  Object.defineProperty(error, 'message', {
+    get: () => {
+      throw new Error('message getter');
+    },
+  });
+  Object.defineProperty(error, 'name', {
+    get: () => {
+      throw new Error('name getter');
+    },
+  });
   return error;
 }
 
 /** An object whose conversion to a string or primitive throws. */
 export function unconvertible(): object {
-  const explode = () => { throw new Error('conversion exploded'); };
+  const explode = () => {
+    throw new Error('conversion exploded');
+  };
   return {
     toString: explode,
     valueOf: explode,
     [Symbol.toPrimitive]: explode,
-    get [Symbol.toStringTag]() { return explode(); },
+    get [Symbol.toStringTag]() {
+      return explode();
+    },
   };
 }
 
@@ -76,7 +88,8 @@ export function resolve(value: unknown): unknown {
   return value instanceof Lazy ? value.make() : value;
 }
 
-const lazy = <T>(label: string, make: () => T): fc.Arbitrary<Lazy<T>> => fc.constant(null).map(() => new Lazy(label, make));
+const lazy = <T>(label: string, make: () => T): fc.Arbitrary<Lazy<T>> =>
+  fc.constant(null).map(() => new Lazy(label, make));
 
 /** Values a hostile getter or trap throws: errors, non-errors, and values that cannot be printed. */
 export const thrownValue: fc.Arbitrary<() => unknown> = fc.oneof(
@@ -93,28 +106,70 @@ export const thrownValue: fc.Arbitrary<() => unknown> = fc.oneof(
 export const nastyString: fc.Arbitrary<string> = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 40 }),
   fc.string({
-    unit: fc.constantFrom('\r', '\n', '\0', '\t', ' ', ':', ',', ';', '"', '\\', '/', '@', '#', '?', '%', 'a', 'Z', '9', '-', '\u2028', '\u00e9', '\ud800', '\udc00', '\u{1f30f}', '\u0131', '\uff41'),
+    unit: fc.constantFrom(
+      '\r',
+      '\n',
+      '\0',
+      '\t',
+      ' ',
+      ':',
+      ',',
+      ';',
+      '"',
+      '\\',
+      '/',
+      '@',
+      '#',
+      '?',
+      '%',
+      'a',
+      'Z',
+      '9',
+      '-',
+      '\u2028',
+      '\u00e9',
+      '\ud800',
+      '\udc00',
+      '\u{1f30f}',
+      '\u0131',
+      '\uff41',
+    ),
     maxLength: 30,
   }),
-  fc.constantFrom('', '__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'Referer', 'host', 'Sec-WebSocket-Key'),
+  fc.constantFrom(
+    '',
+    '__proto__',
+    'constructor',
+    'prototype',
+    'toString',
+    'hasOwnProperty',
+    'Referer',
+    'host',
+    'Sec-WebSocket-Key',
+  ),
 );
 
 /** A string of 64 KiB to 1 MiB (rare: each costs real time). */
-export const hugeString: fc.Arbitrary<string> = fc.integer({ min: 64 * 1024, max: 1024 * 1024 }).map((length) => 'x'.repeat(length));
+export const hugeString: fc.Arbitrary<string> = fc
+  .integer({ min: 64 * 1024, max: 1024 * 1024 })
+  .map((length) => 'x'.repeat(length));
 
 /** Objects carrying `__proto__`, `constructor` and `prototype` as own keys, as `JSON.parse` makes them. */
 export const prototypeKeysObject: fc.Arbitrary<Record<string, unknown>> = fc
   .record({
     proto: fc.oneof(fc.constant('{"polluted": "yes"}'), fc.constant('"x"'), fc.constant('null'), fc.constant('[1]')),
     ctor: fc.oneof(fc.constant('{"prototype": {"polluted": "yes"}}'), fc.constant('"y"')),
-    extra: fc.dictionary(fc.constantFrom('prototype', 'url', 'header', 'polluted', 'toString'), fc.constantFrom('"z"', '{"polluted": 1}', '1')),
+    extra: fc.dictionary(
+      fc.constantFrom('prototype', 'url', 'header', 'polluted', 'toString'),
+      fc.constantFrom('"z"', '{"polluted": 1}', '1'),
+    ),
   })
   .map(({ proto, ctor, extra }) => {
-    const more = Object.entries(extra).map(([key, value]) => `, ${JSON.stringify(key)}: ${value}`).join('');
+    const more = Object.entries(extra)
+      .map(([key, value]) => `, ${JSON.stringify(key)}: ${value}`)
+      .join('');
     return JSON.parse(`{"__proto__": ${proto}, "constructor": ${ctor}${more}}`) as Record<string, unknown>;
   });
-
-
 
 /** How a planted callback behaves. */
 export type CallbackKind =
@@ -134,18 +189,42 @@ export type CallbackKey = (typeof CALLBACK_KEYS)[number];
 const callbackKind: fc.Arbitrary<CallbackKind> = fc.oneof(
   { weight: 6, arbitrary: fc.constant('spy' as const) },
   { weight: 4, arbitrary: fc.constant('absent' as const) },
-  { weight: 1, arbitrary: fc.constantFrom<CallbackKind>('throwing-spy', 'rejecting-spy', 'getter-spy', 'inherited-spy', 'undefined', 'non-function', 'throwing-getter') },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom<CallbackKind>(
+      'throwing-spy',
+      'rejecting-spy',
+      'getter-spy',
+      'inherited-spy',
+      'undefined',
+      'non-function',
+      'throwing-getter',
+    ),
+  },
 );
 
 /** How the options bag is wrapped. */
-export type Wrapper = 'plain' | 'null-prototype' | 'frozen' | 'class-instance' | 'proxy' | 'array' | 'function' | 'revoked' | 'string-tagged';
+export type Wrapper =
+  | 'plain'
+  | 'null-prototype'
+  | 'frozen'
+  | 'class-instance'
+  | 'proxy'
+  | 'array'
+  | 'function'
+  | 'revoked'
+  | 'string-tagged';
 
 /** Proxy traps that throw (for the `proxy` wrapper). */
 export type Trap = 'has' | 'ownKeys' | 'getOwnPropertyDescriptor' | 'getPrototypeOf' | 'get';
 
 /** A description of an options bag, built by {@link buildBag}. */
 export interface BagSpec {
-  readonly fields: ReadonlyArray<{ readonly key: string; readonly value: unknown; readonly how: 'data' | 'getter' | 'throwing-getter' | 'hidden' }>;
+  readonly fields: ReadonlyArray<{
+    readonly key: string;
+    readonly value: unknown;
+    readonly how: 'data' | 'getter' | 'throwing-getter' | 'hidden';
+  }>;
   readonly callbacks: Readonly<Record<CallbackKey, CallbackKind>>;
   readonly wrapper: Wrapper;
   readonly traps: readonly Trap[];
@@ -160,7 +239,10 @@ export interface BagSpec {
  * Generates a bag description. `fields` maps option names to value generators; each field may be left out, made a
  * data property, a getter, a throwing getter or a non-enumerable property.
  */
-export function bagSpec(fields: Readonly<Record<string, fc.Arbitrary<unknown>>>, wrappers?: fc.Arbitrary<Wrapper>): fc.Arbitrary<BagSpec> {
+export function bagSpec(
+  fields: Readonly<Record<string, fc.Arbitrary<unknown>>>,
+  wrappers?: fc.Arbitrary<Wrapper>,
+): fc.Arbitrary<BagSpec> {
   const fieldArbitraries = Object.entries(fields).map(([key, value]) =>
     fc.option(
       fc.record({
@@ -181,7 +263,19 @@ export function bagSpec(fields: Readonly<Record<string, fc.Arbitrary<unknown>>>,
       wrappers ??
       fc.oneof(
         { weight: 12, arbitrary: fc.constant('plain' as const) },
-        { weight: 1, arbitrary: fc.constantFrom<Wrapper>('null-prototype', 'frozen', 'class-instance', 'proxy', 'array', 'function', 'revoked', 'string-tagged') },
+        {
+          weight: 1,
+          arbitrary: fc.constantFrom<Wrapper>(
+            'null-prototype',
+            'frozen',
+            'class-instance',
+            'proxy',
+            'array',
+            'function',
+            'revoked',
+            'string-tagged',
+          ),
+        },
       ),
     traps: fc.subarray(['has', 'ownKeys', 'getOwnPropertyDescriptor', 'getPrototypeOf', 'get'] as Trap[]),
     trappedKeys: fc.subarray([...Object.keys(fields), ...CALLBACK_KEYS]),
@@ -211,7 +305,18 @@ const hostileObject: fc.Arbitrary<Lazy> = fc
     fc.record({
       fields: fc.array(
         fc.record({
-          key: fc.constantFrom('0', '1', 'length', 'X-Token', 'x-b', 'connectSocket', 'ca', 'threshold', 'referer', '__proto__'),
+          key: fc.constantFrom(
+            '0',
+            '1',
+            'length',
+            'X-Token',
+            'x-b',
+            'connectSocket',
+            'ca',
+            'threshold',
+            'referer',
+            '__proto__',
+          ),
           value: fc.oneof(anything, nastyString),
           how: fc.constantFrom('data' as const, 'getter' as const, 'throwing-getter' as const, 'hidden' as const),
         }),
@@ -230,7 +335,10 @@ const hostileObject: fc.Arbitrary<Lazy> = fc
       nonFunction: undefined,
       prototypeKeys: undefined,
     };
-    return new Lazy(`hostileObject(${JSON.stringify({ wrapper: shape.wrapper, keys: shape.fields.map((field) => `${field.key}:${field.how}`), traps: shape.traps })})`, () => buildBag(spec).value);
+    return new Lazy(
+      `hostileObject(${JSON.stringify({ wrapper: shape.wrapper, keys: shape.fields.map((field) => `${field.key}:${field.how}`), traps: shape.traps })})`,
+      () => buildBag(spec).value,
+    );
   });
 
 /** Calls of one planted callback, with the turn they came in. */
@@ -263,11 +371,18 @@ class OptionsClass {}
 
 /** Builds the options bag a spec describes. */
 export function buildBag(spec: BagSpec): Bag {
-  const calls = { success: { calls: [] }, fail: { calls: [] }, complete: { calls: [] } } as Record<CallbackKey, { calls: Array<{ result: unknown; order: number }> }>;
+  const calls = { success: { calls: [] }, fail: { calls: [] }, complete: { calls: [] } } as Record<
+    CallbackKey,
+    { calls: Array<{ result: unknown; order: number }> }
+  >;
   const readable = { success: false, fail: false, complete: false } as Record<CallbackKey, boolean>;
   const inherited: Record<string, unknown> = {};
   let target: Record<string, unknown> =
-    spec.wrapper === 'null-prototype' ? Object.create(null) : spec.wrapper === 'class-instance' ? (new OptionsClass() as Record<string, unknown>) : {};
+    spec.wrapper === 'null-prototype'
+      ? Object.create(null)
+      : spec.wrapper === 'class-instance'
+        ? (new OptionsClass() as Record<string, unknown>)
+        : {};
   if (spec.wrapper === 'array') target = [] as unknown as Record<string, unknown>;
   if (spec.wrapper === 'function') target = function options() {} as unknown as Record<string, unknown>;
   // A function's `prototype` cannot be redefined: such a definition is skipped (and a callback so kept out is
@@ -280,14 +395,20 @@ export function buildBag(spec: BagSpec): Bag {
       return false;
     }
   };
-  if (spec.prototypeKeys) for (const key of Object.keys(spec.prototypeKeys)) define(key, { value: spec.prototypeKeys[key], writable: true });
+  if (spec.prototypeKeys)
+    for (const key of Object.keys(spec.prototypeKeys)) define(key, { value: spec.prototypeKeys[key], writable: true });
 
   for (const { key, value, how } of spec.fields) {
     const made = resolve(value);
     if (how === 'data') define(key, { value: made, writable: true });
     else if (how === 'hidden') define(key, { value: made, enumerable: false, writable: true });
     else if (how === 'getter') define(key, { get: () => made });
-    else define(key, { get: () => { throw spec.throws(); } });
+    else
+      define(key, {
+        get: () => {
+          throw spec.throws();
+        },
+      });
   }
   for (const key of CALLBACK_KEYS) {
     const kind = spec.callbacks[key];
@@ -326,17 +447,25 @@ export function buildBag(spec: BagSpec): Bag {
         defined = put(typeof spec.nonFunction === 'function' ? 42 : resolve(spec.nonFunction));
         break;
       case 'throwing-getter':
-        defined = define(key, { get: () => { throw spec.throws(); } });
+        defined = define(key, {
+          get: () => {
+            throw spec.throws();
+          },
+        });
         break;
     }
     readable[key] = defined && ['spy', 'throwing-spy', 'rejecting-spy', 'getter-spy', 'inherited-spy'].includes(kind);
   }
   if (Object.keys(inherited).length > 0 && spec.wrapper !== 'null-prototype') {
-    Object.setPrototypeOf(target, Object.assign(Object.create(Object.getPrototypeOf(target) as object | null), inherited));
+    Object.setPrototypeOf(
+      target,
+      Object.assign(Object.create(Object.getPrototypeOf(target) as object | null), inherited),
+    );
   } else if (Object.keys(inherited).length > 0) {
     Object.setPrototypeOf(target, Object.assign(Object.create(null), inherited));
   }
-  if (spec.wrapper === 'string-tagged') Object.defineProperty(target, Symbol.toStringTag, { value: 'Options', configurable: true });
+  if (spec.wrapper === 'string-tagged')
+    Object.defineProperty(target, Symbol.toStringTag, { value: 'Options', configurable: true });
 
   let value: unknown = target;
   let hasCallbackKey = CALLBACK_KEYS.some((key) => key in target);
@@ -348,7 +477,9 @@ export function buildBag(spec: BagSpec): Bag {
   }
   if (spec.wrapper === 'proxy') {
     const traps: ProxyHandler<object> = {};
-    const explode = () => { throw spec.throws(); };
+    const explode = () => {
+      throw spec.throws();
+    };
     if (spec.traps.includes('has')) {
       traps.has = explode;
       hasCallbackKey = true;
@@ -358,7 +489,8 @@ export function buildBag(spec: BagSpec): Bag {
     if (spec.traps.includes('getPrototypeOf')) traps.getPrototypeOf = explode;
     if (spec.traps.includes('get')) {
       const trapped = new Set(spec.trappedKeys);
-      traps.get = (object, key, receiver) => (typeof key === 'string' && trapped.has(key) ? explode() : Reflect.get(object, key, receiver));
+      traps.get = (object, key, receiver) =>
+        typeof key === 'string' && trapped.has(key) ? explode() : Reflect.get(object, key, receiver);
       for (const key of CALLBACK_KEYS) if (trapped.has(key)) readable[key] = false;
     }
     value = new Proxy(target, traps);
@@ -377,4 +509,8 @@ export function typeName(value: unknown): string {
 }
 
 /** Values for `this` when a method is called detached or on something that is not its object. */
-export const foreignThis: fc.Arbitrary<unknown> = fc.oneof(anything, lazy('revokedProxy()', revokedProxy), lazy('unconvertible()', unconvertible));
+export const foreignThis: fc.Arbitrary<unknown> = fc.oneof(
+  anything,
+  lazy('revokedProxy()', revokedProxy),
+  lazy('unconvertible()', unconvertible),
+);

@@ -25,10 +25,17 @@ interface Recorded {
 function record(task: SocketTask): Recorded {
   const events: Recorded['events'] = [];
   task.onOpen(() => void events.push({ name: 'open', result: {} }));
-  task.onMessage((result) => void events.push({ name: 'message', result: result as unknown as Record<string, unknown> }));
+  task.onMessage(
+    (result) => void events.push({ name: 'message', result: result as unknown as Record<string, unknown> }),
+  );
   task.onError((result) => void events.push({ name: 'error', result: result as unknown as Record<string, unknown> }));
   task.onClose((result) => void events.push({ name: 'close', result: result as unknown as Record<string, unknown> }));
-  return { task, events, names: () => events.map((event) => event.name).join(' '), ended: () => events.some((event) => event.name === 'close') };
+  return {
+    task,
+    events,
+    names: () => events.map((event) => event.name).join(' '),
+    ended: () => events.some((event) => event.name === 'close'),
+  };
 }
 
 async function ended(run: Recorded): Promise<void> {
@@ -69,7 +76,10 @@ describe('§0.7/limits: the incoming message size limit', () => {
       await client.send('never delivered').catch(() => undefined);
       await ended(run);
       assert.equal(run.names(), 'open message message error close');
-      assert.deepEqual(run.events.slice(1, 3).map((event) => sizeOf(event.result['data'])), [1000, 1000]);
+      assert.deepEqual(
+        run.events.slice(1, 3).map((event) => sizeOf(event.result['data'])),
+        [1000, 1000],
+      );
       assert.match(String(run.events[3]!.result['errMsg']), /Max payload size exceeded/);
       assert.equal('errCode' in run.events[3]!.result, platform === 'android');
       assert.deepEqual(run.events[4]!.result, { code: 1006, reason: 'abnormal closure' });
@@ -93,7 +103,9 @@ describe('§0.7/limits: the incoming message size limit', () => {
 
   test('a compressed frame that inflates beyond the limit (permessage-deflate) ends the connection', async () => {
     const server = await start({ perMessageDeflate: true });
-    const run = record(createWx({ maxMessageSize: 1 * MiB }).connectSocket({ url: server.url, perMessageDeflate: true }) as SocketTask);
+    const run = record(
+      createWx({ maxMessageSize: 1 * MiB }).connectSocket({ url: server.url, perMessageDeflate: true }) as SocketTask,
+    );
     const client = await server.nextConnection();
     assert.match(client.request.headers['sec-websocket-extensions'] ?? '', /permessage-deflate/);
     await client.send(Buffer.alloc(1 * MiB, 0)); // compresses to about a kilobyte; inflates to exactly the limit

@@ -9,7 +9,13 @@ import { after, before, test } from 'node:test';
 import fc from 'fast-check';
 import { createWx } from '../../src/node.js';
 import type { SocketTask } from '../../src/types.js';
-import { createTestServer, type ConnectionFault, type HandshakeFault, type TestClient, type TestServer } from '../../src/testing/index.js';
+import {
+  createTestServer,
+  type ConnectionFault,
+  type HandshakeFault,
+  type TestClient,
+  type TestServer,
+} from '../../src/testing/index.js';
 import { Invariants, assertNoProblems, propertyParameters } from './harness.js';
 import { bagSpec, buildBag, nastyString, optionValue } from './hostile.js';
 import { turn, turns, until } from '../helpers/leaks.js';
@@ -61,15 +67,49 @@ const HANDSHAKE_FAULTS: HandshakeFault[] = [
 
 const serverScript: fc.Arbitrary<ServerScript> = fc.oneof(
   { weight: 3, arbitrary: fc.constant({ type: 'echo' as const }) },
-  { weight: 3, arbitrary: fc.record({ type: fc.constant('fault' as const), at: fc.nat(4), fault: fc.constantFrom(...CONNECTION_FAULTS) }) },
-  { weight: 1, arbitrary: fc.record({ type: fc.constant('close' as const), at: fc.nat(4), code: fc.constantFrom(1000, 1001, 4000), reason: fc.constantFrom('', 'bye') }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      type: fc.constant('fault' as const),
+      at: fc.nat(4),
+      fault: fc.constantFrom(...CONNECTION_FAULTS),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      type: fc.constant('close' as const),
+      at: fc.nat(4),
+      code: fc.constantFrom(1000, 1001, 4000),
+      reason: fc.constantFrom('', 'bye'),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ type: fc.constant('terminate' as const), at: fc.nat(4) }) },
 );
 
 const clientOperation = fc.oneof(
-  { weight: 6, arbitrary: fc.record({ kind: fc.constant('send' as const), data: fc.oneof(fc.string({ unit: 'binary', maxLength: 64 }), fc.uint8Array({ maxLength: 64 })), spec: bagSpec({}, fc.constant('plain' as const)) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('hostile-send' as const), spec: bagSpec({ data: optionValue }) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('close' as const), spec: bagSpec({ code: fc.oneof(fc.constantFrom(1000, 3000, 4999, 1001), optionValue), reason: fc.oneof(fc.constantFrom('', 'client bye'), nastyString) }) }) },
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      kind: fc.constant('send' as const),
+      data: fc.oneof(fc.string({ unit: 'binary', maxLength: 64 }), fc.uint8Array({ maxLength: 64 })),
+      spec: bagSpec({}, fc.constant('plain' as const)),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('hostile-send' as const), spec: bagSpec({ data: optionValue }) }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('close' as const),
+      spec: bagSpec({
+        code: fc.oneof(fc.constantFrom(1000, 3000, 4999, 1001), optionValue),
+        reason: fc.oneof(fc.constantFrom('', 'client bye'), nastyString),
+      }),
+    }),
+  },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('wait' as const), turns: fc.integer({ min: 1, max: 4 }) }) },
   { weight: 2, arbitrary: fc.constant({ kind: 'await-open' as const }) },
 );
@@ -115,7 +155,13 @@ test('§0/§2 over real sockets: random sends and closes against a misbehaving s
       fc.asyncProperty(
         fc.constantFrom('android' as const, 'ios' as const),
         fc.boolean(),
-        fc.oneof({ weight: 6, arbitrary: serverScript }, { weight: 1, arbitrary: fc.constantFrom(...HANDSHAKE_FAULTS).map((fault) => ({ type: 'handshake' as const, fault })) }),
+        fc.oneof(
+          { weight: 6, arbitrary: serverScript },
+          {
+            weight: 1,
+            arbitrary: fc.constantFrom(...HANDSHAKE_FAULTS).map((fault) => ({ type: 'handshake' as const, fault })),
+          },
+        ),
         fc.array(clientOperation, { minLength: 1, maxLength: 10 }),
         fc.boolean(),
         async (platform, useTls, serverSide, operations, awaitPromises) => {
@@ -128,7 +174,13 @@ test('§0/§2 over real sockets: random sends and closes against a misbehaving s
             script = serverSide;
           }
           const reports = new Reports();
-          const wx = createWx({ platform, ...server.wxOptions, networkTimeout: { connectSocket: 300 }, maxMessageSize: 1024, reportError: reports.report });
+          const wx = createWx({
+            platform,
+            ...server.wxOptions,
+            networkTimeout: { connectSocket: 300 },
+            maxMessageSize: 1024,
+            reportError: reports.report,
+          });
           const task = wx.connectSocket({ url: server.url }) as SocketTask;
           const events: TaskEvent[] = [];
           task.onOpen((result) => void events.push({ name: 'open', result, order: stamp() }));
@@ -146,17 +198,30 @@ test('§0/§2 over real sockets: random sends and closes against a misbehaving s
             if (op.kind === 'wait') await turns(op.turns);
             else if (op.kind === 'await-open') await until(() => events.length > 0, { maxMs: 2000 });
             else if (op.kind === 'send' || op.kind === 'hostile-send') {
-              const spec = op.kind === 'send' ? { ...op.spec, fields: [{ key: 'data', value: tag(++sequence, op.data), how: 'data' as const }] } : op.spec;
+              const spec =
+                op.kind === 'send'
+                  ? { ...op.spec, fields: [{ key: 'data', value: tag(++sequence, op.data), how: 'data' as const }] }
+                  : op.spec;
               const bag = buildBag(spec);
               const value = spec.fields.find((field) => field.key === 'data')?.value;
               if (op.kind === 'send') sent.set(sequence, value as string | ArrayBuffer);
               else if (typeof value === 'string' || value instanceof ArrayBuffer) untaggedSends += 1;
               const honoured = bag.isPlainObject && bag.hasCallbackKey;
-              calls.push(new ObservedCall('task.send', bag, honoured, platform === 'ios' && !honoured).run((value) => task.send(value as never), awaitPromises));
+              calls.push(
+                new ObservedCall('task.send', bag, honoured, platform === 'ios' && !honoured).run(
+                  (value) => task.send(value as never),
+                  awaitPromises,
+                ),
+              );
             } else {
               const bag = buildBag(op.spec);
               const honoured = bag.isPlainObject && bag.hasCallbackKey;
-              calls.push(new ObservedCall('task.close', bag, honoured, platform === 'ios' && !honoured).run((value) => task.close(value as never), awaitPromises));
+              calls.push(
+                new ObservedCall('task.close', bag, honoured, platform === 'ios' && !honoured).run(
+                  (value) => task.close(value as never),
+                  awaitPromises,
+                ),
+              );
             }
           }
           // End the task if nothing did: a clean close, answered by the server (or a drop, if it is gone).
@@ -175,7 +240,8 @@ test('§0/§2 over real sockets: random sends and closes against a misbehaving s
             if (number === undefined || !sent.has(number)) {
               // The fragmented-message fault's own message, and echoes of hostile sends, carry no tag.
               const faultMessage = serverSide.type === 'fault' && serverSide.fault.type === 'fragmented-message';
-              if (!faultMessage && untaggedSends-- <= 0) problems.push(`received a message never sent: ${String(data).slice(0, 40)}`);
+              if (!faultMessage && untaggedSends-- <= 0)
+                problems.push(`received a message never sent: ${String(data).slice(0, 40)}`);
               continue;
             }
             if (number <= last) problems.push(`message ${number} arrived after ${last}`);

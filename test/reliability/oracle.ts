@@ -88,7 +88,8 @@ export class ObservedCall {
         if (typeof errMsg !== 'string') say(`${key} got no errMsg string`);
         else if (key === 'success' && !OK.test(errMsg)) say(`success with ${JSON.stringify(errMsg)}`);
         else if (key === 'fail' && !FAIL.test(errMsg)) say(`fail with ${JSON.stringify(errMsg)}`);
-        else if (key === 'complete' && !OK.test(errMsg) && !FAIL.test(errMsg)) say(`complete with ${JSON.stringify(errMsg)}`);
+        else if (key === 'complete' && !OK.test(errMsg) && !FAIL.test(errMsg))
+          say(`complete with ${JSON.stringify(errMsg)}`);
       }
     }
     if (count('success') + count('fail') > 1) say('both success and fail were called');
@@ -99,8 +100,10 @@ export class ObservedCall {
       if (completeCall.result !== outcomeCall.result) say('complete got another result object than success/fail');
     }
     if (this.honoured) {
-      if (readable.complete && count('complete') !== 1) say(`complete called ${count('complete')} times, expected once`);
-      if (readable.success && readable.fail && count('success') + count('fail') !== 1) say('neither success nor fail was called');
+      if (readable.complete && count('complete') !== 1)
+        say(`complete called ${count('complete')} times, expected once`);
+      if (readable.success && readable.fail && count('success') + count('fail') !== 1)
+        say('neither success nor fail was called');
     } else if (count('success') + count('fail') + count('complete') > 0) {
       say('callbacks were called although the API must not read them here');
     }
@@ -138,7 +141,9 @@ export class Reports {
   };
   /** Reports that did not come from user code: wxsocket itself threw somewhere. */
   internal(): string[] {
-    return this.entries.filter(({ where }) => !USER_CODE.test(where)).map(({ error, where }) => `${where}: ${describe(error)}`);
+    return this.entries
+      .filter(({ where }) => !USER_CODE.test(where))
+      .map(({ error, where }) => `${where}: ${describe(error)}`);
   }
 }
 
@@ -146,7 +151,12 @@ export class Reports {
 export type TaskEvent = { name: 'open' | 'message' | 'error' | 'close'; result: unknown; order: number };
 
 /** Problems with a task's event sequence (§0.6, §2 event order). `touchedNetwork`: a transport was asked to connect. */
-export function eventProblems(label: string, events: readonly TaskEvent[], touchedNetwork: boolean, readyState: unknown): string[] {
+export function eventProblems(
+  label: string,
+  events: readonly TaskEvent[],
+  touchedNetwork: boolean,
+  readyState: unknown,
+): string[] {
   const problems: string[] = [];
   const say = (text: string) => problems.push(`${label}: ${text} [${events.map((event) => event.name).join(', ')}]`);
   const names = events.map((event) => event.name).join(' ');
@@ -156,13 +166,16 @@ export function eventProblems(label: string, events: readonly TaskEvent[], touch
   if (count('open') > 1) say('onOpen fired more than once');
   if (count('error') > 1) say('onError fired more than once');
   if (count('close') > 1) say('onClose fired more than once');
-  if (touchedNetwork && count('close') !== 1) say('a task that touched the network did not end with exactly one onClose');
+  if (touchedNetwork && count('close') !== 1)
+    say('a task that touched the network did not end with exactly one onClose');
   if (events.length > 0 && readyState !== 3) say(`readyState is ${String(readyState)} after the task ended`);
   for (const event of events) {
     const result = event.result as Record<string, unknown>;
     if (event.name === 'error' && typeof result['errMsg'] !== 'string') say('onError without an errMsg string');
-    if (event.name === 'close' && (typeof result['code'] !== 'number' || typeof result['reason'] !== 'string')) say('onClose without code and reason');
-    if (event.name === 'message' && typeof result['data'] !== 'string' && !(result['data'] instanceof ArrayBuffer)) say('onMessage with data neither string nor ArrayBuffer');
+    if (event.name === 'close' && (typeof result['code'] !== 'number' || typeof result['reason'] !== 'string'))
+      say('onClose without code and reason');
+    if (event.name === 'message' && typeof result['data'] !== 'string' && !(result['data'] instanceof ArrayBuffer))
+      say('onMessage with data neither string nor ArrayBuffer');
   }
   return problems;
 }

@@ -14,7 +14,17 @@ import { Reports } from './oracle.js';
 
 /** A proxy whose every trap throws a revoked proxy: even `instanceof` on what it throws throws. */
 function throwsRevoked(): object {
-  return new Proxy({}, new Proxy({}, { get: () => () => { throw revokedProxy(); } }));
+  return new Proxy(
+    {},
+    new Proxy(
+      {},
+      {
+        get: () => () => {
+          throw revokedProxy();
+        },
+      },
+    ),
+  );
 }
 
 function recorder() {
@@ -46,15 +56,26 @@ describe('regressions found by the property tests', () => {
     const spy = recorder();
     assert.equal(wx.connectSocket({ url: fakeUrl('open'), header: throwsRevoked(), ...spy } as never), undefined);
     await until(() => spy.calls.length === 2, { maxTurns: 20 });
-    assert.deepEqual(spy.calls.map(([name]) => name), ['fail', 'complete']);
+    assert.deepEqual(
+      spy.calls.map(([name]) => name),
+      ['fail', 'complete'],
+    );
     assert.match(spy.calls[0]![1].errMsg, /^connectSocket:fail parameter error: parameter could not be read: /);
     assert.deepEqual(reports.internal(), []);
     assert.equal(network.requests.length, 0);
   });
 
   it('createWx: an option getter that throws a revoked proxy gives a WxOptionsError (it threw a TypeError)', () => {
-    const options = Object.defineProperty({}, 'platform', { enumerable: true, get: () => { throw revokedProxy(); } });
-    assert.throws(() => createWx(options), (error: unknown) => error instanceof WxOptionsError && error.option === '(options)');
+    const options = Object.defineProperty({}, 'platform', {
+      enumerable: true,
+      get: () => {
+        throw revokedProxy();
+      },
+    });
+    assert.throws(
+      () => createWx(options),
+      (error: unknown) => error instanceof WxOptionsError && error.option === '(options)',
+    );
   });
 
   for (const [name, make] of [
@@ -68,10 +89,13 @@ describe('regressions found by the property tests', () => {
       const spy = recorder();
       assert.doesNotThrow(() => task.send({ data: make() as never, ...spy }));
       await until(() => spy.calls.length === 2, { maxTurns: 20 });
-      assert.deepEqual(spy.calls.map(([call, result]) => [call, result.errMsg]), [
-        ['fail', 'sendSocketMessage:fail unknown data'],
-        ['complete', 'sendSocketMessage:fail unknown data'],
-      ]);
+      assert.deepEqual(
+        spy.calls.map(([call, result]) => [call, result.errMsg]),
+        [
+          ['fail', 'sendSocketMessage:fail unknown data'],
+          ['complete', 'sendSocketMessage:fail unknown data'],
+        ],
+      );
       assert.equal(task.readyState, 1);
       assert.deepEqual(network.misuse, []);
       assert.deepEqual(reports.internal(), []);
@@ -91,10 +115,13 @@ describe('regressions found by the property tests', () => {
       const spy = recorder();
       receiver.send({ data: 'x', ...spy });
       await until(() => spy.calls.length === 2, { maxTurns: 20 });
-      assert.deepEqual(spy.calls.map(([call, result]) => [call, result.errMsg]), [
-        ['success', 'sendSocketMessage:ok'],
-        ['complete', 'sendSocketMessage:ok'],
-      ]);
+      assert.deepEqual(
+        spy.calls.map(([call, result]) => [call, result.errMsg]),
+        [
+          ['success', 'sendSocketMessage:ok'],
+          ['complete', 'sendSocketMessage:ok'],
+        ],
+      );
       assert.equal(receiver.readyState, 1);
       receiver.close({});
       await until(() => network.quiet, { maxTurns: 50 });
@@ -113,7 +140,12 @@ describe('regressions found by the property tests', () => {
         const spy = recorder();
         assert.doesNotThrow(() => (task[method] as Function).call(receiver, { data: 'x', ...spy }), method);
         await until(() => spy.calls.length === 2, { maxTurns: 20 });
-        assert.match(spy.calls[0]![1].errMsg, new RegExp(`^(sendSocketMessage|closeSocket):fail parameter error: SocketTask\\.${method} called on an object that is not a SocketTask$`));
+        assert.match(
+          spy.calls[0]![1].errMsg,
+          new RegExp(
+            `^(sendSocketMessage|closeSocket):fail parameter error: SocketTask\\.${method} called on an object that is not a SocketTask$`,
+          ),
+        );
       }
     }
     assert.equal(task.readyState, 1, 'the real task is untouched');
@@ -122,7 +154,7 @@ describe('regressions found by the property tests', () => {
     await until(() => network.quiet, { maxTurns: 50 });
   });
 
-  it('§2 readyState read through a proxy of the task (Vue reactive()) gives the task\'s state', async () => {
+  it("§2 readyState read through a proxy of the task (Vue reactive()) gives the task's state", async () => {
     const { network, task } = await openTask();
     try {
       assert.equal((new Proxy(task, {}) as SocketTask).readyState, 1);

@@ -51,16 +51,22 @@ export function wxFor(env: Environment, network: FakeNetwork, reports: Reports):
 export function requestProblems(network: FakeNetwork): string[] {
   const problems: string[] = [];
   for (const request of network.requests) {
-    if (!/^wss?:\/\//i.test(request.url)) problems.push(`transport got url ${JSON.stringify(request.url.slice(0, 60))}`);
+    if (!/^wss?:\/\//i.test(request.url))
+      problems.push(`transport got url ${JSON.stringify(request.url.slice(0, 60))}`);
     for (const [name, value] of Object.entries(request.headers)) {
       if (!TOKEN.test(name)) problems.push(`transport got header name ${JSON.stringify(name)}`);
-      if (typeof value !== 'string' || !FIELD_VALUE.test(value)) problems.push(`transport got header value ${JSON.stringify(value)}`);
-      if (/^(host|connection|upgrade|sec-websocket-.*)$/i.test(name)) problems.push(`transport got handshake header ${name}`);
+      if (typeof value !== 'string' || !FIELD_VALUE.test(value))
+        problems.push(`transport got header value ${JSON.stringify(value)}`);
+      if (/^(host|connection|upgrade|sec-websocket-.*)$/i.test(name))
+        problems.push(`transport got handshake header ${name}`);
     }
     const referers = Object.keys(request.headers).filter((name) => name.toLowerCase() === 'referer');
-    if (referers.length !== 1 || !request.headers[referers[0]!]!.startsWith('https://servicewechat.com/')) problems.push('the Referer is not WeChat\'s');
-    for (const protocol of request.protocols) if (!TOKEN.test(protocol)) problems.push(`transport got subprotocol ${JSON.stringify(protocol)}`);
-    if (new Set(request.protocols).size !== request.protocols.length) problems.push('transport got duplicate subprotocols');
+    if (referers.length !== 1 || !request.headers[referers[0]!]!.startsWith('https://servicewechat.com/'))
+      problems.push("the Referer is not WeChat's");
+    for (const protocol of request.protocols)
+      if (!TOKEN.test(protocol)) problems.push(`transport got subprotocol ${JSON.stringify(protocol)}`);
+    if (new Set(request.protocols).size !== request.protocols.length)
+      problems.push('transport got duplicate subprotocols');
   }
   return problems;
 }
@@ -71,15 +77,26 @@ export async function slotProblems(wx: Wx, network: FakeNetwork, env: Environmen
   const max = env.maxConnections ?? 5;
   const failures: string[] = [];
   for (let i = 0; i < max; i += 1) {
-    wx.connectSocket({ url: fakeUrl('refuse'), fail: (result: { errMsg: string }) => void failures.push(result.errMsg) });
+    wx.connectSocket({
+      url: fakeUrl('refuse'),
+      fail: (result: { errMsg: string }) => void failures.push(result.errMsg),
+    });
   }
   await until(() => network.quiet, { maxTurns: 200 });
   return failures.filter((errMsg) => /reach max/.test(errMsg)).map((errMsg) => `a slot was not freed: ${errMsg}`);
 }
 
-export async function closeCall(target: { close(option?: unknown): unknown }, spec: BagSpec, label: string, awaitPromise: boolean, promiseStyle: boolean): Promise<ObservedCall> {
+export async function closeCall(
+  target: { close(option?: unknown): unknown },
+  spec: BagSpec,
+  label: string,
+  awaitPromise: boolean,
+  promiseStyle: boolean,
+): Promise<ObservedCall> {
   const bag = buildBag(spec);
   const honoured = bag.isPlainObject && bag.hasCallbackKey;
-  return new ObservedCall(label, bag, honoured, promiseStyle && !honoured).run((value) => target.close(value), awaitPromise);
+  return new ObservedCall(label, bag, honoured, promiseStyle && !honoured).run(
+    (value) => target.close(value),
+    awaitPromise,
+  );
 }
-

@@ -35,7 +35,10 @@ async function outcome(task: SocketTask | undefined): Promise<Outcome> {
   });
   task.onError(({ errMsg }) => void events.push(`error ${errMsg}`));
   task.onClose(({ code }) => void events.push(`close ${code}`));
-  assert.ok(await until(() => events.some((event) => event.startsWith('close')), { maxMs: 5000, maxTurns: 1_000_000 }), `no onClose: ${events.join()}`);
+  assert.ok(
+    await until(() => events.some((event) => event.startsWith('close')), { maxMs: 5000, maxTurns: 1_000_000 }),
+    `no onClose: ${events.join()}`,
+  );
   return { events, header };
 }
 
@@ -68,7 +71,11 @@ describe('TLS is verified by default, and no option turns verification off', () 
   };
   const FAULTS: Array<{ fault?: HandshakeFault; trust: boolean; label: string }> = [
     { trust: false, label: 'a server signed by an untrusted CA' },
-    { fault: { type: 'untrusted-certificate' }, trust: true, label: 'a certificate from another CA than the trusted one' },
+    {
+      fault: { type: 'untrusted-certificate' },
+      trust: true,
+      label: 'a certificate from another CA than the trusted one',
+    },
     { fault: { type: 'wrong-host-certificate' }, trust: true, label: 'a certificate for another host' },
     { fault: { type: 'expired-certificate' }, trust: true, label: 'an expired certificate' },
   ];
@@ -100,7 +107,10 @@ describe('TLS is verified by default, and no option turns verification off', () 
       timeout: 30_000,
     });
     assert.equal(run.status, 0, run.stderr);
-    const report = JSON.parse(run.stdout.trim().split('\n').at(-1)!) as { env: string; results: Array<{ events: string[]; handshakes: number }> };
+    const report = JSON.parse(run.stdout.trim().split('\n').at(-1)!) as {
+      env: string;
+      results: Array<{ events: string[]; handshakes: number }>;
+    };
     assert.equal(report.env, '0');
     assert.equal(report.results.length, 3);
     for (const result of report.results) {
@@ -113,7 +123,13 @@ describe('TLS is verified by default, and no option turns verification off', () 
     const certificates = createTestCertificates();
     let secureConnections = 0;
     const server: TlsServer = createTlsServer(
-      { key: certificates.keyPem, cert: certificates.certPem, minVersion: 'TLSv1', maxVersion: 'TLSv1.1', ciphers: 'DEFAULT@SECLEVEL=0' },
+      {
+        key: certificates.keyPem,
+        cert: certificates.certPem,
+        minVersion: 'TLSv1',
+        maxVersion: 'TLSv1.1',
+        ciphers: 'DEFAULT@SECLEVEL=0',
+      },
       (socket) => {
         secureConnections += 1;
         socket.destroy();
@@ -140,17 +156,23 @@ describe('header and request-line injection is refused', () => {
     [{ 'X-A': 'v\rX-Injected: 1' }, /header "X-A" has an invalid value/],
     [{ 'X-A': 'v\u0000' }, /header "X-A" has an invalid value/],
     [{ 'X-A': '\u2028' }, /header "X-A" has an invalid value/],
-    [{ 'X-A\r\nX-Injected': 'v' }, /^connectSocket:fail parameter error: header "X-A\\r\\nX-Injected" has an invalid name$/],
+    [
+      { 'X-A\r\nX-Injected': 'v' },
+      /^connectSocket:fail parameter error: header "X-A\\r\\nX-Injected" has an invalid name$/,
+    ],
     [{ 'X A': 'v' }, /header "X A" has an invalid name/],
     [{ 'X:A': 'v' }, /header "X:A" has an invalid name/],
     [{ '': 'v' }, /header "" has an invalid name/],
-    [{ 'Ünicode': 'v' }, /header "Ünicode" has an invalid name/],
+    [{ Ünicode: 'v' }, /header "Ünicode" has an invalid name/],
   ];
   for (const [header, failure] of CASES) {
     test(`§1 header ${JSON.stringify(header)} fails the call, returns no task and opens no connection`, async () => {
       const server = await start();
       const spy = callbacks();
-      assert.equal(createWx().connectSocket({ url: server.url, header: header as Record<string, string>, ...spy }), undefined);
+      assert.equal(
+        createWx().connectSocket({ url: server.url, header: header as Record<string, string>, ...spy }),
+        undefined,
+      );
       await until(() => spy.results.length > 0);
       assert.equal(spy.results.length, 1);
       assert.match(spy.results[0]!.replace(/^fail /, ''), failure);
@@ -205,7 +227,11 @@ describe('header and request-line injection is refused', () => {
     assert.equal(seen['sec-websocket-version'], '13');
     assert.equal(seen['x-kept'], 'yes');
     for (const name of ['referer', 'user-agent', 'host', 'sec-websocket-key', 'connection', 'upgrade']) {
-      assert.equal(server.handshakes[0]!.rawHeaders.filter((raw, index) => index % 2 === 0 && raw.toLowerCase() === name).length, 1, `one ${name}`);
+      assert.equal(
+        server.handshakes[0]!.rawHeaders.filter((raw, index) => index % 2 === 0 && raw.toLowerCase() === name).length,
+        1,
+        `one ${name}`,
+      );
     }
   });
 
@@ -213,7 +239,10 @@ describe('header and request-line injection is refused', () => {
     const server = await start();
     let reads = 0;
     const header: Record<string, string> = { 'X-Mutated': 'before' };
-    Object.defineProperty(header, 'X-Sneaky', { enumerable: true, get: () => (reads++ === 0 ? 'fine' : 'bad\r\nX-Injected: 1') });
+    Object.defineProperty(header, 'X-Sneaky', {
+      enumerable: true,
+      get: () => (reads++ === 0 ? 'fine' : 'bad\r\nX-Injected: 1'),
+    });
     const protocols = ['chat'];
     const wx = createWx();
     const task = wx.connectSocket({ url: server.url, header, protocols });
@@ -246,7 +275,9 @@ describe('prototype keys cannot pollute prototypes', () => {
   test('§2 a server sending headers named __proto__, constructor and prototype: onOpen gets them as plain entries', async () => {
     const changed = watchPrototypes();
     // JSON.parse makes `__proto__` an own key (an object literal would set the prototype instead).
-    const server = await start({ headers: JSON.parse('{"__proto__": "{\\"polluted\\":1}", "constructor": "x", "prototype": "y", "X-Fine": "z"}') });
+    const server = await start({
+      headers: JSON.parse('{"__proto__": "{\\"polluted\\":1}", "constructor": "x", "prototype": "y", "X-Fine": "z"}'),
+    });
     const { events, header } = await outcome(createWx().connectSocket({ url: server.url }));
     assert.deepEqual(events, ['open', 'close 1000']);
     assert.ok(header);
@@ -261,13 +292,19 @@ describe('prototype keys cannot pollute prototypes', () => {
   test('§1 __proto__, constructor and prototype keys in every option object of createWx and connectSocket change no prototype', async () => {
     const changed = watchPrototypes();
     const server = await start();
-    const poison = '{"__proto__": {"polluted": 1}, "constructor": {"prototype": {"polluted": 2}}, "prototype": {"polluted": 3}}';
-    const wxOptions = JSON.parse(`{"platform": "ios", "networkTimeout": ${poison}, "tls": ${poison}, "__proto__": {"polluted": 4}}`);
+    const poison =
+      '{"__proto__": {"polluted": 1}, "constructor": {"prototype": {"polluted": 2}}, "prototype": {"polluted": 3}}';
+    const wxOptions = JSON.parse(
+      `{"platform": "ios", "networkTimeout": ${poison}, "tls": ${poison}, "__proto__": {"polluted": 4}}`,
+    );
     const wx = createWx(wxOptions);
-    const options = JSON.parse(`{"url": "${server.url}", "header": ${poison}, "__proto__": {"polluted": 5}, "constructor": {"prototype": {"polluted": 6}}}`);
+    const options = JSON.parse(
+      `{"url": "${server.url}", "header": ${poison}, "__proto__": {"polluted": 5}, "constructor": {"prototype": {"polluted": 6}}}`,
+    );
     const { events } = await outcome(wx.connectSocket(options));
     assert.deepEqual(events, ['open', 'close 1000']);
     assert.deepEqual(changed(), []);
-    for (const object of [{}, [], () => undefined, Object.create(Object.prototype)]) assert.equal((object as { polluted?: unknown }).polluted, undefined);
+    for (const object of [{}, [], () => undefined, Object.create(Object.prototype)])
+      assert.equal((object as { polluted?: unknown }).polluted, undefined);
   });
 });

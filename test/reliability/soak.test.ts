@@ -15,9 +15,15 @@ for (const [name, what] of [
 ] as const) {
   test(`long run, CI size: ${what} (scripts/soak/${name}.ts --quick)`, () => {
     const script = fileURLToPath(new URL(`../../scripts/soak/${name}.ts`, import.meta.url));
-    const run = spawnSync(process.execPath, ['--import', 'tsx', script, '--quick'], { encoding: 'utf8', timeout: 120_000 });
+    const run = spawnSync(process.execPath, ['--import', 'tsx', script, '--quick'], {
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
     const verdictLine = run.stdout.split('\n').find((line) => line.startsWith('VERDICT: '));
-    assert.ok(verdictLine, `no verdict (exit ${run.status}, signal ${run.signal}):\n${run.stdout.slice(-2000)}\n${run.stderr.slice(-2000)}`);
+    assert.ok(
+      verdictLine,
+      `no verdict (exit ${run.status}, signal ${run.signal}):\n${run.stdout.slice(-2000)}\n${run.stderr.slice(-2000)}`,
+    );
     assert.match(verdictLine, /^VERDICT: PASS /, run.stdout.slice(-3000));
     assert.equal(run.status, 0);
   });

@@ -16,7 +16,15 @@ import { turns, until } from '../helpers/leaks.js';
 import { ObservedCall, Reports, eventProblems, type TaskEvent } from './oracle.js';
 
 /** Behaviours that give the test time to act on the task in each state. */
-const TASK_BEHAVIOURS: Behaviour[] = ['open', 'open-then-message', 'hang', 'open-then-server-close', 'open-then-drop', 'open-then-protocol-error', 'refuse'];
+const TASK_BEHAVIOURS: Behaviour[] = [
+  'open',
+  'open-then-message',
+  'hang',
+  'open-then-server-close',
+  'open-then-drop',
+  'open-then-protocol-error',
+  'refuse',
+];
 
 const SEND_FIELDS = {
   data: fc.oneof(
@@ -29,13 +37,22 @@ const SEND_FIELDS = {
 };
 const CLOSE_FIELDS = {
   code: fc.oneof(fc.constantFrom(1000, 3000, 4999, 1001, 1005, 1006, 2999, 5000, 3000.5, -0), optionValue),
-  reason: fc.oneof(fc.string({ maxLength: 10 }), fc.constant('é'.repeat(62)), fc.constant('r'.repeat(124)), nastyString, optionValue),
+  reason: fc.oneof(
+    fc.string({ maxLength: 10 }),
+    fc.constant('é'.repeat(62)),
+    fc.constant('r'.repeat(124)),
+    nastyString,
+    optionValue,
+  ),
 };
 
 const operation = fc.record({
   wait: fc.nat(2),
   method: fc.constantFrom('send', 'close', 'onOpen', 'onMessage', 'onError', 'onClose'),
-  receiver: fc.oneof({ weight: 6, arbitrary: fc.constant('task' as const) }, { weight: 1, arbitrary: fc.constantFrom('foreign' as const, 'derived' as const, 'detached' as const) }),
+  receiver: fc.oneof(
+    { weight: 6, arbitrary: fc.constant('task' as const) },
+    { weight: 1, arbitrary: fc.constantFrom('foreign' as const, 'derived' as const, 'detached' as const) },
+  ),
   foreign: foreignThis,
   send: bagSpec(SEND_FIELDS),
   close: bagSpec(CLOSE_FIELDS),
@@ -69,7 +86,13 @@ test('§0/§2 SocketTask methods: any call, any moment, any this: one success or
           for (const op of operations) {
             await turns(op.wait);
             const receiver: unknown =
-              op.receiver === 'task' ? task : op.receiver === 'derived' ? Object.create(task) : op.receiver === 'detached' ? undefined : resolve(op.foreign);
+              op.receiver === 'task'
+                ? task
+                : op.receiver === 'derived'
+                  ? Object.create(task)
+                  : op.receiver === 'detached'
+                    ? undefined
+                    : resolve(op.foreign);
             const method = (task as unknown as Record<string, (...args: unknown[]) => unknown>)[op.method]!;
             // An object inheriting from the task acts as the task (as a proxy of it does: Vue's reactive()).
             const onTask = op.receiver === 'task' || op.receiver === 'derived';
@@ -78,13 +101,25 @@ test('§0/§2 SocketTask methods: any call, any moment, any this: one success or
               // Off the task, the call cannot know its profile: callbacks only, never a Promise.
               const honoured = bag.isPlainObject && (onTask ? bag.hasCallbackKey : true);
               const expectPromise = onTask && iosPromises && !(bag.isPlainObject && bag.hasCallbackKey);
-              calls.push(new ObservedCall(`${op.receiver} ${op.method}`, bag, honoured, expectPromise).run((value) => method.call(receiver, value), op.awaitPromise));
+              calls.push(
+                new ObservedCall(`${op.receiver} ${op.method}`, bag, honoured, expectPromise).run(
+                  (value) => method.call(receiver, value),
+                  op.awaitPromise,
+                ),
+              );
             } else {
               const listener =
-                op.listener === 'function' ? () => undefined
-                : op.listener === 'throwing' ? () => { throw new Error('listener throws'); }
-                : op.listener === 'rejecting' ? async () => { throw new Error('listener rejects'); }
-                : 42;
+                op.listener === 'function'
+                  ? () => undefined
+                  : op.listener === 'throwing'
+                    ? () => {
+                        throw new Error('listener throws');
+                      }
+                    : op.listener === 'rejecting'
+                      ? async () => {
+                          throw new Error('listener rejects');
+                        }
+                      : 42;
               try {
                 const returned = method.call(receiver, listener);
                 if (returned !== undefined) problems.push(`${op.method} returned ${String(returned)}`);

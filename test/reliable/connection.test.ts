@@ -23,7 +23,12 @@ async function setUp({ server: serverOptions = {}, wx: wxOptions = {}, appEvents
   const server = await start(serverOptions);
   const wx = new TrackedWx(createWx({ ...server.wxOptions, ...wxOptions }), { appEvents });
   const timers = new ManualTimers();
-  const socket = createReliableSocket(wx, { url: server.url, reconnect: { initialDelay: 100, jitter: 0 }, timers, ...options });
+  const socket = createReliableSocket(wx, {
+    url: server.url,
+    reconnect: { initialDelay: 100, jitter: 0 },
+    timers,
+    ...options,
+  });
   return { server, wx, timers, socket, log: new EventLog(socket) };
 }
 
@@ -40,7 +45,12 @@ function pingPong(): { handler: (client: TestClient) => void; answering: boolean
   return state;
 }
 
-const heartbeat = { message: 'ping', interval: 1000, timeout: 3000, isReply: (data: unknown) => data === 'pong' } as const;
+const heartbeat = {
+  message: 'ping',
+  interval: 1000,
+  timeout: 3000,
+  isReply: (data: unknown) => data === 'pong',
+} as const;
 
 describe('reconnection with exponential backoff', () => {
   test('a server that refuses for a while then accepts: delays grow by the factor up to maxDelay, with jitter', async () => {
@@ -57,7 +67,10 @@ describe('reconnection with exponential backoff', () => {
       assert.deepEqual(await log.next('reconnecting'), { attempt: index + 1, delay });
       assert.equal(socket.state, 'waiting');
       assert.equal(server.connectionCount, index + 1, 'no attempt before the delay is over');
-      assert.deepEqual(timers.pending.map((timer) => timer.delay), [delay]);
+      assert.deepEqual(
+        timers.pending.map((timer) => timer.delay),
+        [delay],
+      );
       timers.fire(delay);
     }
     await log.next('open');
@@ -117,7 +130,13 @@ describe('reconnection with exponential backoff', () => {
 describe('dead-connection detection', () => {
   test('a half-open connection that stops answering heartbeats is closed (4000) within the timeout, then replaced', async () => {
     const server = pingPong();
-    const { server: testServer, wx, timers, socket, log } = await setUp({ server: { handler: server.handler }, options: { heartbeat } });
+    const {
+      server: testServer,
+      wx,
+      timers,
+      socket,
+      log,
+    } = await setUp({ server: { handler: server.handler }, options: { heartbeat } });
     const client = await testServer.nextConnection();
     await log.next('open');
     // The silence watch starts at open; the first heartbeat goes after `interval`.
@@ -150,7 +169,12 @@ describe('dead-connection detection', () => {
   test('the server sees the dead connection closed with code 4000 "heartbeat timeout"', async () => {
     const server = pingPong();
     server.answering = false;
-    const { server: testServer, timers, socket, log } = await setUp({ server: { handler: server.handler }, options: { heartbeat } });
+    const {
+      server: testServer,
+      timers,
+      socket,
+      log,
+    } = await setUp({ server: { handler: server.handler }, options: { heartbeat } });
     const client = await testServer.nextConnection();
     await log.next('open');
     timers.fire(1000);
@@ -165,7 +189,11 @@ describe('dead-connection detection', () => {
     const { server, timers, socket, log } = await setUp({ options: { heartbeat: { interval: 1000, timeout: 3000 } } });
     const client = await server.nextConnection();
     await log.next('open');
-    assert.deepEqual(timers.pending.map((timer) => timer.delay).sort(), [3000, 5000], 'no message: only silence is watched');
+    assert.deepEqual(
+      timers.pending.map((timer) => timer.delay).sort(),
+      [3000, 5000],
+      'no message: only silence is watched',
+    );
     const before = timers.find(3000);
     await client.send('news');
     await log.next('message');
@@ -177,7 +205,13 @@ describe('dead-connection detection', () => {
   test('a task that never reports onClose is given up after closeTimeout, and the next one is made', async () => {
     const server = pingPong();
     server.answering = false;
-    const { server: testServer, wx, timers, socket, log } = await setUp({ server: { handler: server.handler }, options: { heartbeat } });
+    const {
+      server: testServer,
+      wx,
+      timers,
+      socket,
+      log,
+    } = await setUp({ server: { handler: server.handler }, options: { heartbeat } });
     const client = await testServer.nextConnection();
     await log.next('open');
     client.pause(); // never reads our close frame: `ws` would wait 30 s for the closing handshake
@@ -223,7 +257,10 @@ describe('pause and resume with the app background state', () => {
   });
 
   test('hiding while waiting cancels the pending attempt; showing connects without waiting', async () => {
-    const { server, wx, timers, socket, log } = await setUp({ appEvents: true, server: { fault: ({ number }) => (number === 1 ? { type: 'refuse' } : undefined) } });
+    const { server, wx, timers, socket, log } = await setUp({
+      appEvents: true,
+      server: { fault: ({ number }) => (number === 1 ? { type: 'refuse' } : undefined) },
+    });
     await log.next('reconnecting');
     wx.hide();
     assert.equal(socket.state, 'paused');
@@ -259,7 +296,9 @@ describe('pause and resume with the app background state', () => {
 
 describe('giving up', () => {
   test('shouldReconnect returning false for a server close ends the socket with that close', async () => {
-    const { server, socket, log } = await setUp({ options: { reconnect: { shouldReconnect: ({ code }) => code !== 4001 } } });
+    const { server, socket, log } = await setUp({
+      options: { reconnect: { shouldReconnect: ({ code }) => code !== 4001 } },
+    });
     const client = await server.nextConnection();
     await log.next('open');
     await client.close(4001, 'logged in elsewhere');
@@ -269,7 +308,10 @@ describe('giving up', () => {
   });
 
   test('after maxRetries failed attempts the socket closes for good', async () => {
-    const { server, timers, socket, log } = await setUp({ server: { fault: { type: 'refuse' } }, options: { reconnect: { initialDelay: 100, jitter: 0, maxRetries: 2 } } });
+    const { server, timers, socket, log } = await setUp({
+      server: { fault: { type: 'refuse' } },
+      options: { reconnect: { initialDelay: 100, jitter: 0, maxRetries: 2 } },
+    });
     timers.fire((await log.next('reconnecting')).delay);
     timers.fire((await log.next('reconnecting')).delay);
     const closed = await log.final();
@@ -330,7 +372,13 @@ describe('both platform profiles', () => {
   for (const platform of ['android', 'ios'] as const) {
     test(`${platform}: heartbeat, a TCP drop, a reconnection and close() go the same way`, async () => {
       const server = pingPong();
-      const { server: testServer, wx, timers, socket, log } = await setUp({ server: { handler: server.handler }, wx: { platform }, options: { heartbeat } });
+      const {
+        server: testServer,
+        wx,
+        timers,
+        socket,
+        log,
+      } = await setUp({ server: { handler: server.handler }, wx: { platform }, options: { heartbeat } });
       const client = await testServer.nextConnection();
       await log.next('open');
       timers.fire(1000);

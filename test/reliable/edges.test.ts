@@ -4,21 +4,33 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { backoffDelay } from '../../src/reliable/backoff.js';
-import { ReliableSocketOptionsError, createReliableSocket, type ReliableSocketOptions } from '../../src/reliable/index.js';
+import {
+  ReliableSocketOptionsError,
+  createReliableSocket,
+  type ReliableSocketOptions,
+} from '../../src/reliable/index.js';
 import { FakeWx } from './fake-wx.js';
 import { EventLog, ManualTimers } from './helpers.js';
 
 function setUp(options: Partial<ReliableSocketOptions> = {}) {
   const wx = new FakeWx();
   const timers = new ManualTimers();
-  const socket = createReliableSocket(wx, { url: 'wss://example.com/', reconnect: { initialDelay: 100, jitter: 0 }, timers, ...options });
+  const socket = createReliableSocket(wx, {
+    url: 'wss://example.com/',
+    reconnect: { initialDelay: 100, jitter: 0 },
+    timers,
+    ...options,
+  });
   return { wx, timers, socket, log: new EventLog(socket) };
 }
 
 describe('backoffDelay', () => {
   const parameters = { initialDelay: 1000, maxDelay: 30_000, factor: 2, jitter: 0 };
   test('grows by the factor from initialDelay and stops at maxDelay', () => {
-    assert.deepEqual([1, 2, 3, 4, 5, 6, 7].map((attempt) => backoffDelay(parameters, attempt, 0.99)), [1000, 2000, 4000, 8000, 16_000, 30_000, 30_000]);
+    assert.deepEqual(
+      [1, 2, 3, 4, 5, 6, 7].map((attempt) => backoffDelay(parameters, attempt, 0.99)),
+      [1000, 2000, 4000, 8000, 16_000, 30_000, 30_000],
+    );
   });
   test('jitter takes up to that fraction off, in proportion to random', () => {
     const jittered = { ...parameters, jitter: 0.5 };
@@ -202,7 +214,10 @@ describe('option validation', () => {
     test(`an invalid ${option} throws a ReliableSocketOptionsError naming it`, () => {
       assert.throws(
         () => createReliableSocket(wx, { url: 'wss://example.com/', ...options }),
-        (error: unknown) => error instanceof ReliableSocketOptionsError && error.option === option && error.code === 'WXSOCKET_RELIABLE_INVALID_OPTION',
+        (error: unknown) =>
+          error instanceof ReliableSocketOptionsError &&
+          error.option === option &&
+          error.code === 'WXSOCKET_RELIABLE_INVALID_OPTION',
       );
     });
   }

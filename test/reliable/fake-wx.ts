@@ -14,15 +14,27 @@ export class FakeTask implements SocketTaskLike {
   readonly sends: PendingSend[] = [];
   readonly closeRequests: Array<{ code?: number; reason?: string }> = [];
   ended = false;
-  readonly #listeners = { open: [] as Function[], message: [] as Function[], error: [] as Function[], close: [] as Function[] };
+  readonly #listeners = {
+    open: [] as Function[],
+    message: [] as Function[],
+    error: [] as Function[],
+    close: [] as Function[],
+  };
 
   constructor(readonly option: WxConnectSocketOption) {}
 
-  send(option: { data: string | ArrayBuffer; success?: (result: WxCallResult) => void; fail?: (result: WxCallResult) => void }): void {
+  send(option: {
+    data: string | ArrayBuffer;
+    success?: (result: WxCallResult) => void;
+    fail?: (result: WxCallResult) => void;
+  }): void {
     this.sends.push({ data: option.data, success: option.success, fail: option.fail });
   }
   close(option: { code?: number; reason?: string }): void {
-    this.closeRequests.push({ ...(option.code !== undefined && { code: option.code }), ...(option.reason !== undefined && { reason: option.reason }) });
+    this.closeRequests.push({
+      ...(option.code !== undefined && { code: option.code }),
+      ...(option.reason !== undefined && { reason: option.reason }),
+    });
   }
   onOpen(listener: Function): void {
     this.#listeners.open.push(listener);

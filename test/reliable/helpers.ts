@@ -44,7 +44,9 @@ export class ManualTimers implements Timers {
   find(delay: number): ManualTimer {
     const matching = this.pending.filter((timer) => timer.delay === delay);
     if (matching.length !== 1) {
-      throw new Error(`expected one pending timer of ${delay} ms, found ${matching.length} (pending: ${this.pending.map((t) => t.delay).join(', ') || 'none'})`);
+      throw new Error(
+        `expected one pending timer of ${delay} ms, found ${matching.length} (pending: ${this.pending.map((t) => t.delay).join(', ') || 'none'})`,
+      );
     }
     return matching[0]!;
   }
@@ -141,7 +143,9 @@ export class EventLog {
 
   /** Every recorded event of one type. */
   all<E extends ReliableSocketEvent>(type: E): Array<ReliableSocketEventMap[E]> {
-    return this.events.filter((recorded) => recorded.type === type).map((recorded) => recorded.event as ReliableSocketEventMap[E]);
+    return this.events
+      .filter((recorded) => recorded.type === type)
+      .map((recorded) => recorded.event as ReliableSocketEventMap[E]);
   }
 
   /** Resolves with the final `close` event (skipping earlier ones), at most `timeout` ms. */
@@ -165,7 +169,10 @@ export class EventLog {
         return true;
       };
       if (check()) return;
-      const timer = setTimeout(() => reject(new Error(`Timed out after ${timeout} ms waiting for '${type}' (seen: ${this.types.join(', ')})`)), timeout);
+      const timer = setTimeout(
+        () => reject(new Error(`Timed out after ${timeout} ms waiting for '${type}' (seen: ${this.types.join(', ')})`)),
+        timeout,
+      );
       const wait = (): void => {
         if (check()) clearTimeout(timer);
         else this.#waiters.push(wait);

@@ -48,7 +48,10 @@ class Received {
   count(count: number, timeout = 5000): Promise<void> {
     if (this.messages.length >= count) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`Timed out waiting for ${count} messages (got ${this.messages.length})`)), timeout);
+      const timer = setTimeout(
+        () => reject(new Error(`Timed out waiting for ${count} messages (got ${this.messages.length})`)),
+        timeout,
+      );
       this.#waiters.push({ count, resolve: () => (clearTimeout(timer), resolve()) });
     });
   }

@@ -17,12 +17,23 @@ async function setUp(fault?: Fault) {
   const server = await start({ handler: echo, ...(fault !== undefined && { fault }) });
   const wx = new TrackedWx(createWx(), { appEvents: true });
   const timers = new ManualTimers();
-  const socket = createReliableSocket(wx, { url: server.url, heartbeat, reconnect: { initialDelay: 100, jitter: 0 }, timers });
+  const socket = createReliableSocket(wx, {
+    url: server.url,
+    heartbeat,
+    reconnect: { initialDelay: 100, jitter: 0 },
+    timers,
+  });
   return { server, wx, timers, socket, log: new EventLog(socket) };
 }
 
 /** Checks everything is released; call once the final close has been seen. */
-async function assertReleased(socket: ReliableSocket, log: EventLog, wx: TrackedWx, timers: ManualTimers, server: TestServer): Promise<void> {
+async function assertReleased(
+  socket: ReliableSocket,
+  log: EventLog,
+  wx: TrackedWx,
+  timers: ManualTimers,
+  server: TestServer,
+): Promise<void> {
   assert.equal(socket.state, 'closed');
   assert.equal(wx.alive, 0, 'no task alive');
   assert.equal(wx.maxAlive <= 1, true, 'never more than one task alive');
@@ -88,7 +99,10 @@ describe('with the real global timers', () => {
   test('no timer of the socket is left behind after close()', async () => {
     const server = await start({ handler: echo });
     const baseline = process.getActiveResourcesInfo().filter((name) => name === 'Timeout').length;
-    const socket = createReliableSocket(createWx(), { url: server.url, heartbeat: { message: 'ping', interval: 5, timeout: 1000 } });
+    const socket = createReliableSocket(createWx(), {
+      url: server.url,
+      heartbeat: { message: 'ping', interval: 5, timeout: 1000 },
+    });
     const log = new EventLog(socket);
     await log.next('open');
     for (let i = 0; i < 3; i++) await log.next('message'); // three echoed heartbeats: the timers really run

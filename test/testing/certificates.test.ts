@@ -7,7 +7,7 @@ import { createTestCertificates } from '../../src/testing/index.js';
 import { integer, oid, time } from '../../src/testing/der.js';
 
 describe('DER writer', () => {
-  test('encodes integers in minimal two\'s complement form', () => {
+  test("encodes integers in minimal two's complement form", () => {
     assert.equal(integer(0).toString('hex'), '020100');
     assert.equal(integer(127).toString('hex'), '02017f');
     assert.equal(integer(128).toString('hex'), '02020080');
@@ -44,7 +44,9 @@ describe('createTestCertificates', () => {
 
   test('covers the given host names, and is valid from an hour ago for a day by default', () => {
     const started = Date.now();
-    const leaf = new X509Certificate(createTestCertificates({ hostnames: ['chat.example.test', '10.0.0.1', 'fe80::1'] }).certPem);
+    const leaf = new X509Certificate(
+      createTestCertificates({ hostnames: ['chat.example.test', '10.0.0.1', 'fe80::1'] }).certPem,
+    );
     assert.equal(leaf.checkHost('chat.example.test'), 'chat.example.test');
     assert.equal(leaf.checkHost('localhost'), undefined);
     assert.equal(leaf.checkIP('10.0.0.1'), '10.0.0.1');
@@ -57,7 +59,10 @@ describe('createTestCertificates', () => {
 
   test('honours notBefore and notAfter', () => {
     const leaf = new X509Certificate(
-      createTestCertificates({ notBefore: new Date('2001-02-03T04:05:06Z'), notAfter: new Date('2051-02-03T04:05:06Z') }).certPem,
+      createTestCertificates({
+        notBefore: new Date('2001-02-03T04:05:06Z'),
+        notAfter: new Date('2051-02-03T04:05:06Z'),
+      }).certPem,
     );
     assert.equal(new Date(leaf.validFrom).toISOString(), '2001-02-03T04:05:06.000Z');
     assert.equal(new Date(leaf.validTo).toISOString(), '2051-02-03T04:05:06.000Z');

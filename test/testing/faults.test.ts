@@ -13,10 +13,17 @@ describe('handshake faults fail the opening handshake', () => {
   const cases: Array<{ fault: HandshakeFault; secure?: boolean; protocols?: string[]; error: RegExp | string }> = [
     { fault: { type: 'refuse' }, error: 'ECONNRESET' },
     { fault: { type: 'http-status', status: 403 }, error: /Unexpected server response: 403/ },
-    { fault: { type: 'http-status', status: 301, headers: { Location: 'ws://127.0.0.1:1/' } }, error: /Unexpected server response: 301/ },
+    {
+      fault: { type: 'http-status', status: 301, headers: { Location: 'ws://127.0.0.1:1/' } },
+      error: /Unexpected server response: 301/,
+    },
     { fault: { type: 'bad-accept' }, error: /Invalid Sec-WebSocket-Accept header/ },
     { fault: { type: 'unrequested-protocol' }, error: /Server sent a subprotocol but none was requested/ },
-    { fault: { type: 'unrequested-protocol', protocol: 'v9' }, protocols: ['v1'], error: /Server sent an invalid subprotocol/ },
+    {
+      fault: { type: 'unrequested-protocol', protocol: 'v9' },
+      protocols: ['v1'],
+      error: /Server sent an invalid subprotocol/,
+    },
     { fault: { type: 'unrequested-extension' }, error: /Server indicated an extension that was not requested/ },
     { fault: { type: 'expired-certificate' }, secure: true, error: 'CERT_HAS_EXPIRED' },
     { fault: { type: 'wrong-host-certificate' }, secure: true, error: 'ERR_TLS_CERT_ALTNAME_INVALID' },
@@ -148,7 +155,9 @@ describe('faults that are not violations: the client must cope', () => {
       const run = runWs(server.url);
       await run.opened;
       const client = await server.nextConnection();
-      await client.inject(data === undefined ? { type: 'fragmented-message' } : { type: 'fragmented-message', data, fragments: 4 });
+      await client.inject(
+        data === undefined ? { type: 'fragmented-message' } : { type: 'fragmented-message', data, fragments: 4 },
+      );
       await client.close();
       const outcome = await run.ended;
       assert.deepEqual(outcome.events, ['open', 'message', 'close']);
@@ -183,7 +192,7 @@ describe('faults that are not violations: the client must cope', () => {
     await assert.rejects(client.waitForPongs(1000), /closed after \d+ of 1000 pongs/);
   });
 
-  test('slow-reader: the client\'s sends back up until the server reads again, and nothing is lost', async () => {
+  test("slow-reader: the client's sends back up until the server reads again, and nothing is lost", async () => {
     const server = await start();
     const run = runWs(server.url);
     await run.opened;

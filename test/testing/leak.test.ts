@@ -7,7 +7,10 @@ import { runWs } from './ws-client.js';
 test('close() ends every connection and frees every handle, whatever state the connections were in', async () => {
   const before = activeResources();
   const plain = await createTestServer();
-  const secure = await createTestServer({ secure: true, fault: ({ number }) => (number === 2 ? { type: 'slow-upgrade-response', delay: 60_000 } : undefined) });
+  const secure = await createTestServer({
+    secure: true,
+    fault: ({ number }) => (number === 2 ? { type: 'slow-upgrade-response', delay: 60_000 } : undefined),
+  });
   const stalled = await createTestServer({ fault: { type: 'no-upgrade-response' } });
   const paused = await createTestServer({ fault: { type: 'slow-reader' } });
 
@@ -20,11 +23,16 @@ test('close() ends every connection and frees every handle, whatever state the c
   await Promise.all([secure.nextHandshake(), secure.nextHandshake(), stalled.nextHandshake()]);
   backedUp.ws.send(Buffer.alloc(4 * 1024 * 1024));
   // A wait still pending when the server closes must not keep anything alive either.
-  const pendingWait = assert.rejects(plain.nextConnection().then(() => plain.nextConnection()), /closed/);
+  const pendingWait = assert.rejects(
+    plain.nextConnection().then(() => plain.nextConnection()),
+    /closed/,
+  );
 
   await Promise.all([plain.close(), secure.close(), stalled.close(), paused.close()]);
   await pendingWait;
-  const outcomes = await Promise.all([open, openSecure, waitingForSlowAnswer, neverAnswered, backedUp].map((run) => run.ended));
+  const outcomes = await Promise.all(
+    [open, openSecure, waitingForSlowAnswer, neverAnswered, backedUp].map((run) => run.ended),
+  );
   for (const outcome of outcomes) assert.equal(outcome.code, 1006);
   // Sockets report 'close' only once libuv has released them. Node queues a few immediates while tearing sockets
   // down (callbacks, not handles); one turn of the loop runs them. Then nothing is left of either side.

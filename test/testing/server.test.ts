@@ -103,7 +103,9 @@ describe('test server: normal behaviour, seen from a plain ws client', () => {
 
   test('records the request headers and offered subprotocols of each handshake', async () => {
     const server = await start();
-    const run = runWs(`${server.url}/chat?room=1`, ['mqtt', 'v2'], { headers: { 'X-Token': 'abc', Referer: 'https://servicewechat.com/wx1/0/page-frame.html' } });
+    const run = runWs(`${server.url}/chat?room=1`, ['mqtt', 'v2'], {
+      headers: { 'X-Token': 'abc', Referer: 'https://servicewechat.com/wx1/0/page-frame.html' },
+    });
     await run.opened;
     const handshake = await server.nextHandshake();
     assert.equal(handshake.number, 1);
@@ -126,7 +128,9 @@ describe('test server: normal behaviour, seen from a plain ws client', () => {
       selectProtocol: (offered) => (offered.includes('v2') ? 'v2' : false),
     });
     const run = runWs(server.url, ['v1', 'v2']);
-    const response = new Promise<Record<string, unknown>>((resolve) => run.ws.once('upgrade', (res) => resolve(res.headers)));
+    const response = new Promise<Record<string, unknown>>((resolve) =>
+      run.ws.once('upgrade', (res) => resolve(res.headers)),
+    );
     await run.opened;
     assert.equal((await response)['x-server'], 'test');
     assert.equal(run.ws.protocol, 'v2');

@@ -18,10 +18,17 @@ const start = serversClosedAfter();
 
 for (const platform of ['android', 'ios'] as const) {
   /** onError as the profile reports it: errCode only on android (§2). */
-  const error = (errMsg: string, errCode: number): WxEvent => (platform === 'android' ? { event: 'error', errMsg, errCode } : { event: 'error', errMsg });
+  const error = (errMsg: string, errCode: number): WxEvent =>
+    platform === 'android' ? { event: 'error', errMsg, errCode } : { event: 'error', errMsg };
 
   describe(`${platform}: handshake faults give onError with the §2 handshake text, then onClose 1006, never onOpen`, () => {
-    const cases: Array<{ fault: HandshakeFault; errMsg: string; secure?: boolean; protocols?: string[]; timeout?: number }> = [
+    const cases: Array<{
+      fault: HandshakeFault;
+      errMsg: string;
+      secure?: boolean;
+      protocols?: string[];
+      timeout?: number;
+    }> = [
       { fault: { type: 'refuse' }, errMsg: TRANSPORT },
       { fault: { type: 'http-status', status: 403 }, errMsg: HTTP },
       { fault: { type: 'http-status', status: 500 }, errMsg: HTTP },
@@ -40,7 +47,11 @@ for (const platform of ['android', 'ios'] as const) {
       test(`§2 ${JSON.stringify(fault)}${protocols ? ` with protocols ${JSON.stringify(protocols)}` : ''} → onError "${errMsg}", onClose 1006`, async () => {
         const server = await start({ secure: secure === true, fault });
         const wx = createWx({ platform, ...server.wxOptions });
-        const run = runTask(wx, { url: server.url, ...(protocols && { protocols }), ...(timeout !== undefined && { timeout }) });
+        const run = runTask(wx, {
+          url: server.url,
+          ...(protocols && { protocols }),
+          ...(timeout !== undefined && { timeout }),
+        });
         assert.deepEqual(await run.closed, [error(errMsg, 1004), ABNORMAL]);
         assert.equal(run.task.readyState, 3);
         assert.equal(server.clients.length, 0);
@@ -132,7 +143,10 @@ for (const platform of ['android', 'ios'] as const) {
       await client.inject({ type: 'invalid-utf8' });
       const events = await run.closed;
       assert.deepEqual(events.slice(0, 2), [{ event: 'open' }, { event: 'message', data: 'reply' }]);
-      assert.deepEqual(events.map((event) => event.event), ['open', 'message', 'error', 'close']);
+      assert.deepEqual(
+        events.map((event) => event.event),
+        ['open', 'message', 'error', 'close'],
+      );
     });
   });
 
@@ -243,7 +257,10 @@ for (const platform of ['android', 'ios'] as const) {
       await run.opened;
       const client = await server.nextConnection();
       assert.deepEqual(await client.close(4321, 'server says bye'), { code: 4321, reason: 'server says bye' });
-      assert.deepEqual(await run.closed, [{ event: 'open' }, { event: 'close', code: 4321, reason: 'server says bye' }]);
+      assert.deepEqual(await run.closed, [
+        { event: 'open' },
+        { event: 'close', code: 4321, reason: 'server says bye' },
+      ]);
     });
 
     test('§2 the test server closing → onClose 1006 "abnormal closure" only', async () => {

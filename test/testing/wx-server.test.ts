@@ -13,7 +13,13 @@ for (const platform of ['android', 'ios'] as const) {
     const server = await createTestServer({ secure: true, hostname: 'chat.example.test', handler: echo });
     try {
       assert.match(server.url, /^wss:\/\/chat\.example\.test:\d+$/);
-      const wx = createWx({ platform, domains: ['chat.example.test'], appId: 'wx0123456789abcdef', appVersion: '0', ...server.wxOptions });
+      const wx = createWx({
+        platform,
+        domains: ['chat.example.test'],
+        appId: 'wx0123456789abcdef',
+        appVersion: '0',
+        ...server.wxOptions,
+      });
       const run = runTask(wx, { url: `${server.url}/room/1`, header: { 'X-Token': 't0k' } });
       await run.opened;
       const client = await server.nextConnection();
@@ -27,7 +33,10 @@ for (const platform of ['android', 'ios'] as const) {
       await client.nextMessage();
       run.task.close({ code: 1000, reason: 'done' });
       const events = await run.closed;
-      assert.deepEqual(events.map((event) => event.event), ['open', 'message', 'message', 'close']);
+      assert.deepEqual(
+        events.map((event) => event.event),
+        ['open', 'message', 'message', 'close'],
+      );
       const binary = events[2] as { data: ArrayBuffer };
       assert.deepEqual(Buffer.from(binary.data), Buffer.from([1, 2, 3]));
     } finally {
@@ -36,11 +45,16 @@ for (const platform of ['android', 'ios'] as const) {
   });
 
   test(`${platform}: §2 onOpen reports the server's response headers and the selected subprotocol`, async () => {
-    const server = await createTestServer({ headers: { 'X-Server': 'wxsocket-test' }, selectProtocol: (offered) => offered.at(-1) });
+    const server = await createTestServer({
+      headers: { 'X-Server': 'wxsocket-test' },
+      selectProtocol: (offered) => offered.at(-1),
+    });
     try {
       const wx = createWx({ platform });
       const task = wx.connectSocket({ url: server.url, protocols: ['v1', 'v2'] });
-      const header = await new Promise<Record<string, string>>((resolve) => task.onOpen((result) => resolve(result.header)));
+      const header = await new Promise<Record<string, string>>((resolve) =>
+        task.onOpen((result) => resolve(result.header)),
+      );
       assert.equal(header['X-Server'], 'wxsocket-test');
       assert.equal(header['Sec-WebSocket-Protocol'], 'v2');
       const client = await server.nextConnection();

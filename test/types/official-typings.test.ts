@@ -15,10 +15,14 @@ const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 
 /** Runs `tsc --noEmit -p <project>` and returns its diagnostics, one per line (`file(line,col): error TSnnnn: …`). */
 function typecheck(project: string): { status: number | null; diagnostics: string[] } {
-  const { status, stdout, stderr } = spawnSync(process.execPath, [tsc, '--noEmit', '--pretty', 'false', '-p', project], {
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
+  const { status, stdout, stderr } = spawnSync(
+    process.execPath,
+    [tsc, '--noEmit', '--pretty', 'false', '-p', project],
+    {
+      encoding: 'utf8',
+      timeout: 120_000,
+    },
+  );
   const diagnostics = `${stdout}${stderr}`.split('\n').filter((line) => /error TS\d+/.test(line));
   return { status, diagnostics };
 }

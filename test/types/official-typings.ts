@@ -93,7 +93,8 @@ declare const officialGlobalSend: WechatMiniprogram.SendSocketMessageOption;
 declare const officialGlobalClose: WechatMiniprogram.CloseSocketOption;
 declare const onOpen: WechatMiniprogram.OnOpenCallback;
 declare const onMessage: WechatMiniprogram.SocketTaskOnMessageCallback;
-declare const onError: WechatMiniprogram.UDPSocketOnErrorCallback; // what the official typings name SocketTask.onError's
+// what the official typings name SocketTask.onError's
+declare const onError: WechatMiniprogram.UDPSocketOnErrorCallback;
 declare const onClose: WechatMiniprogram.SocketTaskOnCloseCallback;
 declare const onSocketOpen: WechatMiniprogram.OnSocketOpenCallback;
 declare const onSocketMessage: WechatMiniprogram.OnSocketMessageCallback;
@@ -143,7 +144,7 @@ function officialDocExamples(wx: Wx): void {
   wx.onSocketClose(function (res) {
     const code: number = res.code;
     const reason: string = res.reason;
-    void code, reason;
+    (void code, reason);
   });
   wx.closeSocket();
   if (wx.canIUse('connectSocket.object.protocols')) {
@@ -151,10 +152,14 @@ function officialDocExamples(wx: Wx): void {
     socketTask.onOpen((res) => {
       const rtt: number = res.profile.rtt;
       const header: WechatMiniprogram.IAnyObject = res.header;
-      void rtt, header;
+      (void rtt, header);
     });
     socketTask.send({ data: new ArrayBuffer(8), success: (res) => void res.errMsg });
-    socketTask.close({ code: 1000, reason: 'done', complete: (res: WechatMiniprogram.GeneralCallbackResult) => void res });
+    socketTask.close({
+      code: 1000,
+      reason: 'done',
+      complete: (res: WechatMiniprogram.GeneralCallbackResult) => void res,
+    });
   }
 }
 
@@ -163,10 +168,20 @@ async function promiseStyle(wx: Wx): Promise<void> {
   const sent: WechatMiniprogram.GeneralCallbackResult = await wx.sendSocketMessage({ data: 'x' });
   const closed: WechatMiniprogram.GeneralCallbackResult = await wx.closeSocket({ code: 1000 });
   const withCallback: void = wx.closeSocket({ success() {} });
-  void sent, closed, withCallback;
+  (void sent, closed, withCallback);
   // Both typings agree on what the calls return.
-  expectTrue<Assignable<ReturnType<typeof wx.closeSocket<{ code: 1000 }>>, ReturnType<typeof official.closeSocket<{ code: 1000 }>>>>();
-  expectTrue<Assignable<ReturnType<typeof wx.sendSocketMessage<{ data: 'x' }>>, ReturnType<typeof official.sendSocketMessage<{ data: 'x' }>>>>();
+  expectTrue<
+    Assignable<
+      ReturnType<typeof wx.closeSocket<{ code: 1000 }>>,
+      ReturnType<typeof official.closeSocket<{ code: 1000 }>>
+    >
+  >();
+  expectTrue<
+    Assignable<
+      ReturnType<typeof wx.sendSocketMessage<{ data: 'x' }>>,
+      ReturnType<typeof official.sendSocketMessage<{ data: 'x' }>>
+    >
+  >();
 }
 
 // What libraries read although the official typings omit it [lib]: readyState and its constants.
@@ -187,7 +202,18 @@ expectFalse<Assignable<SocketTask, WechatMiniprogram.UDPSocket>>();
 // @ts-expect-error the Promise form resolves with a result, not a string.
 const wrong: Promise<string> = ours.closeSocket({ code: 1000 });
 
-export { socketApiWithoutPromises, socketApi, officialTask, fromConnect, fromOfficialOption, states, officialDocExamples, promiseStyle, notUdp, wrong };
+export {
+  socketApiWithoutPromises,
+  socketApi,
+  officialTask,
+  fromConnect,
+  fromOfficialOption,
+  states,
+  officialDocExamples,
+  promiseStyle,
+  notUdp,
+  wrong,
+};
 
 // Under `exactOptionalPropertyTypes`, our callback keys (`?: F | undefined`, so that `{success: undefined}` type-checks
 // as WeChat accepts it) do not assign to the official `?: F`; this test compiles without that option, as most
