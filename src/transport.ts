@@ -46,6 +46,45 @@ export interface TransportRequest {
   readonly maxMessageSize: number;
   /** Extra certificate authorities to trust besides the system ones (PEM, as text or bytes). */
   readonly ca: readonly (string | Uint8Array)[];
+  /**
+   * The emulated network link this connection goes through (contract §8.3, a weak network), or absent for none. A
+   * transport that honours it delays and throttles the connection's bytes per direction as `link.conditions` says at
+   * the moment they enter the link; one that cannot (the native transport) ignores it. Absent: no shaping and no
+   * cost at all.
+   */
+  readonly link?: NetworkLink | undefined;
+}
+
+/** The conditions of one direction of a link. Each field absent or 0 means no limit of that kind. */
+export interface LinkDirection {
+  /** One-way delay added to every byte, in milliseconds. */
+  readonly latency?: number;
+  /**
+   * Extra delay, random between 0 and `jitter` milliseconds, per chunk of bytes. Bytes are never reordered: a chunk
+   * never leaves before the one ahead of it.
+   */
+  readonly jitter?: number;
+  /** Throughput in bytes per second. */
+  readonly bandwidth?: number;
+}
+
+/** A link's conditions, per direction. */
+export interface LinkConditions {
+  /** Client to server: the upgrade request and every message sent. */
+  readonly up?: LinkDirection;
+  /** Server to client: the upgrade response and every message received. */
+  readonly down?: LinkDirection;
+}
+
+/**
+ * A live source of link conditions, owned by whatever emulates the network (the field controls of §8) and shared by
+ * the connections that go through it. Transports read `conditions` each time bytes enter the link, so a change
+ * applies to open connections from their next bytes on; bytes already in flight keep the delay they were given, as on
+ * a real network. `undefined` means no shaping: bytes pass as soon as those ahead of them have. The link never loses,
+ * reorders or duplicates a byte (§0.7).
+ */
+export interface NetworkLink {
+  readonly conditions: LinkConditions | undefined;
 }
 
 /**
