@@ -322,11 +322,24 @@ function checkExpiry(report: Report, chain: readonly DetailedPeerCertificate[]):
   );
 }
 
+/** What the upgrade request asked for: the subprotocols, and the `--header` names left out of it. */
+export interface UpgradeRequest {
+  readonly protocols: readonly string[];
+  /** `--header` names not sent because the TLS connection did not verify (they may hold tokens). */
+  readonly withheld: readonly string[];
+}
+
 /** The upgrade response: 101 with the right accept key, the subprotocol, the extensions. */
-export function checkUpgrade(report: Report, target: Target, probe: UpgradeProbe, protocols: readonly string[]): void {
+export function checkUpgrade(report: Report, target: Target, probe: UpgradeProbe, request: UpgradeRequest): void {
+  const { protocols, withheld } = request;
+  const note =
+    withheld.length === 0
+      ? ''
+      : ` (sent without the --header values (${withheld.join(', ')}): TLS failed the checks above, so they were kept from this server, as they may hold secrets)`;
+  const add: Report['add'] = (id, status, detail, extra) => report.add(id, status, `${detail}${note}`, extra);
   if (probe.kind === 'failed') {
     const { code, message } = probe.error;
-    report.add(
+    add(
       'upgrade',
       'fail',
       code === 'ETIMEDOUT' ? `${message}: the server took the request and never answered` : `no answer: ${message}`,
@@ -338,8 +351,12 @@ export function checkUpgrade(report: Report, target: Target, probe: UpgradeProbe
     return report.skip(['subprotocol', 'deflate'], 'no 101 response');
   }
   if (probe.status !== 101) {
-    const [why, remedy] = explainStatus(probe.status, probe.headers);
-    report.add(
+    const [why, explained] = explainStatus(probe.status, probe.headers);
+    const remedy =
+      withheld.length > 0 && (probe.status === 401 || probe.status === 403)
+        ? 'fix the TLS checks above and run doctor again: the --header values are sent only to a verified server'
+        : explained;
+    add(
       'upgrade',
       'fail',
       `the server answered HTTP ${probe.status} ${probe.statusText}, not 101 Switching Protocols${why}`,
@@ -351,12 +368,12 @@ export function checkUpgrade(report: Report, target: Target, probe: UpgradeProbe
     return report.skip(['subprotocol', 'deflate'], 'no 101 response');
   }
   if (!probe.acceptValid) {
-    report.add('upgrade', 'fail', '101, but Sec-WebSocket-Accept does not match the key sent', {
+    add('upgrade', 'fail', '101, but Sec-WebSocket-Accept does not match the key sent', {
       remedy: 'something rewrote the handshake: answer with a standard WebSocket server library',
       code: 'BAD_ACCEPT',
     });
   } else {
-    report.add('upgrade', 'pass', `101 Switching Protocols in ${formatDuration(probe.ms)}`);
+    add('upgrade', 'pass', `101 Switching Protocols in ${formatDuration(probe.ms)}`);
   }
   checkSubprotocol(report, probe.headers['sec-websocket-protocol'], protocols);
   checkDeflate(report, probe.headers['sec-websocket-extensions']);

@@ -201,7 +201,14 @@ export type UpgradeProbe =
 /** Options of {@link probeUpgrade}. */
 export interface UpgradeOptions {
   readonly protocols: readonly string[];
+  /** The user's `--header` values: pass them only with `verify` (they may hold tokens). */
   readonly header: Readonly<Record<string, string>>;
+  /**
+   * wss only: verify the server as the wx connection does (TLS 1.2 or newer, a chain to Node's roots or `ca`, the
+   * host name), so nothing is sent to a peer that is not the server. Without it any certificate and TLS 1.0 are
+   * accepted, to reach the HTTP answer of a server whose TLS already failed a check.
+   */
+  readonly verify?: { readonly ca: readonly string[] };
   /** Sent as WeChat sends it, so a server that checks it answers as it would to a phone. */
   readonly referer: string;
   readonly userAgent: string;
@@ -237,13 +244,16 @@ export function probeUpgrade(target: Target, address: string, options: UpgradeOp
         method: 'GET',
         headers,
         agent: false,
-        // TLS was judged already: accept what the connection probe accepted, to reach the HTTP answer.
-        ...(target.secure && {
-          rejectUnauthorized: false,
-          minVersion: 'TLSv1' as const,
-          ciphers: 'DEFAULT:@SECLEVEL=0',
-          ...(isIP(target.host) === 0 && { servername: target.host }),
-        }),
+        ...(target.secure && isIP(target.host) === 0 && { servername: target.host }),
+        ...(target.secure &&
+          (options.verify === undefined
+            ? // TLS failed a check already: accept what the connection probe accepted, to reach the HTTP answer.
+              { rejectUnauthorized: false, minVersion: 'TLSv1' as const, ciphers: 'DEFAULT:@SECLEVEL=0' }
+            : {
+                rejectUnauthorized: true,
+                minVersion: 'TLSv1.2' as const,
+                ca: [...rootCertificates, ...options.verify.ca],
+              })),
       });
       const answered = (response: IncomingMessage, body: string): UpgradeProbe => ({
         kind: 'answered',

@@ -7,7 +7,7 @@ import { NEWEST_SDK_VERSION } from '../node.js';
 import { PROFILES, userAgentOf } from '../profiles.js';
 import { ExitCode, UsageError, parseCommandLine, parseHeaders } from './args.js';
 import { checkConnection, checkDns, checkDomain, checkHost, checkScheme, checkUpgrade } from './doctor-checks.js';
-import { probeConnection, probeDns, probeUpgrade, type Target } from './doctor-probes.js';
+import { probeConnection, probeDns, probeUpgrade, type ConnectionProbe, type Target } from './doctor-probes.js';
 import { CHECKS, Report, formatReport, type CheckId } from './doctor-report.js';
 import { checkWithWx } from './doctor-wx.js';
 import { HELP } from './help.js';
@@ -92,15 +92,26 @@ async function checkNetwork(
     return report.skip(all, 'needs a TLS handshake');
   }
   const profile = PROFILES[setup.platform];
+  // The --header values may hold tokens: they go only to a server verified as the wx connection verifies it.
+  const verified = !target.secure || isVerified(connection);
   const upgrade = await probeUpgrade(target, dns.address, {
     protocols,
-    header,
+    header: verified ? header : {},
+    ...(target.secure && verified && { verify: { ca: setup.ca } }),
     referer: 'https://servicewechat.com/touristappid/devtools/page-frame.html',
     userAgent: userAgentOf(profile),
     timeout: setup.timeout,
   });
-  checkUpgrade(report, target, upgrade, protocols);
+  checkUpgrade(report, target, upgrade, { protocols, withheld: verified ? [] : Object.keys(header) });
+  // The wx connection verifies TLS itself (1.2 or newer, a trusted chain, the host name) before sending anything.
   await checkWithWx(report, { setup, ...request });
+}
+
+/** Whether the TLS connection showed a server WeChat would trust: a verified chain and host name, TLS 1.2 or newer. */
+function isVerified(connection: ConnectionProbe): boolean {
+  const tls = connection.tls;
+  if (tls === undefined || 'error' in tls) return false;
+  return tls.authorized && (tls.protocol === 'TLSv1.2' || tls.protocol === 'TLSv1.3');
 }
 
 /** Reads the URL: a `ws://` or `wss://` URL is checked; anything else is a bad argument. */

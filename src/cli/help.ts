@@ -80,7 +80,8 @@ Will this endpoint work from WeChat? Each check passes, warns or fails, with how
 Options:
   --domain host              the legal socket domains to check the URL against (repeatable)
   --protocol p               a subprotocol the mini program requests (repeatable)
-  --header name:value        a request header the mini program sends (repeatable)
+  --header name:value        a request header the mini program sends (repeatable); sent only to a
+                             server whose TLS passed the checks, as it may hold a token
   --message text             the message sent for the round trip (default "ping")
   --platform android|ios     the profile to emulate (default android)
   --sdk version              the base library version to emulate (default the newest)

@@ -7,7 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import { after, before, describe, test } from 'node:test';
-import { createTestCertificates, createTestServer, echo, type TestServerOptions } from '../../src/testing/index.js';
+import {
+  createTestCertificates,
+  createTestServer,
+  echo,
+  type TestServer,
+  type TestServerOptions,
+} from '../../src/testing/index.js';
 import { buildCli, runCli } from './cli-helpers.js';
 
 before(buildCli);
@@ -52,7 +58,7 @@ async function doctor(
 /** A wss test server under HOST, and the doctor arguments that reach and trust it. */
 async function withServer(
   options: TestServerOptions,
-  run: (args: string[], port: number) => Promise<void>,
+  run: (args: string[], port: number, server: TestServer) => Promise<void>,
 ): Promise<void> {
   const server = await createTestServer({ secure: true, hostname: HOST, handler: echo, ...options });
   const ca = join(dir, `ca-${server.port}.pem`);
@@ -61,6 +67,7 @@ async function withServer(
     await run(
       [`wss://${HOST}:${server.port}/ws`, '--ca', ca, '--resolve', `${HOST}:127.0.0.1`, '--domain', HOST],
       server.port,
+      server,
     );
   } finally {
     await server.close();
@@ -151,6 +158,81 @@ describe('wxsocket doctor names the exact problem and exits 1', () => {
         /WeChat reports onError "exception onOpen fail code:2, msg:Underlying Transport Error"/,
       );
       assert.equal(check('round-trip').status, 'skip');
+    });
+  });
+
+  test('an untrusted certificate: the --header values never reach the server, and the upgrade check says so', async () => {
+    const server = await createTestServer({ secure: true, hostname: HOST, handler: echo });
+    server.setFault({ type: 'untrusted-certificate' });
+    try {
+      const { check } = await doctor([
+        `wss://${HOST}:${server.port}/ws`,
+        '--resolve',
+        `${HOST}:127.0.0.1`,
+        '--header',
+        'Authorization: Bearer s3cret',
+        '--header',
+        'X-Api-Key: k3y',
+      ]);
+      assert.equal(check('certificate-trust').status, 'fail');
+      assert.ok(server.handshakes.length > 0, 'the upgrade probe still reached the server');
+      for (const request of server.handshakes) {
+        assert.equal(request.headers['authorization'], undefined, 'Authorization sent over an unverified connection');
+        assert.equal(request.headers['x-api-key'], undefined, 'X-Api-Key sent over an unverified connection');
+      }
+      assert.match(
+        check('upgrade').detail,
+        /sent without the --header values \(Authorization, X-Api-Key\): TLS failed the checks above/,
+      );
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('a TLS 1.1 server with a trusted certificate does not get the --header values either', async () => {
+    const { certPem, keyPem, caPem } = createTestCertificates({ hostnames: [HOST] });
+    const received: string[] = [];
+    const sockets = new Set<TLSSocket>();
+    const server = createTlsServer(
+      { cert: certPem, key: keyPem, minVersion: 'TLSv1', maxVersion: 'TLSv1.1', ciphers: 'DEFAULT:@SECLEVEL=0' },
+      (socket) => {
+        sockets.add(socket);
+        socket.on('error', () => undefined).on('close', () => sockets.delete(socket));
+        socket.setEncoding('utf8').once('data', (request: string) => {
+          received.push(request);
+          socket.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+        });
+      },
+    );
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const ca = join(dir, 'old-trusted-ca.pem');
+    writeFileSync(ca, caPem);
+    try {
+      const port = (server.address() as AddressInfo).port;
+      const { check } = await doctor([
+        `wss://${HOST}:${port}/`,
+        ...['--resolve', `${HOST}:127.0.0.1`, '--ca', ca, '--timeout', '2000'],
+        ...['--header', 'Authorization: Bearer s3cret'],
+      ]);
+      assert.equal(check('tls-version').code, 'TLS_VERSION_TOO_OLD');
+      assert.equal(received.length, 1, 'the upgrade probe reached the server once');
+      assert.doesNotMatch(received[0]!, /authorization|s3cret/i);
+      assert.match(check('upgrade').detail, /sent without the --header values \(Authorization\)/);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  test('a verified certificate: the upgrade probe and the wx connection both carry the --header values', async () => {
+    await withServer({}, async (args, _port, server) => {
+      const { check } = await doctor([...args, '--header', 'Authorization: Bearer s3cret']);
+      assert.equal(check('upgrade').status, 'pass');
+      assert.doesNotMatch(check('upgrade').detail, /without/);
+      assert.deepEqual(
+        server.handshakes.map((request) => request.headers['authorization']),
+        ['Bearer s3cret', 'Bearer s3cret'],
+      );
     });
   });
 
