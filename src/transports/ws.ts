@@ -11,6 +11,7 @@ import {
   rootCertificates,
   type ConnectionOptions,
   type SecureContext,
+  type SecureContextOptions,
 } from 'node:tls';
 import WebSocket from 'ws';
 import type {
@@ -35,20 +36,27 @@ type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | Lo
 
 /** A secure context per set of extra CAs, built once: parsing the root store per connection is slow. */
 const secureContexts = new WeakMap<readonly unknown[], SecureContext>();
+let defaultSecureContext: SecureContext | undefined;
 
-function secureContextFor(ca: TransportRequest['ca']): SecureContext | undefined {
-  if (ca.length === 0) return undefined; // Node's default trust store
+/**
+ * The secure context of every wss connection, always given explicitly: without one, `tls.connect` builds a context
+ * from its options object, an ordinary object whose missing `ca`, `ciphers`… are read through `Object.prototype`, so
+ * a polluted prototype could add trust. The options of the context itself have no prototype, for the same reason.
+ */
+function secureContextFor(ca: TransportRequest['ca']): SecureContext {
+  if (ca.length === 0) return (defaultSecureContext ??= createSecureContext(noPrototype({ minVersion: 'TLSv1.2' })));
   let context = secureContexts.get(ca);
   if (!context) {
     // Extra trust is added to the system's, never in place of it (contract §1: "adds trust").
-    context = createSecureContext({
-      ca: [...rootCertificates, ...ca.map((entry) => (typeof entry === 'string' ? entry : Buffer.from(entry)))],
-      minVersion: 'TLSv1.2',
-    });
+    const pems = ca.map((entry) => (typeof entry === 'string' ? entry : Buffer.from(entry)));
+    context = createSecureContext(noPrototype({ ca: [...rootCertificates, ...pems], minVersion: 'TLSv1.2' }));
     secureContexts.set(ca, context);
   }
   return context;
 }
+
+const noPrototype = (options: SecureContextOptions): SecureContextOptions =>
+  Object.assign(Object.create(null) as SecureContextOptions, options);
 
 /** Creates the `ws` transport. `wsTransport()` is the default on Node. */
 export function wsTransport(options: WsTransportOptions = {}): Transport {
@@ -118,7 +126,6 @@ class WsConnection implements TransportConnection {
   ) {
     this.handlers = handlers;
     this.handshake = { timing: new Timing(now()), tcpNoDelay: request.tcpNoDelay };
-    const secureContext = secureContextFor(request.ca);
     const secure = /^wss:/i.test(request.url);
     // A fragment means nothing to a WebSocket server; `ws` refuses it, browsers drop it (WHATWG) [ours: drop it].
     const url = request.url.replace(/#[^]*$/, '');
@@ -134,7 +141,7 @@ class WsConnection implements TransportConnection {
         maxPendingAutoPongs: MAX_PENDING_PONGS,
         // `ws` keeps its options as long as the connection: TLS settings only where there is TLS. Redirects are not
         // followed (`ws`'s default), so a listed domain cannot send the connection elsewhere.
-        ...(secure && { rejectUnauthorized: true, minVersion: 'TLSv1.2', ...(secureContext && { secureContext }) }),
+        ...(secure && { rejectUnauthorized: true, minVersion: 'TLSv1.2', secureContext: secureContextFor(request.ca) }),
         ...(lookup && { lookup }),
         createConnection: (secure ? connectTls : connectTcp) as typeof netConnect,
         // `ws` and `http` pass their options on to `createConnection`, symbol keys included.

@@ -93,6 +93,23 @@ describe('TLS is verified by default, and no option turns verification off', () 
     });
   }
 
+  test('§1 trust cannot come from a polluted Object.prototype: Object.prototype.ca is not a CA to the transport', async () => {
+    const server = await start({ secure: true });
+    const attackerCa = server.wxOptions.tls?.ca ?? [];
+    assert.ok(attackerCa.length > 0);
+    const prototype = Object.prototype as { ca?: unknown; checkServerIdentity?: unknown };
+    try {
+      prototype.ca = attackerCa;
+      prototype.checkServerIdentity = () => undefined;
+      const { events } = await outcome(createWx().connectSocket({ url: server.url }));
+      assert.deepEqual(events, [`error ${TRANSPORT}`, 'close 1006']);
+      assert.equal(server.handshakeCount, 0, 'the upgrade request (headers, cookies, tokens) never left');
+    } finally {
+      delete prototype.ca;
+      delete prototype.checkServerIdentity;
+    }
+  });
+
   test('§1 the same servers are reached once trusted properly: the refusals above are about the certificate', async () => {
     const server = await start({ secure: true });
     const { events } = await outcome(createWx({ ...server.wxOptions }).connectSocket({ url: server.url }));
