@@ -21,6 +21,7 @@ import type {
   TransportRequest,
 } from '../transport.js';
 import { isArrayBuffer, utf8Length } from '../bytes.js';
+import { connectionUrl } from './connection-url.js';
 
 /**
  * What this transport needs of a `WebSocket` object: the WHATWG interface (a browser's, Node 22+'s, or a
@@ -92,12 +93,9 @@ class NativeConnection implements TransportConnection {
   constructor(WebSocketClass: NativeWebSocketConstructor, request: TransportRequest, handlers: TransportHandlers) {
     this.#handlers = handlers;
     this.#maxMessageSize = request.maxMessageSize;
-    // A fragment means nothing to a WebSocket server; drop it as the `ws` transport does [ours].
-    // The constructor throws (SyntaxError, SecurityError) for a URL the platform refuses: a transport failure.
-    const socket = (this.#socket = new WebSocketClass(
-      request.url.replace(/#[^]*$/, ''),
-      request.protocols as string[],
-    ));
+    // The URL as every transport opens it (no fragment, no userinfo). It, or the constructor (SyntaxError,
+    // SecurityError), throws for a URL the platform refuses: a transport failure.
+    const socket = (this.#socket = new WebSocketClass(connectionUrl(request.url), request.protocols as string[]));
     // Binary as exact ArrayBuffers, never Blobs (contract §0.7).
     socket.binaryType = 'arraybuffer';
     // Events arrive on later tasks, so no handler runs before the factory returns (transport.ts).

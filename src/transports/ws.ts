@@ -21,6 +21,7 @@ import type {
   TransportHandlers,
   TransportRequest,
 } from '../transport.js';
+import { connectionUrl } from './connection-url.js';
 
 /** Options of the `ws` transport. */
 export interface WsTransportOptions {
@@ -127,8 +128,7 @@ class WsConnection implements TransportConnection {
     this.handlers = handlers;
     this.handshake = { timing: new Timing(now()), tcpNoDelay: request.tcpNoDelay };
     const secure = /^wss:/i.test(request.url);
-    // A fragment means nothing to a WebSocket server; `ws` refuses it, browsers drop it (WHATWG) [ours: drop it].
-    const url = request.url.replace(/#[^]*$/, '');
+    const url = connectionUrl(request.url);
     const ws = (this.#ws = new WxWebSocket(
       url,
       request.protocols as string[],

@@ -221,6 +221,18 @@ describe('header and request-line injection is refused', () => {
     assert.ok(request!.url.startsWith('/path'), request!.url);
   });
 
+  test('§1 userinfo in the URL is not sent: no Authorization header leaves, in clear text or otherwise', async () => {
+    const server = await start();
+    for (const userinfo of ['user:pw@', 'user@', ':pw@', 'us%65r:p%40ss@']) {
+      const url = server.url.replace('://', `://${userinfo}`);
+      const { events } = await outcome(createWx().connectSocket({ url: `${url}/path?q=1` }));
+      assert.deepEqual(events, ['open', 'close 1000'], url);
+      const request = server.handshakes.at(-1)!;
+      assert.equal(request.headers['authorization'], undefined, url);
+      assert.equal(request.url, '/path?q=1');
+    }
+  });
+
   test('§1 Referer, User-Agent and the handshake headers cannot be set, in any case', async () => {
     const server = await start();
     const header = {
