@@ -4,7 +4,7 @@
  * through `invokeSafely`.
  */
 import { later } from './schedule.js';
-import { isPlainObject } from './errmsg.js';
+import { isPlainObject } from './values.js';
 import { invokeSafely, reportSafely, type ErrorReporter } from './report.js';
 
 /** The `{errMsg}` object every callback receives, plus any API-specific fields. */

@@ -2,10 +2,10 @@
  * `wx.connectSocket` options, read once and checked in WeChat's order (contract §1). Reading is defensive: the
  * options may be proxies, have throwing getters or hostile keys; nothing here throws to the caller.
  */
-import { isPlainObject, objectTag, parameterError, unreadable } from './errmsg.js';
-import * as Messages from './messages.js';
+import * as ErrMsg from './errmsg.js';
 import type { Settings } from './options.js';
 import type { TransportRequest } from './transport.js';
+import { isPlainObject, objectTag } from './values.js';
 
 /** What a valid `connectSocket` call asks for, normalised: what the transport is asked to open, and the timeout. */
 export interface ConnectRequest extends TransportRequest {
@@ -48,8 +48,8 @@ export function readConnectOptions(options: object, settings: Settings): Connect
   };
   try {
     const url = read('url');
-    if (typeof url !== 'string') return parameterError('parameter.url', 'String', url);
-    if (!URL_PATTERN.test(url)) return Messages.invalidUrl(url);
+    if (typeof url !== 'string') return ErrMsg.parameterError('parameter.url', 'String', url);
+    if (!URL_PATTERN.test(url)) return ErrMsg.invalidUrl(url);
 
     const headers = readHeaders(read('header'), settings.clientHeaders);
     if (typeof headers === 'string') return headers;
@@ -70,7 +70,7 @@ export function readConnectOptions(options: object, settings: Settings): Connect
       timeout: features.timeout ? readTimeout(read('timeout')) : undefined,
     };
   } catch (error) {
-    return unreadable(reading, error);
+    return ErrMsg.unreadable(reading, error);
   }
 }
 
@@ -91,8 +91,8 @@ function readHeaders(
   for (const name of Object.keys(given)) {
     const raw = given[name];
     const value = typeof raw === 'string' ? raw : typeof raw === 'number' ? String(raw) : objectTag(raw);
-    if (!TOKEN.test(name)) return Messages.invalidHeaderName(name);
-    if (!FIELD_VALUE.test(value)) return Messages.invalidHeaderValue(name);
+    if (!TOKEN.test(name)) return ErrMsg.invalidHeaderName(name);
+    if (!FIELD_VALUE.test(value)) return ErrMsg.invalidHeaderValue(name);
     const lower = name.toLowerCase();
     if (CLIENT_OWNED_HEADER.test(lower)) continue;
     byLowerCase.delete(lower);
@@ -119,9 +119,9 @@ function readProtocols(protocols: unknown): string[] | string {
   else return [];
   const seen = new Set<string>();
   for (const [index, protocol] of list.entries()) {
-    if (typeof protocol !== 'string') return parameterError(`protocols[${index}]`, 'String', protocol);
-    if (!TOKEN.test(protocol)) return Messages.invalidProtocol(protocol);
-    if (seen.has(protocol)) return Messages.duplicateProtocol(protocol);
+    if (typeof protocol !== 'string') return ErrMsg.parameterError(`protocols[${index}]`, 'String', protocol);
+    if (!TOKEN.test(protocol)) return ErrMsg.invalidProtocol(protocol);
+    if (seen.has(protocol)) return ErrMsg.duplicateProtocol(protocol);
     seen.add(protocol);
   }
   return list as string[];

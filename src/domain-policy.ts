@@ -11,7 +11,7 @@
  * Pure and core: no Node built-ins (the global WHATWG `URL` exists in Node and in browsers).
  * Doc: https://developers.weixin.qq.com/miniprogram/dev/framework/ability/network.html
  */
-import { typeName } from './errmsg.js';
+import { typeName } from './values.js';
 
 /** A parsed, validated list of legal socket domains (lower-case ASCII hosts). */
 export interface DomainPolicy {

@@ -1,29 +1,21 @@
 /**
- * How result objects' `errMsg` are built: `<api>:ok`, `<api>:fail <detail>`, WeChat's parameter errors, and the
- * names and descriptions of values inside them. The texts themselves are in `messages.ts`.
+ * Everything about `errMsg` (imported as `ErrMsg`): how result texts are built (`<api>:ok`, `<api>:fail <detail>`,
+ * WeChat's parameter errors) and every detail wxsocket produces, in one catalogue. Texts are WeChat's own where
+ * WeChat has one (the contract names the source of each); the rest are ours and documented in docs/decisions.md.
  */
+import { describe, typeName } from './values.js';
+
+// The API names that prefix `errMsg`: the task's `send`/`close` report under the global API's names, as WeChat's
+// do [lib].
+export const connectApi = 'connectSocket';
+export const sendApi = 'sendSocketMessage';
+export const closeApi = 'closeSocket';
 
 /** `<api>:ok` [doc]. */
 export const ok = (api: string): string => `${api}:ok`;
 
 /** `<api>:fail <detail>`, one space [doc/lib]. */
 export const fail = (api: string, detail: string): string => `${api}:fail ${detail}`;
-
-/** `Object.prototype.toString` of a value: `[object Null]`, `[object Array]`… */
-export function objectTag(value: unknown): string {
-  try {
-    return Object.prototype.toString.call(value);
-  } catch {
-    // A revoked proxy, or a Symbol.toStringTag getter that throws.
-    return '[object Object]';
-  }
-}
-
-/** A value's type as WeChat's parameter checks print it: `Null`, `Array`… */
-export const typeName = (value: unknown): string => objectTag(value).slice(8, -1);
-
-/** Whether WeChat's checks take a value for an object (its `typeName` is `Object`), without building the name. */
-export const isPlainObject = (value: unknown): value is object => objectTag(value) === '[object Object]';
 
 /** WeChat's parameter type check [lib 2.30.3], e.g. `parameter.url should be String instead of Undefined;`. */
 export const parameterError = (path: string, expected: string, value: unknown): string =>
@@ -33,17 +25,47 @@ export const parameterError = (path: string, expected: string, value: unknown): 
 export const unreadable = (path: string, error: unknown): string =>
   `parameter error: ${path} could not be read: ${describe(error)}`;
 
-/** A short, safe description of a thrown value: `Error: message` for an error (of any realm), as `String` gives it. */
-export function describe(error: unknown): string {
-  try {
-    return String(error);
-  } catch {
-    // A null-prototype object, a revoked proxy, a `toString` that throws.
-    return typeName(error);
-  }
-}
-
 /** Quotes a user-supplied name for an error text, escaping control characters and keeping it short. */
 export function quote(text: string, max = 64): string {
   return JSON.stringify(text.length > max ? `${text.slice(0, max)}…` : text);
 }
+
+// The catalogue of details.
+
+/** [lib 2.30.3] */
+export const invalidUrl = (url: string): string => `invalid url "${url}"`;
+/** [lib] the base library's reason already starts with `fail `, hence the doubled word. */
+export const tooManySockets = (max: number): string => `fail reach max websocket connect count ${max}`;
+/** [ours] */
+export const invalidHeaderName = (name: string): string => `parameter error: header ${quote(name)} has an invalid name`;
+/** [ours] */
+export const invalidHeaderValue = (name: string): string =>
+  `parameter error: header ${quote(name)} has an invalid value`;
+/** [ours] */
+export const invalidProtocol = (protocol: string): string =>
+  `parameter error: protocols has an invalid subprotocol ${quote(protocol)}`;
+/** [ours] */
+export const duplicateProtocol = (protocol: string): string =>
+  `parameter error: protocols has a duplicate subprotocol ${quote(protocol)}`;
+/** [lib: the native layer's reason] */
+export const unknownData = 'unknown data';
+/** [lib, android] also used by the global API on both profiles, and by `close` on a CLOSED task [ours]. */
+export const notConnected = 'WebSocket is not connected';
+/** [lib, ios] the full text of `SocketTask.send` on a task that is not OPEN. */
+export const iosSendNotOpen = 'SocketTask.send:fail SocketTask.readyState is not OPEN';
+/** [lib, Android native] */
+export const invalidCloseCode = 'The code must be either 1000, or between 3000 and 4999';
+/** [ours] */
+export const reasonTooLong = 'reason is longer than 123 bytes';
+/** [ours] a SocketTask method called with `this` not a task (`const send = task.send; send()`). */
+export const detached = (method: string): string =>
+  `parameter error: SocketTask.${method} called on an object that is not a SocketTask`;
+/** Handshake failures, as Android clients report them in the wild; used on both profiles. */
+export const openTimeout = 'exception onOpen fail code:9, msg:Timer Expired';
+export const openTransportError = 'exception onOpen fail code:2, msg:Underlying Transport Error';
+export const openHttpError = 'exception onOpen fail code:20, msg:Invalid HTTP status.';
+/** [lib] the domain check's texts, per profile. */
+export const androidDomainRejected = 'fail:url not in domain list';
+export const iosDomainRejected = 'createSocketTask:fail url not in domain list';
+/** [ours] the reason of a close code 1006 that had none. */
+export const abnormalClosure = 'abnormal closure';

@@ -4,7 +4,7 @@
  */
 import { createDomainPolicy, type DomainPolicy } from './domain-policy.js';
 import { WxOptionsError } from './errors.js';
-import { isPlainObject, typeName } from './errmsg.js';
+import { isPlainObject, typeName } from './values.js';
 import { PROFILES, userAgentOf, type PlatformProfile } from './profiles.js';
 import { consoleReporter, type ErrorReporter } from './report.js';
 import type { Transport } from './transport.js';

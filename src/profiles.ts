@@ -2,7 +2,7 @@
  * The two socket implementations WeChat's base library carries, as profiles: `android` ("binding") and `ios`
  * ("jsapi"). This file is the one place that says how they differ (contract §1, §2, §5, §7); all else is shared.
  */
-import * as Messages from './messages.js';
+import * as ErrMsg from './errmsg.js';
 
 export interface PlatformProfile {
   readonly name: 'android' | 'ios';
@@ -24,20 +24,20 @@ export const PROFILES: Readonly<Record<PlatformProfile['name'], PlatformProfile>
   android: {
     name: 'android',
     successHasTaskId: false,
-    sendNotOpen: `sendSocketMessage:fail ${Messages.notConnected}`,
+    sendNotOpen: `sendSocketMessage:fail ${ErrMsg.notConnected}`,
     taskMethodsReturnPromise: false,
     errorHasErrCode: true,
     dropsListenersAfterClose: false,
-    domainRejected: Messages.androidDomainRejected,
+    domainRejected: ErrMsg.androidDomainRejected,
   },
   ios: {
     name: 'ios',
     successHasTaskId: true,
-    sendNotOpen: Messages.iosSendNotOpen,
+    sendNotOpen: ErrMsg.iosSendNotOpen,
     taskMethodsReturnPromise: true,
     errorHasErrCode: false,
     dropsListenersAfterClose: true,
-    domainRejected: Messages.iosDomainRejected,
+    domainRejected: ErrMsg.iosDomainRejected,
   },
 };
 

@@ -7,7 +7,7 @@ export { WxOptionsError } from './errors.js';
 export type { InstalledWx } from './install-wx.js';
 export type { CertificateAuthority, WxOptions } from './options.js';
 export type { ErrorReporter } from './report.js';
-export { ReadyState } from './socket-task.js';
+export { ReadyState } from './ready-state.js';
 export type {
   Transport,
   TransportConnection,

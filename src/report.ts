@@ -3,7 +3,7 @@
  * the socket or the app: the base library catches them and prints them on its console as `thirdScriptError`
  * (contract §0.3, §0.8). wxsocket does the same through one function, replaceable with `createWx({reportError})`.
  */
-import { describe } from './errmsg.js';
+import { describe } from './values.js';
 
 /** Receives an error thrown by user code, and where it was thrown (`SocketTask.onMessage listener`, …). */
 export type ErrorReporter = (error: unknown, where: string) => void;

@@ -3,56 +3,19 @@
  * the task's controller (`task-controller.ts`), which also answers for the global API.
  * @see https://developers.weixin.qq.com/miniprogram/dev/api/network/websocket/SocketTask.html
  */
-import * as Api from './api-names.js';
 import { completionFor, failLater, plainOptions, type CallResult } from './callbacks.js';
-import { fail } from './errmsg.js';
-import * as Messages from './messages.js';
+import * as ErrMsg from './errmsg.js';
+import { CLOSED, CLOSING, CONNECTING, OPEN, ReadyState } from './ready-state.js';
 import { consoleReporter } from './report.js';
 import { TaskController } from './task-controller.js';
-import type { SocketProfile } from './transport.js';
-import type { GeneralCallbackResult } from './types.js';
-
-/** `SocketTask.readyState` values, as WebSocket's [lib]; one constant each, for the state machine. */
-export const CONNECTING = 0;
-export const OPEN = 1;
-export const CLOSING = 2;
-export const CLOSED = 3;
-export const ReadyState = { CONNECTING, OPEN, CLOSING, CLOSED } as const;
-
-/** `onOpen` result: `header` from 2.0.0 and `profile` from 2.10.4 [doc]. */
-export interface OnOpenListenerResult {
-  header: Record<string, string>;
-  profile: SocketProfile;
-}
-export interface SocketTaskOnMessageListenerResult {
-  data: string | ArrayBuffer;
-}
-export interface SocketTaskOnErrorListenerResult {
-  errMsg: string;
-  /** Present on profile `android` [lib]. */
-  errCode?: number;
-}
-export interface SocketTaskOnCloseListenerResult {
-  code: number;
-  reason: string;
-}
-
-/** `task.send` options [doc]. */
-export interface SocketTaskSendOption {
-  data: string | ArrayBuffer;
-  success?: ((result: GeneralCallbackResult) => void) | undefined;
-  fail?: ((result: GeneralCallbackResult) => void) | undefined;
-  complete?: ((result: GeneralCallbackResult) => void) | undefined;
-}
-
-/** `task.close` options [doc]. */
-export interface SocketTaskCloseOption {
-  code?: number;
-  reason?: string;
-  success?: ((result: GeneralCallbackResult) => void) | undefined;
-  fail?: ((result: GeneralCallbackResult) => void) | undefined;
-  complete?: ((result: GeneralCallbackResult) => void) | undefined;
-}
+import type {
+  OnOpenListenerResult,
+  SocketTaskCloseOption,
+  SocketTaskOnCloseListenerResult,
+  SocketTaskOnErrorListenerResult,
+  SocketTaskOnMessageListenerResult,
+  SocketTaskSendOption,
+} from './types.js';
 
 /**
  * Where a task keeps its controller: a symbol-keyed property, not a private field, so that a proxy of a task (what
@@ -80,10 +43,15 @@ function controllerOf(receiver: unknown): TaskController | undefined {
  * that is not a task (unbound, a proxy of a task) fail instead of throwing (§0.5).
  */
 export class SocketTask {
-  readonly CONNECTING = CONNECTING;
-  readonly OPEN = OPEN;
-  readonly CLOSING = CLOSING;
-  readonly CLOSED = CLOSED;
+  // On the prototype, as `ws` puts them, not an own field per task: idle tasks are many.
+  declare readonly CONNECTING: typeof CONNECTING;
+  declare readonly OPEN: typeof OPEN;
+  declare readonly CLOSING: typeof CLOSING;
+  declare readonly CLOSED: typeof CLOSED;
+  static {
+    for (const [name, value] of Object.entries(ReadyState))
+      Object.defineProperty(this.prototype, name, { value, enumerable: true });
+  }
   declare readonly [kController]: TaskController;
 
   /** @internal Tasks are made by `wx.connectSocket`. */
@@ -123,7 +91,7 @@ export class SocketTask {
    */
   send(option: SocketTaskSendOption): Promise<CallResult> | void {
     const controller = controllerOf(this);
-    if (!controller) return detached(Api.send, 'send', option);
+    if (!controller) return detached(ErrMsg.sendApi, 'send', option);
     const { profile } = controller.settings;
     return controller.send(option, profile.sendNotOpen, profile.taskMethodsReturnPromise);
   }
@@ -134,12 +102,15 @@ export class SocketTask {
    */
   close(option?: SocketTaskCloseOption): Promise<CallResult> | void {
     const controller = controllerOf(this);
-    if (!controller) return detached(Api.close, 'close', option);
+    if (!controller) return detached(ErrMsg.closeApi, 'close', option);
     return controller.close(option, controller.settings.profile.taskMethodsReturnPromise);
   }
 }
 
 /** A task method called with a `this` that is not a task: a `fail`, never a throw (§0.5). */
 function detached(api: string, method: string, option: unknown): void {
-  failLater(completionFor(api, plainOptions(option), consoleReporter, false), fail(api, Messages.detached(method)));
+  failLater(
+    completionFor(api, plainOptions(option), consoleReporter, false),
+    ErrMsg.fail(api, ErrMsg.detached(method)),
+  );
 }

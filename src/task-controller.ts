@@ -6,27 +6,21 @@
  * transitions below (`start`, `opened`, `requestClose`, `#endNow`, `#finish`). WeChat moves `readyState`
  * CONNECTING → OPEN → CLOSED and never shows CLOSING [lib], so the internal CLOSING phase reads as OPEN.
  */
-import * as Api from './api-names.js';
+import { isArrayBuffer, utf8Length } from './bytes.js';
 import { completionFor, failLater, plainOptions, type CallResult } from './callbacks.js';
 import type { ConnectRequest } from './connect-options.js';
-import { fail, ok, parameterError } from './errmsg.js';
-import * as Messages from './messages.js';
+import * as ErrMsg from './errmsg.js';
 import type { Settings } from './options.js';
+import { CLOSED, CLOSING, CONNECTING, OPEN } from './ready-state.js';
 import { invokeSafely } from './report.js';
 import { later } from './schedule.js';
-import {
-  CLOSED,
-  CLOSING,
-  CONNECTING,
-  OPEN,
-  SocketTask,
-  type OnOpenListenerResult,
-  type SocketTaskOnCloseListenerResult,
-  type SocketTaskOnErrorListenerResult,
-  type SocketTaskOnMessageListenerResult,
-} from './socket-task.js';
 import type { SocketProfile, TransportConnection, TransportFailureKind, TransportHandlers } from './transport.js';
-import { isArrayBuffer, utf8Length } from './bytes.js';
+import type {
+  OnOpenListenerResult,
+  SocketTaskOnCloseListenerResult,
+  SocketTaskOnErrorListenerResult,
+  SocketTaskOnMessageListenerResult,
+} from './types.js';
 
 type Phase = typeof CONNECTING | typeof OPEN | typeof CLOSING | typeof CLOSED;
 
@@ -86,10 +80,11 @@ const NORMAL_CLOSURE: CloseRequest = { code: 1000, reason: '' };
  */
 export type TaskStart = ConnectRequest | 'domain-rejected' | 'closed';
 
-/** One task's state machine. Internal: users hold its `task`, the public `SocketTask`. */
+/**
+ * One task's state machine. Internal: users hold a `SocketTask` (`socket-task.ts`) that points here; nothing here
+ * points back.
+ */
 export class TaskController {
-  /** What users see of this task. */
-  readonly task: SocketTask;
   readonly settings: Settings;
   readonly #owner: TaskOwner;
   #phase: Phase = CONNECTING;
@@ -103,7 +98,6 @@ export class TaskController {
   constructor(owner: TaskOwner, start: TaskStart) {
     this.#owner = owner;
     this.settings = owner.settings;
-    this.task = new SocketTask(this);
     if (typeof start === 'object') {
       later(() => this.#start(start)); // after the current turn, so listeners attached right away see `open` (§1)
       return;
@@ -149,8 +143,9 @@ export class TaskController {
 
   send(option: unknown, notOpen: string, promiseWithoutCallbacks: boolean): Promise<CallResult> | void {
     const options = plainOptions(option);
-    const completion = completionFor(Api.send, options, this.settings.report, promiseWithoutCallbacks);
-    if (!options) return failLater(completion, fail(Api.send, parameterError('parameter', 'Object', option)));
+    const completion = completionFor(ErrMsg.sendApi, options, this.settings.report, promiseWithoutCallbacks);
+    if (!options)
+      return failLater(completion, ErrMsg.fail(ErrMsg.sendApi, ErrMsg.parameterError('parameter', 'Object', option)));
     // State first, then data: the state check is the base library's, the data check the native layer's [lib].
     if (this.#phase !== OPEN) return failLater(completion, notOpen);
     let data: unknown;
@@ -160,11 +155,14 @@ export class TaskController {
       // a throwing getter: no data to send
     }
     if (typeof data !== 'string' && !isArrayBuffer(data))
-      return failLater(completion, fail(Api.send, Messages.unknownData));
+      return failLater(completion, ErrMsg.fail(ErrMsg.sendApi, ErrMsg.unknownData));
     const connection = this.#link!.connection!;
     if (!completion) return connection.send(data);
     connection.send(data, (error) => {
-      completion.settle({ errMsg: error ? fail(Api.send, Messages.notConnected) : ok(Api.send) }, !error);
+      completion.settle(
+        { errMsg: error ? ErrMsg.fail(ErrMsg.sendApi, ErrMsg.notConnected) : ErrMsg.ok(ErrMsg.sendApi) },
+        !error,
+      );
     });
     return completion.promise;
   }
@@ -175,16 +173,16 @@ export class TaskController {
    */
   close(option: unknown, promiseWithoutCallbacks: boolean, accepted?: () => void): Promise<CallResult> | void {
     const options = plainOptions(option);
-    const completion = completionFor(Api.close, options, this.settings.report, promiseWithoutCallbacks);
+    const completion = completionFor(ErrMsg.closeApi, options, this.settings.report, promiseWithoutCallbacks);
     // `close()` with no options closes with 1000; below 1.4.0 code and reason do not exist [doc].
     const request =
       this.#phase === CLOSED
-        ? Messages.notConnected
+        ? ErrMsg.notConnected
         : options && this.settings.features.closeCode
           ? readCloseRequest(options)
           : NORMAL_CLOSURE;
-    if (typeof request === 'string') return failLater(completion, fail(Api.close, request));
-    completion?.settleLater({ errMsg: ok(Api.close) }, true);
+    if (typeof request === 'string') return failLater(completion, ErrMsg.fail(ErrMsg.closeApi, request));
+    completion?.settleLater({ errMsg: ErrMsg.ok(ErrMsg.closeApi) }, true);
     this.requestClose(request);
     accepted?.();
     return completion?.promise;
@@ -230,7 +228,7 @@ export class TaskController {
     // The per-call timeout wins over app.json's (§1), capped to what `setTimeout` honours (a larger delay fires at
     // once).
     const delay = Math.min(request.timeout ?? settings.defaultTimeout, 2 ** 31 - 1);
-    this.#timer = setTimeout(() => this.#fail(Messages.openTimeout), delay);
+    this.#timer = setTimeout(() => this.#fail(ErrMsg.openTimeout), delay);
     const link = (this.#link = new Link(this));
     try {
       const connection = settings.transport(request, link);
@@ -239,7 +237,7 @@ export class TaskController {
       else connection.abort();
     } catch {
       // A transport that throws (e.g. `ws://` with no host, which passes WeChat's URL pattern) failed to connect.
-      this.#fail(Messages.openTransportError);
+      this.#fail(ErrMsg.openTransportError);
     }
   }
 
@@ -260,13 +258,12 @@ export class TaskController {
 
   /** A transport failure ends the connection: `onError`, then `onClose` 1006 (§2 event order). */
   failed(kind: TransportFailureKind, cause: Error): void {
-    if (this.#phase === CONNECTING)
-      this.#fail(kind === 'handshake' ? Messages.openHttpError : Messages.openTransportError);
-    else if (this.#phase !== CLOSED) this.#fail(cause.message || Messages.abnormalClosure);
+    if (this.#phase === CONNECTING) this.#fail(kind === 'handshake' ? ErrMsg.openHttpError : ErrMsg.openTransportError);
+    else if (this.#phase !== CLOSED) this.#fail(cause.message || ErrMsg.abnormalClosure);
   }
 
   closed(code: number, reason: string): void {
-    if (this.#phase === CONNECTING) return this.#fail(Messages.openTransportError); // closed during the handshake
+    if (this.#phase === CONNECTING) return this.#fail(ErrMsg.openTransportError); // closed during the handshake
     this.#link = undefined;
     this.#finish(code, reason);
   }
@@ -274,7 +271,7 @@ export class TaskController {
   #fail(errMsg: string): void {
     this.#failure = { errMsg, errCode: this.#phase === CONNECTING ? NEVER_OPENED : FAILED_AFTER_OPEN };
     this.#unlink();
-    this.#finish(1006, Messages.abnormalClosure);
+    this.#finish(1006, ErrMsg.abnormalClosure);
   }
 
   /**
@@ -301,7 +298,7 @@ export class TaskController {
       // When we closed first, the code and reason we asked for [ours, §2].
       ({ code, reason } = this.#closeRequest);
     } else if (code === 1006 && reason === '') {
-      reason = Messages.abnormalClosure;
+      reason = ErrMsg.abnormalClosure;
     }
     this.#emit('close', { code, reason });
     this.#endListeners();
@@ -359,10 +356,10 @@ function readCloseRequest(option: object): CloseRequest | string {
   }
   if (typeof code !== 'number') code = 1000; // a non-number becomes 1000 [lib]
   if (code !== 1000 && !(Number.isInteger(code) && (code as number) >= 3000 && (code as number) <= 4999)) {
-    return Messages.invalidCloseCode;
+    return ErrMsg.invalidCloseCode;
   }
   const text = typeof reason === 'string' ? reason : ''; // a non-string reason counts as none [ours]
   // Each UTF-16 unit is 1 to 3 bytes: up to 41 units always fit, over 123 never do, and nothing huge is walked.
-  if (text.length > 41 && (text.length > 123 || utf8Length(text) > 123)) return Messages.reasonTooLong;
+  if (text.length > 41 && (text.length > 123 || utf8Length(text) > 123)) return ErrMsg.reasonTooLong;
   return { code: code as number, reason: text };
 }

@@ -4,21 +4,49 @@
  */
 import type { CallResult } from './callbacks.js';
 import type { SocketTask } from './socket-task.js';
+import type { SocketProfile } from './transport.js';
 
-export type {
-  OnOpenListenerResult,
-  SocketTask,
-  SocketTaskCloseOption,
-  SocketTaskOnCloseListenerResult,
-  SocketTaskOnErrorListenerResult,
-  SocketTaskOnMessageListenerResult,
-  SocketTaskSendOption,
-} from './socket-task.js';
-export type { SocketProfile } from './transport.js';
+export type { SocketTask };
+export type { SocketProfile };
 
 /** The result every callback receives: `{errMsg}` [doc]. */
 export interface GeneralCallbackResult {
   errMsg: string;
+}
+
+/** `onOpen` result: `header` from 2.0.0 and `profile` from 2.10.4 [doc]. */
+export interface OnOpenListenerResult {
+  header: Record<string, string>;
+  profile: SocketProfile;
+}
+export interface SocketTaskOnMessageListenerResult {
+  data: string | ArrayBuffer;
+}
+export interface SocketTaskOnErrorListenerResult {
+  errMsg: string;
+  /** Present on profile `android` [lib]. */
+  errCode?: number;
+}
+export interface SocketTaskOnCloseListenerResult {
+  code: number;
+  reason: string;
+}
+
+/** `task.send` options [doc]. */
+export interface SocketTaskSendOption {
+  data: string | ArrayBuffer;
+  success?: ((result: GeneralCallbackResult) => void) | undefined;
+  fail?: ((result: GeneralCallbackResult) => void) | undefined;
+  complete?: ((result: GeneralCallbackResult) => void) | undefined;
+}
+
+/** `task.close` options [doc]. */
+export interface SocketTaskCloseOption {
+  code?: number;
+  reason?: string;
+  success?: ((result: GeneralCallbackResult) => void) | undefined;
+  fail?: ((result: GeneralCallbackResult) => void) | undefined;
+  complete?: ((result: GeneralCallbackResult) => void) | undefined;
 }
 
 /** `wx.connectSocket`'s success result: `socketTaskId` on profile `ios` [lib]. */

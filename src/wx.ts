@@ -2,20 +2,20 @@
  * The `wx` object: `wx.connectSocket` and the global socket API (contract §1, §3–§6). Each object is one isolated
  * "mini program" with its own current socket, global listeners and connection count.
  */
-import * as Api from './api-names.js';
 import { completionFor, failLater, plainOptions, type CallResult } from './callbacks.js';
 import { readConnectOptions } from './connect-options.js';
 import { isUrlAllowed } from './domain-policy.js';
+import * as ErrMsg from './errmsg.js';
 import { WxOptionsError } from './errors.js';
-import { describe, fail, isPlainObject, ok, parameterError } from './errmsg.js';
-import * as Messages from './messages.js';
 import { resolveOptions, type Settings, type WxOptions } from './options.js';
+import { CLOSED, OPEN } from './ready-state.js';
 import { invokeSafely, reportSafely } from './report.js';
-import { CLOSED, OPEN, type SocketTask } from './socket-task.js';
+import { SocketTask } from './socket-task.js';
 import { EVENTS, TaskController, capitalized, type SocketEvent, type TaskOwner } from './task-controller.js';
 import type { Transport } from './transport.js';
-import { canIUse } from './versions.js';
 import type { OnSocketOpenListenerResult, PromisifySuccessResult, Wx } from './types.js';
+import { describe, isPlainObject } from './values.js';
+import { canIUse } from './versions.js';
 
 /** Listener names as WeChat's console would name them, for error reports: `wx.onSocketOpen listener`, … */
 const GLOBAL_WHERE = Object.fromEntries(EVENTS.map((event) => [event, `wx.onSocket${capitalized(event)} listener`]));
@@ -46,22 +46,22 @@ class MiniProgram implements TaskOwner {
     // Failures 1–3 of §1 return `undefined`, no task. Failure 1: an array or a function may still carry callbacks;
     // a primitive has none to call.
     const completion = completionFor(
-      Api.connect,
+      ErrMsg.connectApi,
       Object(options) === options ? (options as object) : undefined,
       report,
       false,
     );
     const request = isPlainObject(options)
       ? readConnectOptions(options, this.settings)
-      : parameterError('parameter', 'Object', options);
-    if (typeof request === 'string') return void failLater(completion, fail(Api.connect, request));
+      : ErrMsg.parameterError('parameter', 'Object', options);
+    if (typeof request === 'string') return void failLater(completion, ErrMsg.fail(ErrMsg.connectApi, request));
 
     // Below 1.7.0 a new connection replaces the current one (§4), so that one does not count against the limit.
     const current = this.#current;
     const replacing = legacy && current.readyState !== CLOSED;
     if (this.#live.size - (replacing ? 1 : 0) >= maxConnections) {
-      failLater(completion, fail(Api.connect, Messages.tooManySockets(maxConnections)));
-      return legacy ? undefined : new TaskController(this, 'closed').task;
+      failLater(completion, ErrMsg.fail(ErrMsg.connectApi, ErrMsg.tooManySockets(maxConnections)));
+      return legacy ? undefined : new SocketTask(new TaskController(this, 'closed'));
     }
     if (replacing) {
       this.#replaced.add(current);
@@ -76,14 +76,18 @@ class MiniProgram implements TaskOwner {
     // §3: a new task becomes current only when the current one is CLOSED (or is being replaced, §4).
     if (replacing || current.readyState === CLOSED) this.#current = task;
 
-    const result: CallResult = { errMsg: ok(Api.connect) };
+    const result: CallResult = { errMsg: ErrMsg.ok(ErrMsg.connectApi) };
     if (profile.successHasTaskId && !legacy) result['socketTaskId'] = this.#nextTaskId++; // no tasks before 1.7.0
     completion?.settleLater(result, true);
-    return legacy ? undefined : task.task;
+    return legacy ? undefined : new SocketTask(task);
   }
 
   sendSocketMessage(options: unknown): Promise<CallResult> | void {
-    return this.#current.send(options, fail(Api.send, Messages.notConnected), this.settings.features.promise);
+    return this.#current.send(
+      options,
+      ErrMsg.fail(ErrMsg.sendApi, ErrMsg.notConnected),
+      this.settings.features.promise,
+    );
   }
 
   closeSocket(options: unknown): Promise<CallResult> | void {
@@ -91,8 +95,8 @@ class MiniProgram implements TaskOwner {
     const withPromise = this.settings.features.promise;
     // The seed's caveat: a socket still CONNECTING cannot be closed through the global API [doc]; it still opens.
     if (current.readyState !== OPEN) {
-      const completion = completionFor(Api.close, plainOptions(options), this.settings.report, withPromise);
-      return failLater(completion, fail(Api.close, Messages.notConnected));
+      const completion = completionFor(ErrMsg.closeApi, plainOptions(options), this.settings.report, withPromise);
+      return failLater(completion, ErrMsg.fail(ErrMsg.closeApi, ErrMsg.notConnected));
     }
     // [lib 2.30.3] wx.closeSocket also closes every other socket this mini program opened, with 1000.
     return current.close(options, withPromise, () => {

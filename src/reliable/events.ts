@@ -1,6 +1,7 @@
 /**
  * The reliable socket's events and a small typed emitter for them. No `node:events`: this runs inside WeChat.
  */
+import { invokeSafely } from '../report.js';
 import type { DropReason } from './outbox.js';
 import type { SocketData } from './options.js';
 
@@ -94,17 +95,7 @@ export class Emitter {
   emit<E extends ReliableSocketEvent>(event: E, payload: ReliableSocketEventMap[E]): void {
     const listeners = this.#listeners[event] as Array<Listener<E>> | undefined;
     if (!listeners) return;
-    for (const listener of listeners) {
-      try {
-        listener(payload);
-      } catch (error) {
-        try {
-          this.#report(error, `a '${event}' listener`);
-        } catch {
-          // The reporter itself failed: nothing left to tell, and dispatch goes on.
-        }
-      }
-    }
+    for (const listener of listeners) invokeSafely(listener, payload, this.#report, `a '${event}' listener`);
   }
 
   /** Forgets every listener (after the final `close`). */

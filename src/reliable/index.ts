@@ -4,7 +4,8 @@
  * reconnection with backoff and jitter, state restored after reconnecting, pause in the background, and at most one
  * `SocketTask` alive at a time. Guide: docs/reliable.md.
  *
- * No Node built-ins and no wxsocket internals are imported: pass any `wx`-like object.
+ * No Node built-ins, and of wxsocket's modules only its platform-free helpers (UTF-8 lengths, calling user code
+ * safely): pass any `wx`-like object.
  */
 export {
   createReliableSocket,

@@ -2,6 +2,7 @@
  * Options of `createReliableSocket`, their defaults, and their validation. Invalid options throw a
  * {@link ReliableSocketOptionsError} at creation, never later.
  */
+import { utf8Length } from '../bytes.js';
 import type { WxConnectOptions } from './wx-like.js';
 
 /** Data a socket carries: text or binary, as WeChat's `SocketTask.send` takes it. */
@@ -274,19 +275,4 @@ export function checkCloseArguments(code: number, reason: string): void {
   if (typeof reason !== 'string' || utf8Length(reason) > 123) {
     throw new RangeError('ReliableSocket.close: reason must be a string of at most 123 UTF-8 bytes');
   }
-}
-
-/** UTF-8 byte length (TextEncoder is missing from some WeChat base libraries); a lone surrogate counts 3 (U+FFFD). */
-function utf8Length(text: string): number {
-  let bytes = 0;
-  for (let i = 0; i < text.length; i++) {
-    const unit = text.charCodeAt(i);
-    if (unit < 0x80) bytes += 1;
-    else if (unit < 0x800) bytes += 2;
-    else if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
-      bytes += 4;
-      i++;
-    } else bytes += 3;
-  }
-  return bytes;
 }

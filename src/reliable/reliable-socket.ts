@@ -7,6 +7,7 @@
  * `#ended`, `#wait` and `#finish`. At most one task is alive at any moment: a new one is only made from `#connect`,
  * which runs only once the previous task has ended (its `onClose`) or was given up after `closeTimeout`.
  */
+import { invokeSafely } from '../report.js';
 import { startAttempt, type Attempt, type AttemptHandlers } from './attempt.js';
 import { backoffDelay } from './backoff.js';
 import { Emitter, type ReliableSocketEvent, type ReliableSocketEventMap } from './events.js';
@@ -451,15 +452,7 @@ export class ReliableSocket {
 
   /** Calls user code; what it throws is reported and the socket goes on. */
   #invoke(where: string, run: () => void): void {
-    try {
-      run();
-    } catch (error) {
-      try {
-        this.#settings.onListenerError(error, where);
-      } catch {
-        // The reporter failed too: nothing left to tell.
-      }
-    }
+    invokeSafely(run, undefined, this.#settings.onListenerError, where);
   }
 
   #ask(question: () => boolean): boolean {
