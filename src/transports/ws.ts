@@ -119,6 +119,8 @@ class WsConnection implements TransportConnection {
   readonly handlers: TransportHandlers;
   /** Present until open. */
   handshake: Handshake | undefined;
+  /** Whether `send` must copy binary data first: set at open, see `send`. */
+  copiesBinary = false;
 
   constructor(
     request: TransportRequest,
@@ -161,8 +163,19 @@ class WsConnection implements TransportConnection {
     return this.#ws.bufferedAmount;
   }
 
+  /**
+   * Sends the data as it is now: a caller may reuse its buffer as soon as `send` returns (WHATWG `send()` and
+   * WeChat's bridge both take a snapshot). Without an extension `ws` masks a binary message into a new buffer before
+   * `send` returns (its `Sender.frame` "merge" path: the client always masks, and a view of an ArrayBuffer counts as
+   * read-only), so no copy is needed. With permessage-deflate it compresses later, and queues every message behind
+   * the one being compressed, reading the caller's bytes then: those are copied first. Strings are immutable.
+   * One case escapes the proof: a random mask of four zero bytes (odds 2^-32 per message), for which `ws` skips
+   * masking and writes the caller's buffer itself; it is still handed to the socket at once, so only a socket that
+   * cannot take it all at that moment would read it later. Ruling that out would take a `generateMask` of our own,
+   * which makes `ws` allocate a mask buffer per connection (about 250 bytes each, measured).
+   */
   send(data: string | ArrayBuffer, done?: (error?: Error) => void): void {
-    this.#ws.send(data, done);
+    this.#ws.send(this.copiesBinary && typeof data !== 'string' ? copyToArrayBuffer(data) : data, done);
   }
 
   close(code: number, reason: string): void {
@@ -190,6 +203,8 @@ function onOpen(this: WebSocket): void {
   const connection = connectionOf(this);
   const { socket, tcpNoDelay, header = {}, timing } = connection.handshake!;
   connection.handshake = undefined;
+  // The only extension `ws` can negotiate is permessage-deflate (an unrequested one fails the handshake).
+  connection.copiesBinary = this.extensions !== '';
   // The handshake's listeners go, and messages (which `ws` reads on a later turn) are listened for from now on: at
   // most five event names at once keep the emitter's listener table at its first size, about 160 bytes less.
   this.removeListener('upgrade', onUpgrade)

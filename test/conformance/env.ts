@@ -24,6 +24,8 @@ export interface ServerOptions {
   /** Echo every message back (default true). */
   readonly echo?: boolean;
   readonly fault?: HandshakeFault | ConnectionFault;
+  /** Accept permessage-deflate when the client offers it (default false). */
+  readonly perMessageDeflate?: boolean;
 }
 
 /** A message as the server received it. */

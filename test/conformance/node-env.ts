@@ -53,6 +53,7 @@ export async function startNodeServer(options: ServerOptions = {}): Promise<Conf
     ...(options.hostname !== undefined && { hostname: options.hostname }),
     ...(options.headers !== undefined && { headers: options.headers }),
     ...(options.fault !== undefined && { fault: options.fault }),
+    ...(options.perMessageDeflate !== undefined && { perMessageDeflate: options.perMessageDeflate }),
     selectProtocol: (offered) => (choice === 'first' ? offered[0] : choice === 'none' ? false : choice.fixed),
     ...(options.echo !== false && { handler: echo }),
   });
