@@ -27,7 +27,7 @@ const results = [];
 const ENTRY_CHECK = `
 import { createRequire } from 'node:module';
 const require = createRequire(process.cwd() + '/');
-for (const entry of ['wxsocket', 'wxsocket/testing', 'wxsocket/reliable']) {
+for (const entry of ['wxsocket', 'wxsocket/testing', 'wxsocket/reliable', 'wxsocket/artillery']) {
   const required = Object.keys(require(entry)).sort();
   const imported = Object.keys(await import(entry)).filter((name) => name !== 'default').sort();
   if (required.length === 0 || JSON.stringify(required) !== JSON.stringify(imported)) {

@@ -1,0 +1,3 @@
+import { WxSocketEngine } from 'wxsocket/artillery';
+
+export = WxSocketEngine;

@@ -1,0 +1,87 @@
+/**
+ * A socket's inbox: the messages a virtual user has not read yet, in arrival order, so that a message arriving
+ * between two steps (a push, another user's broadcast) waits for the next `expect` instead of being lost or failing
+ * a step. Bounded: past `limit` unread messages the oldest is dropped (and counted by the owner).
+ */
+
+/** A received message and when it arrived (`performance.now()`). */
+export interface Received {
+  readonly data: string | ArrayBuffer;
+  readonly at: number;
+}
+
+export class Inbox {
+  readonly #limit: number;
+  readonly #onDrop: () => void;
+  #messages: Received[] = [];
+  /** The one reader waiting for a message (steps of one virtual user run one at a time). */
+  #reader: ((message: Received | 'closed') => void) | undefined;
+  #closed = false;
+  #diverted: ((message: Received) => void) | undefined;
+
+  constructor(limit: number, onDrop: () => void) {
+    this.#limit = limit;
+    this.#onDrop = onDrop;
+  }
+
+  get size(): number {
+    return this.#messages.length;
+  }
+
+  /**
+   * While set, each arriving message goes to `reader` instead of the inbox (an `idle` step reads and counts them).
+   */
+  divert(reader: ((message: Received) => void) | undefined): void {
+    this.#diverted = reader;
+  }
+
+  /** Hands the message to the waiting reader, or keeps it. */
+  put(message: Received): void {
+    if (this.#diverted) return this.#diverted(message);
+    const reader = this.#reader;
+    if (reader) {
+      this.#reader = undefined;
+      return reader(message);
+    }
+    this.#messages.push(message);
+    if (this.#messages.length > this.#limit) {
+      this.#messages.shift();
+      this.#onDrop();
+    }
+  }
+
+  /** Removes and returns every unread message. */
+  drain(): Received[] {
+    const messages = this.#messages;
+    this.#messages = [];
+    return messages;
+  }
+
+  /**
+   * Marks the socket closed: the waiting reader, and every later one once the unread messages are taken, gets
+   * `'closed'`.
+   */
+  close(): void {
+    this.#closed = true;
+    const reader = this.#reader;
+    this.#reader = undefined;
+    reader?.('closed');
+  }
+
+  /** The next message: at once if one is waiting, else the next to arrive within `timeout` ms. */
+  take(timeout: number): Promise<Received | 'timeout' | 'closed'> {
+    const first = this.#messages.shift();
+    if (first !== undefined) return Promise.resolve(first);
+    if (this.#closed) return Promise.resolve('closed');
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.#reader = undefined;
+        resolve('timeout');
+      }, timeout);
+      this.#reader = (message) => {
+        clearTimeout(timer);
+        resolve(message);
+      };
+    });
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * Reading a step of a scenario's flow: its fields checked when the engine is created (a typo fails the test before
+ * it starts, naming the step), values that hold `{{ templates }}` checked again when they are filled in.
+ */
+import { parseDuration } from './duration.js';
+import { EngineConfigError, StepError } from './errors.js';
+import { isRecord } from './record.js';
+import type { VirtualUser } from './vu.js';
+
+/** A compiled step: runs for one virtual user, rejects with a `StepError` when it fails. */
+export type Step = (vu: VirtualUser) => Promise<void>;
+
+/** Whether a value holds an Artillery template (`{{ name }}`), so it can only be checked once filled in. */
+export function isTemplate(value: unknown): value is string {
+  return typeof value === 'string' && value.includes('{{');
+}
+
+/**
+ * The step's options as a record with only `allowed` keys. `null` (a bare `- close:` in YAML) is no options.
+ */
+export function optionsOf(value: unknown, path: string, allowed: readonly string[]): Record<string, unknown> {
+  if (value === null || value === undefined) return {};
+  if (!isRecord(value)) throw new EngineConfigError(path, `must be an object with ${allowed.join(', ')}`);
+  for (const key of Object.keys(value)) {
+    if (!allowed.includes(key))
+      throw new EngineConfigError(`${path}.${key}`, `is not an option here (known: ${allowed.join(', ')})`);
+  }
+  return value;
+}
+
+/** A socket name: the default is `main`, the name of a `connect` that gives none. */
+export function socketName(value: unknown, path: string): string {
+  if (value === undefined) return 'main';
+  if (typeof value !== 'string' || !/^[\w.-]{1,64}$/.test(value))
+    throw new EngineConfigError(path, 'must be a socket name: letters, digits, ".", "_" or "-"');
+  return value;
+}
+
+/** A duration (ms) read when the step runs: checked now unless it is a template. */
+export function durationOf(
+  value: unknown,
+  path: string,
+  fallback: (vu: VirtualUser) => number,
+): (vu: VirtualUser) => number {
+  if (value === undefined) return fallback;
+  if (isTemplate(value)) {
+    return (vu) => {
+      const filled = vu.template(value);
+      const ms = parseDuration(filled);
+      if (ms === undefined) throw new StepError('invalid_step', `${path} is ${JSON.stringify(filled)}, not a duration`);
+      return ms;
+    };
+  }
+  const ms = parseDuration(value);
+  if (ms === undefined) throw new EngineConfigError(path, "must be a duration: seconds, or a string such as '500ms'");
+  return () => ms;
+}
+
+/** A whole number read when the step runs: checked now unless it is a template. */
+export function integerOf(
+  value: unknown,
+  path: string,
+  check: (n: number) => boolean,
+  what: string,
+): (vu: VirtualUser) => number {
+  const read = (filled: unknown): number | undefined => {
+    const n = typeof filled === 'string' && filled.trim() !== '' ? Number(filled) : filled;
+    return typeof n === 'number' && Number.isInteger(n) && check(n) ? n : undefined;
+  };
+  if (isTemplate(value)) {
+    return (vu) => {
+      const filled = vu.template(value);
+      const n = read(filled);
+      if (n === undefined) throw new StepError('invalid_step', `${path} is ${JSON.stringify(filled)}, not ${what}`);
+      return n;
+    };
+  }
+  const n = read(value);
+  if (n === undefined) throw new EngineConfigError(path, `must be ${what}`);
+  return () => n;
+}
+
+/** A string option (a template is fine): `undefined` when absent. */
+export function stringOf(value: unknown, path: string): string | undefined {
+  if (value !== undefined && typeof value !== 'string') throw new EngineConfigError(path, 'must be a string');
+  return value;
+}

@@ -1,0 +1,117 @@
+/**
+ * One virtual user: one virtual mini program, with its own `wx` (platform, base library, `Referer`, socket limit and
+ * global socket state) and its named sockets. Everything it opens is closed by `shutdown`, whatever happened.
+ */
+import { createWx } from '../node.js';
+import type { Wx } from '../types.js';
+import type { EngineSettings, Platform } from './config.js';
+import { StepError } from './errors.js';
+import { Metric, Metrics, platformMetric, type ScenarioEvents } from './metrics.js';
+import { PlainSocket } from './plain-socket.js';
+import { ReliableVuSocket, type ReliableSettings } from './reliable-vu-socket.js';
+import { within, type ConnectRequest, type VuSocket } from './vu-socket.js';
+
+/** The context Artillery gives each virtual user: its variables, and whatever engines and hooks add. */
+export interface ScenarioContext {
+  vars: Record<string, unknown>;
+  /** The virtual user's `wx`, for `function` steps. */
+  wx?: Wx;
+  [key: string]: unknown;
+}
+
+/** What Artillery passes engines as their third argument; only `template` is used. */
+export interface EngineHelpers {
+  /** Fills `{{ … }}` templates in a value (deeply in objects and arrays) from the context's variables. */
+  template(value: unknown, context: ScenarioContext): unknown;
+}
+
+export class VirtualUser {
+  readonly wx: Wx;
+  readonly platform: Platform;
+  readonly metrics: Metrics;
+  readonly context: ScenarioContext;
+  /** The scenario's emitter, handed to `function` steps as Artillery's engines do. */
+  readonly events: ScenarioEvents;
+  readonly settings: EngineSettings;
+  readonly #helpers: EngineHelpers;
+  readonly #sockets = new Map<string, VuSocket>();
+  /** Every socket ever made, named or replaced, so that `shutdown` misses none. */
+  readonly #all: VuSocket[] = [];
+
+  constructor(settings: EngineSettings, helpers: EngineHelpers, events: ScenarioEvents, context: ScenarioContext) {
+    this.settings = settings;
+    this.#helpers = helpers;
+    this.context = context;
+    this.events = events;
+    this.metrics = new Metrics(events);
+    this.platform = settings.pickPlatform();
+    this.metrics.counter(platformMetric(this.platform));
+    this.wx = createWx({
+      platform: this.platform,
+      ...(settings.SDKVersion !== undefined && { SDKVersion: settings.SDKVersion }),
+      ...(settings.appId !== undefined && { appId: settings.appId }),
+      ...(settings.appVersion !== undefined && { appVersion: settings.appVersion }),
+      ...(settings.maxConnections !== undefined && { maxConnections: settings.maxConnections }),
+      networkTimeout: { connectSocket: settings.timeout },
+      tls: { ca: settings.ca },
+      // A listener of a `function` step that throws is counted, not printed once per virtual user.
+      reportError: () => this.metrics.counter(Metric.listenerErrors),
+    });
+    context.wx = this.wx;
+  }
+
+  /** `value` with its templates filled from this user's variables. */
+  template(value: unknown): unknown {
+    return this.#helpers.template(value, this.context);
+  }
+
+  /** The socket named `name`; a `StepError` when there is none. */
+  socket(name: string): VuSocket {
+    const socket = this.#sockets.get(name);
+    if (!socket) throw new StepError('unknown_socket', `no socket "${name}": connect it first`);
+    return socket;
+  }
+
+  /** Every socket not yet closed for good. */
+  liveSockets(): VuSocket[] {
+    return [...this.#sockets.values()].filter((socket) => !socket.isClosed);
+  }
+
+  /**
+   * Connects a socket under `name` and waits for it to open. A socket of that name still open is closed first
+   * (code 1000), so a name always means one socket.
+   */
+  async connect(name: string, request: ConnectRequest, reliable: ReliableSettings | undefined): Promise<void> {
+    const previous = this.#sockets.get(name);
+    if (previous && !previous.isClosed) await previous.close(1000, '', this.settings.timeout);
+    const { metrics, settings } = this;
+    if (reliable === undefined) {
+      const socket = new PlainSocket(this.wx, name, request, metrics, settings.inboxLimit);
+      this.#add(name, socket);
+      await socket.opened;
+    } else {
+      const socket = new ReliableVuSocket(this.wx, name, request, reliable, metrics, settings.inboxLimit);
+      this.#add(name, socket);
+      // The first connection gets the handshake's time; a reliable socket retries within it.
+      await socket.reconnect(false, request.timeout, true);
+    }
+  }
+
+  /** Closes every socket still open (1000) and waits for each to end, at most the timeout each, all at once. */
+  async shutdown(): Promise<void> {
+    const { timeout } = this.settings;
+    await Promise.all(
+      this.#all.map(async (socket) => {
+        if (socket.isClosed) return;
+        await socket.close(1000, '', timeout).catch(() => undefined);
+        // A close refused (already closing) still ends: wait for it, within the same bound.
+        await within(timeout, socket.closed, () => new StepError('close_timeout', socket.name)).catch(() => undefined);
+      }),
+    );
+  }
+
+  #add(name: string, socket: VuSocket): void {
+    this.#sockets.set(name, socket);
+    this.#all.push(socket);
+  }
+}
