@@ -108,10 +108,17 @@ Options:
   --protocol p               a subprotocol to accept when offered (repeatable; default: the first offered)
   --header name:value        a header to add to every 101 response (repeatable)
   --mode broadcast|echo      who gets each message (default broadcast)
+  --max-payload bytes        the largest message accepted (default 1048576, 1 MiB; at most 33554432);
+                             a larger one closes its sender's connection with 1009
+  --allow-origin origin      let browser pages from this origin connect, e.g. https://app.example.com
+                             (repeatable; * for any page). By default only pages on this machine
+                             (localhost, 127.0.0.1, ::1) may; clients that send no Origin (WeChat,
+                             wxsocket connect) always may
   --json                     log one JSON object per line
   -h, --help                 show this help
 
-Stop it with Ctrl-C.
+A client that stops reading is disconnected once 8 MiB (or two --max-payload) wait for it; the
+log says so. Long messages are logged as a preview with their size. Stop it with Ctrl-C.
 `;
 
 /** Help texts by command. */

@@ -4,17 +4,19 @@
  * only. With `--tls` it serves wss with a certificate from a CA generated at start, whose path it prints.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { createTestCertificates } from '../testing/index.js';
 import { ExitCode, UsageError, parseCommandLine, parseHeaders, parseWhole } from './args.js';
-import { describeBytes, formatDuration, toHex } from './format.js';
+import { formatSize } from './format.js';
 import { HELP } from './help.js';
-import { stylesOf, type Io } from './io.js';
+import type { Io } from './io.js';
+import { isAllowedOrigin, parseOrigins } from './serve-origin.js';
+import { ServeLog } from './serve-log.js';
 
 const OPTIONS = {
   port: { type: 'string' },
@@ -25,8 +27,23 @@ const OPTIONS = {
   protocol: { type: 'string', multiple: true },
   header: { type: 'string', multiple: true },
   mode: { type: 'string' },
+  'max-payload': { type: 'string' },
+  'allow-origin': { type: 'string', multiple: true },
   json: { type: 'boolean' },
 } as const;
+
+/**
+ * [ours] The largest message accepted by default: 1 MiB, far above the chat messages and JSON a mini program
+ * exchanges; a larger one closes its sender's connection with 1009 (RFC 6455 §7.4.1). `--max-payload` raises it up
+ * to {@link MAX_PAYLOAD_CEILING}, the wx client's own default limit.
+ */
+export const DEFAULT_MAX_PAYLOAD = 1024 * 1024;
+const MAX_PAYLOAD_CEILING = 32 * 1024 * 1024;
+/**
+ * [ours] How far a client may fall behind: bytes queued for it (in `ws` and in its socket) beyond which it is
+ * disconnected rather than buffered for without bound. At least two of the largest messages.
+ */
+export const QUEUE_LIMIT = 8 * 1024 * 1024;
 
 /** Runs `wxsocket serve` until SIGINT or SIGTERM. Resolves with the exit code. */
 export async function runServe(argv: readonly string[], io: Io): Promise<number> {
@@ -41,6 +58,10 @@ export async function runServe(argv: readonly string[], io: Io): Promise<number>
   const mode = values.mode ?? 'broadcast';
   if (mode !== 'broadcast' && mode !== 'echo')
     throw new UsageError(`--mode is broadcast or echo, got ${JSON.stringify(mode)}`, 'serve');
+  const maxPayload =
+    parseWhole('--max-payload', values['max-payload'], 1, MAX_PAYLOAD_CEILING, 'serve') ?? DEFAULT_MAX_PAYLOAD;
+  const queueLimit = Math.max(QUEUE_LIMIT, 2 * maxPayload);
+  const origins = parseOrigins(values['allow-origin']);
   const responseHeaders = parseHeaders('--header', values.header, 'serve');
   if (!secure && (values.hostname !== undefined || values['cert-dir'] !== undefined)) {
     throw new UsageError('--hostname and --cert-dir are for the certificate: add --tls', 'serve');
@@ -60,6 +81,19 @@ export async function runServe(argv: readonly string[], io: Io): Promise<number>
   const wss = new WebSocketServer({
     server,
     perMessageDeflate: true,
+    maxPayload,
+    // A page open in the developer's browser must not read what the server broadcasts (cross-site WebSocket
+    // hijacking): a browser always sends Origin; WeChat and native clients send none.
+    verifyClient: ({ origin, req }, done) => {
+      if (origin === undefined || isAllowedOrigin(origin, origins)) return done(true);
+      log.refused(req, origin);
+      done(
+        false,
+        403,
+        `Origin ${origin} is not a loopback page: start wxsocket serve with --allow-origin ${origin} to let it connect.\n`,
+        { 'Content-Type': 'text/plain' },
+      );
+    },
     // Without --protocol, the first subprotocol offered is accepted, so any client can try.
     handleProtocols: (protocols) =>
       offered === undefined ? ([...protocols][0] ?? false) : ([...protocols].find((p) => offered.includes(p)) ?? false),
@@ -70,16 +104,33 @@ export async function runServe(argv: readonly string[], io: Io): Promise<number>
     for (const [name, value] of Object.entries(responseHeaders)) headers.push(`${name}: ${value}`);
   });
   let nextId = 1;
+  const ids = new WeakMap<WebSocket, number>();
   wss.on('connection', (ws, request) => {
     const id = nextId++;
     log.open(id, request, ws.protocol, wss.clients.size);
+    ids.set(ws, id);
     ws.on('message', (data, isBinary) => {
       const targets = mode === 'echo' ? [ws] : [...wss.clients].filter((client) => client.readyState === client.OPEN);
       log.message(id, data, isBinary, targets.length);
-      for (const client of targets) client.send(data, { binary: isBinary });
+      for (const client of targets) {
+        client.send(data, { binary: isBinary });
+        // What `ws` and the socket hold for this client: it only grows when the client does not read.
+        if (client.bufferedAmount > queueLimit) {
+          log.dropped(ids.get(client) ?? 0, client.bufferedAmount, queueLimit);
+          // Not close(): its frame would wait behind everything the client is not reading.
+          client.terminate();
+        }
+      }
     });
     ws.on('close', (code, reason) => log.close(id, code, reason.toString(), wss.clients.size));
-    ws.on('error', (error) => log.error(id, error));
+    ws.on('error', (error: Error & { code?: string }) =>
+      log.error(
+        id,
+        error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH'
+          ? `a message over the ${formatSize(maxPayload)} limit (--max-payload): closing with 1009`
+          : error.message,
+      ),
+    );
   });
 
   try {
@@ -97,7 +148,7 @@ export async function runServe(argv: readonly string[], io: Io): Promise<number>
   const address = server.address() as AddressInfo;
   const urlHost = secure ? 'localhost' : address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `${secure ? 'wss' : 'ws'}://${urlHost}:${address.port}`;
-  log.listening(url, address, mode, certificates?.caPath, values.hostname ?? []);
+  log.listening(url, address, { mode, maxPayload, origins }, certificates?.caPath, values.hostname ?? []);
 
   await new Promise<void>((done) => {
     const stop = (): void => {
@@ -151,120 +202,4 @@ function writeCertificates(hostnames: readonly string[], certDir: string | undef
   // A folder we made is ours to remove; one the user named is kept.
   const cleanup = certDir === undefined ? () => rmSync(dir, { recursive: true, force: true }) : () => undefined;
   return { caPath: join(dir, 'ca.pem'), cleanup, cert: certPem, key: keyPem };
-}
-
-/** The server's log: one line per event, or one JSON object per line. */
-class ServeLog {
-  readonly #io: Io;
-  readonly #json: boolean;
-  readonly #style;
-  readonly #start = performance.now();
-
-  constructor(io: Io, json: boolean) {
-    this.#io = io;
-    this.#json = json;
-    this.#style = stylesOf(io).out;
-  }
-
-  listening(
-    url: string,
-    address: AddressInfo,
-    mode: string,
-    caPath: string | undefined,
-    hostnames: readonly string[],
-  ): void {
-    if (this.#json)
-      return this.#emit({
-        type: 'listening',
-        url,
-        address: address.address,
-        port: address.port,
-        mode,
-        ...(caPath !== undefined && { ca: caPath }),
-      });
-    const s = this.#style;
-    const lines = [
-      `${s.bold('wxsocket serve')} listening on ${s.cyan(url)} (${mode}: ${mode === 'echo' ? 'each message goes back to its sender' : 'each message goes to every client'})`,
-    ];
-    if (caPath !== undefined) {
-      lines.push(`CA certificate: ${caPath}`);
-      lines.push(`try: wxsocket connect ${url} --ca ${caPath}`);
-      for (const name of hostnames) {
-        lines.push(
-          `  or: wxsocket connect wss://${name}:${address.port} --ca ${caPath} --resolve ${name}:${address.address} --domain ${name}`,
-        );
-      }
-    } else {
-      lines.push(`try: wxsocket connect ${url}`);
-    }
-    lines.push(s.dim('stop with Ctrl-C'));
-    this.#io.stdout.write(`${lines.join('\n')}\n`);
-  }
-
-  open(id: number, request: IncomingMessage, protocol: string, clients: number): void {
-    const path = request.url ?? '/';
-    if (this.#json)
-      return this.#emit({
-        type: 'open',
-        client: id,
-        path,
-        protocol,
-        clients,
-        userAgent: request.headers['user-agent'] ?? '',
-      });
-    this.#line(
-      id,
-      this.#style.green('open'),
-      `${path}${protocol === '' ? '' : `  protocol ${protocol}`}  (${plural(clients, 'client')})`,
-    );
-  }
-
-  message(id: number, data: RawData, isBinary: boolean, recipients: number): void {
-    const bytes = toBuffer(data);
-    if (this.#json) {
-      const payload = isBinary ? { binary: true, hex: toHex(bytes) } : { binary: false, text: bytes.toString('utf8') };
-      return this.#emit({ type: 'message', client: id, ...payload, recipients });
-    }
-    const shown = isBinary ? describeBytes('binary', bytes) : JSON.stringify(bytes.toString('utf8'));
-    this.#line(id, 'message', `${shown} → ${plural(recipients, 'client')}`);
-  }
-
-  close(id: number, code: number, reason: string, clients: number): void {
-    if (this.#json) return this.#emit({ type: 'close', client: id, code, reason, clients });
-    this.#line(
-      id,
-      this.#style.yellow('close'),
-      `${code} ${JSON.stringify(reason)}  (${plural(clients, 'client')} left)`,
-    );
-  }
-
-  error(id: number, error: Error): void {
-    if (this.#json) return this.#emit({ type: 'error', client: id, message: error.message });
-    this.#line(id, this.#style.red('error'), error.message);
-  }
-
-  stopped(): void {
-    if (this.#json) return this.#emit({ type: 'stopped' });
-    this.#io.stdout.write('stopped\n');
-  }
-
-  #line(id: number, event: string, detail: string): void {
-    const time = this.#style.dim(`+${formatDuration(performance.now() - this.#start)}`.padStart(10));
-    this.#io.stdout.write(`${time}  #${id} ${event}  ${detail}\n`);
-  }
-
-  #emit(entry: Record<string, unknown>): void {
-    this.#io.stdout.write(
-      `${JSON.stringify({ t: Math.round((performance.now() - this.#start) * 10) / 10, ...entry })}\n`,
-    );
-  }
-}
-
-function toBuffer(data: RawData): Buffer {
-  if (Buffer.isBuffer(data)) return data;
-  return Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
-}
-
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }

@@ -152,6 +152,16 @@ describe('bad arguments exit with code 2 and say what was wrong and what to do',
     ],
     ['serve with an unknown mode', () => ['serve', '--mode', 'chat'], /--mode is broadcast or echo/],
     ['serve with certificate options but no --tls', () => ['serve', '--hostname', 'a.example'], /add --tls/],
+    [
+      'serve with a --max-payload over the ceiling',
+      () => ['serve', '--max-payload', '100000000'],
+      /--max-payload wants a whole number from 1 to 33554432/,
+    ],
+    [
+      'serve with an --allow-origin that is a URL with a path',
+      () => ['serve', '--allow-origin', 'https://app.example/page'],
+      /--allow-origin wants an origin: scheme, host and port only, e\.g\. https:\/\/app\.example;/,
+    ],
     ['demo with a positional argument', () => ['demo', 'now'], /unexpected argument "now"/],
   ];
   for (const [what, args, message] of cases) {

@@ -2,10 +2,12 @@
 // connect command), stopped with SIGTERM.
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { connect as netConnect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { before, describe, test } from 'node:test';
+import { WebSocket, type ClientOptions } from 'ws';
 import { createWx, wsTransport, type SocketTask, type WxOptions } from '../../src/node.js';
 import { buildCli, jsonLines, runCli, startCli, type CliProcess } from './cli-helpers.js';
 
@@ -199,6 +201,184 @@ describe('wxsocket serve', () => {
       assert.match(result.stdout, /task\.onMessage +\{data: "round trip"\}/);
     } finally {
       await stop(cli);
+    }
+  });
+});
+
+/** A `ws` client (not a wx one: these tests need an Origin header, a deflated 95 MiB message, a client that stops reading). */
+function rawClient(url: string, options: ClientOptions = {}): WebSocket {
+  const ws = new WebSocket(url, options);
+  ws.on('error', () => undefined);
+  return ws;
+}
+
+function opened(ws: WebSocket): Promise<void> {
+  return new Promise((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('unexpected-response', (_request, response) => reject(new Error(`HTTP ${response.statusCode}`)));
+  });
+}
+
+function closedWith(ws: WebSocket): Promise<number> {
+  return new Promise((resolve) => ws.once('close', (code) => resolve(code)));
+}
+
+/** The next message `ws` receives. */
+function nextRaw(ws: WebSocket): Promise<Buffer> {
+  return new Promise((resolve) => ws.once('message', (data) => resolve(data as Buffer)));
+}
+
+/**
+ * A client that completes the opening handshake by hand and then never reads again (its socket paused): what
+ * the server queues for it can only grow.
+ */
+async function neverReading(url: string): Promise<Socket> {
+  const { hostname, port } = new URL(url);
+  const socket = netConnect({ host: hostname, port: Number(port) });
+  socket.on('error', () => undefined);
+  await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+  socket.write(
+    `GET / HTTP/1.1\r\nHost: ${hostname}:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+      `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+  );
+  let head = '';
+  await new Promise<void>((resolve, reject) => {
+    const onData = (chunk: Buffer): void => {
+      head += chunk.toString('latin1');
+      if (!head.includes('\r\n\r\n')) return;
+      socket.off('data', onData);
+      if (!head.startsWith('HTTP/1.1 101')) reject(new Error(head));
+      socket.pause();
+      resolve();
+    };
+    socket.on('data', onData);
+  });
+  return socket;
+}
+
+describe('wxsocket serve keeps itself alive and its memory bounded', () => {
+  test('a long message is logged as a bounded preview with its full size, for people and in --json', async () => {
+    for (const json of [false, true]) {
+      const { cli, url } = await serve(json ? ['--json'] : []);
+      try {
+        const ws = rawClient(url);
+        await opened(ws);
+        const text = `${'é'.repeat(10)}${'x'.repeat(512 * 1024)}`;
+        const echoed = nextRaw(ws);
+        ws.send(text);
+        assert.equal((await echoed).length, Buffer.byteLength(text));
+        const line = (await cli.waitFor(json ? /"type":"message".*\n/ : /#1 message .*\n/))
+          .split('\n')
+          .find((l) => (json ? l.includes('"type":"message"') : l.includes('#1 message')))!;
+        assert.ok(line.length < 2_000, `a log line of ${line.length} characters`);
+        if (json) {
+          const entry = JSON.parse(line) as Record<string, unknown>;
+          assert.equal(entry['bytes'], Buffer.byteLength(text));
+          assert.equal(entry['truncated'], true);
+          assert.ok(text.startsWith(entry['text'] as string), 'the preview is the start of the text, whole characters');
+        } else {
+          assert.match(line, /"é{10}x{70}…" \(512\.0 KiB of text\) → 1 client/);
+        }
+        ws.close();
+      } finally {
+        await stop(cli);
+      }
+    }
+  });
+
+  test('a message over --max-payload (95 MiB of U+0001, about 100 KB deflated) closes its sender with 1009; the server goes on', async () => {
+    const { cli, url } = await serve([]);
+    try {
+      const big = rawClient(url, { perMessageDeflate: true });
+      await opened(big);
+      const closed = closedWith(big);
+      big.send('\u0001'.repeat(95 * 1024 * 1024));
+      assert.equal(await closed, 1009);
+      await cli.waitFor(/#1 close /, 30_000);
+      assert.match(cli.stdout, /#1 error +a message over the 1\.0 MiB limit \(--max-payload\)/);
+      const next = rawClient(url);
+      await opened(next);
+      const echoed = nextRaw(next);
+      next.send('still here');
+      assert.equal((await echoed).toString(), 'still here');
+      next.close();
+    } finally {
+      const result = await stop(cli);
+      assert.equal(result.code, 0);
+    }
+  });
+
+  test('a client that never reads is disconnected once its queue passes the limit; the others go on', async () => {
+    const { cli, url } = await serve(['--json']);
+    try {
+      const sender = rawClient(url);
+      await opened(sender);
+      const stalled = await neverReading(url);
+      await cli.waitFor(/"type":"open","client":2/, 30_000);
+      const message = randomBytes(512 * 1024);
+      let dropped: Record<string, unknown> | undefined;
+      // Each round waits for the sender's own copy, so the server has queued the stalled client's copy by then.
+      for (let round = 0; round < 200 && dropped === undefined; round++) {
+        const echoed = nextRaw(sender);
+        sender.send(message);
+        await echoed;
+        dropped = jsonLines(cli.stdout).find((entry) => entry['type'] === 'dropped');
+      }
+      assert.ok(dropped, 'the stalled client was never dropped');
+      assert.equal(dropped['client'], 2);
+      const limit = 8 * 1024 * 1024;
+      assert.equal(dropped['limit'], limit);
+      assert.ok(
+        (dropped['queued'] as number) > limit && (dropped['queued'] as number) <= limit + message.length,
+        `queued ${String(dropped['queued'])}`,
+      );
+      await cli.waitFor(/"type":"close","client":2/, 30_000);
+      const echoed = nextRaw(sender);
+      sender.send('after');
+      assert.equal((await echoed).toString(), 'after');
+      stalled.destroy();
+      sender.close();
+    } finally {
+      await stop(cli);
+    }
+  });
+
+  test('a page from another origin is refused with 403 and a reason; loopback pages and clients without Origin are not', async () => {
+    const { cli, url } = await serve([]);
+    try {
+      const foreign = rawClient(url, { origin: 'https://evil.example' });
+      const response = await new Promise<{ status: number; body: string }>((resolve) =>
+        foreign.once('unexpected-response', (_request, res) => {
+          let body = '';
+          res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        }),
+      );
+      assert.equal(response.status, 403);
+      assert.match(response.body, /Origin https:\/\/evil\.example is not a loopback page: start .*--allow-origin/);
+      await cli.waitFor(/refused .*Origin https:\/\/evil\.example/, 30_000);
+      for (const origin of ['http://localhost:5173', 'http://127.0.0.1:8000', 'http://[::1]', undefined]) {
+        const ws = rawClient(url, origin === undefined ? {} : { origin });
+        await opened(ws);
+        ws.close();
+      }
+    } finally {
+      await stop(cli);
+    }
+  });
+
+  test('--allow-origin lets a page from that origin connect (and * any page)', async () => {
+    for (const allowed of ['https://app.example', '*']) {
+      const { cli, url } = await serve(['--allow-origin', allowed]);
+      try {
+        const ws = rawClient(url, { origin: 'https://app.example' });
+        await opened(ws);
+        ws.close();
+        if (allowed !== '*')
+          await assert.rejects(opened(rawClient(url, { origin: 'https://other.example' })), /HTTP 403/);
+      } finally {
+        await stop(cli);
+      }
     }
   });
 });
