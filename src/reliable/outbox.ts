@@ -16,13 +16,25 @@ interface Entry {
   readonly data: SocketData;
   /** The `task.send` call in progress for this message (its callbacks compare it), or undefined while waiting. */
   sending: object | undefined;
+  /** Neighbours in the outbox, in the order sent. */
+  previous: Entry | undefined;
+  next: Entry | undefined;
+  /** Whether the entry is still in the outbox. */
+  linked: boolean;
 }
 
 /** Receives the messages the outbox drops. */
 export type DropListener = (data: SocketData, reason: DropReason) => void;
 
 export class Outbox {
-  readonly #entries: Entry[] = [];
+  /**
+   * The entries, oldest first, as a doubly linked list: a confirmation or a drop removes its entry in constant time
+   * wherever it is (with an array's `indexOf` + `splice`, a flush of n messages cost n² steps; a `Set` keeps order
+   * but finding its oldest entry after many removals walks over their leftovers).
+   */
+  #first: Entry | undefined;
+  #last: Entry | undefined;
+  #size = 0;
   readonly #dropped: DropListener;
   /** Under `onDisconnect: 'drop'` a message that could not be sent on its connection is dropped, not kept. */
   readonly #keepAcrossConnections: boolean;
@@ -34,7 +46,7 @@ export class Outbox {
 
   /** Messages not yet taken by a transport: waiting, or handed to a task that has not confirmed them. */
   get size(): number {
-    return this.#entries.length;
+    return this.#size;
   }
 
   /**
@@ -42,19 +54,17 @@ export class Outbox {
    * dropped) and `'drop-newest'` refuses this one. Returns whether the message was kept.
    */
   admit(data: SocketData, limit: number, overflow: 'drop-oldest' | 'drop-newest'): boolean {
-    if (this.#entries.length >= limit) {
-      if (overflow === 'drop-newest' || this.#entries.length === 0) return false;
-      this.#drop(this.#entries[0]!, 'overflow');
+    if (this.#size >= limit) {
+      if (overflow === 'drop-newest' || this.#first === undefined) return false;
+      this.#drop(this.#first, 'overflow');
     }
-    this.#entries.push({ data, sending: undefined });
+    this.#append(data);
     return true;
   }
 
   /** Hands a new message to an open task. */
   sendNow(data: SocketData, task: SocketTaskLike): void {
-    const entry: Entry = { data, sending: undefined };
-    this.#entries.push(entry);
-    this.#transmit(entry, task);
+    this.#transmit(this.#append(data), task);
   }
 
   /**
@@ -62,21 +72,53 @@ export class Outbox {
    * (under `'drop'`, they are dropped instead).
    */
   flush(task: SocketTaskLike): void {
-    for (const entry of [...this.#entries]) {
+    for (const entry of this.#entries()) {
       if (entry.sending !== undefined && !this.#keepAcrossConnections) this.#drop(entry, 'disconnected');
-      else this.#transmit(entry, task);
+      else if (entry.linked) this.#transmit(entry, task);
     }
   }
 
   /** A connection ended. Under `'drop'`, the messages waiting for it are dropped; under `'keep'`, nothing changes. */
   disconnected(): void {
     if (this.#keepAcrossConnections) return;
-    for (const entry of [...this.#entries]) if (entry.sending === undefined) this.#drop(entry, 'disconnected');
+    for (const entry of this.#entries()) if (entry.sending === undefined) this.#drop(entry, 'disconnected');
   }
 
   /** The socket closed for good: every message left is dropped, in order. */
   clear(): void {
-    for (const entry of [...this.#entries]) this.#drop(entry, 'closed');
+    for (const entry of this.#entries()) this.#drop(entry, 'closed');
+  }
+
+  /**
+   * The entries now, oldest first. A copy: a task that confirms from inside `send`, or a `drop` listener that sends,
+   * changes the list while the caller goes through it.
+   */
+  #entries(): Entry[] {
+    const entries: Entry[] = [];
+    for (let entry = this.#first; entry !== undefined; entry = entry.next) entries.push(entry);
+    return entries;
+  }
+
+  #append(data: SocketData): Entry {
+    const entry: Entry = { data, sending: undefined, previous: this.#last, next: undefined, linked: true };
+    if (this.#last === undefined) this.#first = entry;
+    else this.#last.next = entry;
+    this.#last = entry;
+    this.#size++;
+    return entry;
+  }
+
+  /** Takes the entry out; false when it was already out. */
+  #unlink(entry: Entry): boolean {
+    if (!entry.linked) return false;
+    entry.linked = false;
+    if (entry.previous === undefined) this.#first = entry.next;
+    else entry.previous.next = entry.next;
+    if (entry.next === undefined) this.#last = entry.previous;
+    else entry.next.previous = entry.previous;
+    entry.previous = entry.next = undefined;
+    this.#size--;
+    return true;
   }
 
   #transmit(entry: Entry, task: SocketTaskLike): void {
@@ -87,7 +129,7 @@ export class Outbox {
       success: () => {
         if (entry.sending !== sending) return; // sent again since, or dropped: this call no longer decides
         entry.sending = undefined;
-        this.#remove(entry);
+        this.#unlink(entry);
       },
       fail: () => {
         if (entry.sending !== sending) return;
@@ -99,13 +141,6 @@ export class Outbox {
 
   #drop(entry: Entry, reason: DropReason): void {
     entry.sending = undefined;
-    if (this.#remove(entry)) this.#dropped(entry.data, reason);
-  }
-
-  #remove(entry: Entry): boolean {
-    const index = this.#entries.indexOf(entry);
-    if (index === -1) return false;
-    this.#entries.splice(index, 1);
-    return true;
+    if (this.#unlink(entry)) this.#dropped(entry.data, reason);
   }
 }

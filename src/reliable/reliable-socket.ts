@@ -4,11 +4,13 @@
  * and pause/resume with the mini program's background state. Guide and decisions: docs/reliable.md.
  *
  * One field holds the state (`#state`); it changes only in the named transitions `#connect`, `#opened`, `#leave`,
- * `#ended`, `#wait` and `#finish`. At most one task is alive at any moment: a new one is only made from `#connect`,
- * which runs only once the previous task has ended (its `onClose`) or was given up after `closeTimeout`.
+ * `#ended`, `#wait` and `#finish`. What the app and the platform ask for goes through one function, `#request`. At
+ * most one task is alive at any moment: a new one is only made from `#connect`, which runs only once the previous
+ * task has ended (its `onClose`) or was given up after `closeTimeout`; the socket then detaches that attempt, so its
+ * late events go nowhere.
  */
 import { invokeSafely } from '../report.js';
-import { startAttempt, type Attempt, type AttemptHandlers } from './attempt.js';
+import { Attempt, type AttemptHandlers } from './attempt.js';
 import { backoffDelay } from './backoff.js';
 import { Emitter, type ReliableSocketEvent, type ReliableSocketEventMap } from './events.js';
 import { Heartbeat } from './heartbeat.js';
@@ -29,8 +31,23 @@ export type ReliableSocketState = 'connecting' | 'open' | 'closing' | 'waiting' 
 /** What `send` did with a message. */
 export type SendResult = 'sent' | 'queued' | 'dropped';
 
-/** Where a task that is closing leads: reconnect with backoff, reconnect now, pause, or the end. */
-type Then = 'reconnect' | 'connect' | 'pause' | 'end';
+/**
+ * What the app or the platform asks for: `end` (`close()`), `pause` (`pause()`, `wx.onAppHide`), `connect`
+ * (`reconnect()`, and a pause lifted). The precedence is end > pause > connect: a request never undoes one that
+ * ranks higher. Nothing follows an end; a pause holds until every reason for it is lifted, and a connect asked
+ * meanwhile is not kept (lifting the last pause connects anyway).
+ */
+type Request = 'end' | 'pause' | 'connect';
+
+/** Why the socket is paused; it stays paused while any of them holds. */
+type Hold = 'pause()' | 'background';
+
+/**
+ * What follows once the closing task has ended: a reconnection after the backoff delay (the connection was lost), a
+ * new connection at once (or a pause, when a hold came meanwhile), or the end. A request while the task closes
+ * moves this only upwards, in this order.
+ */
+type Next = 'backoff' | 'connect' | 'end';
 
 /** The close this socket asked for, reported in its `close` event whatever the task says. */
 interface CloseRequest {
@@ -41,23 +58,16 @@ interface CloseRequest {
 type State =
   | { readonly name: 'connecting'; readonly attempt: Attempt }
   | { readonly name: 'open'; readonly attempt: Attempt }
-  | {
-      readonly name: 'closing';
-      readonly attempt: Attempt;
-      readonly then: Then;
-      readonly request: CloseRequest | undefined;
-      /** For `then: 'pause'`: whether `wx.onAppShow` may resume (true when paused by `wx.onAppHide`). */
-      readonly byHide: boolean;
-    }
-  | { readonly name: 'waiting'; readonly attempt: number; readonly delay: number }
-  | { readonly name: 'paused'; readonly byHide: boolean }
+  | { readonly name: 'closing'; readonly attempt: Attempt; readonly next: Next; readonly close?: CloseRequest }
+  | { readonly name: 'waiting'; readonly retry: number; readonly delay: number }
+  | { readonly name: 'paused' }
   | { readonly name: 'closed' };
 
 /** Code of the close that ends a connection found dead (no message within the heartbeat timeout) [ours]. */
 export const DEAD_CONNECTION_CODE = 4000;
-const DEAD_CONNECTION_REASON = 'heartbeat timeout';
-const PAUSE_REASON = 'paused';
-const RECONNECT_REASON = 'reconnect';
+const DEAD_CONNECTION: CloseRequest = { code: DEAD_CONNECTION_CODE, reason: 'heartbeat timeout' };
+const PAUSED: CloseRequest = { code: 1000, reason: 'paused' };
+const RECONNECT: CloseRequest = { code: 1000, reason: 'reconnect' };
 /** Code of the `close` event of an attempt that ended without an `onClose` [ours, as a browser reports it]. */
 const NO_CLOSE_FRAME = 1006;
 
@@ -80,8 +90,9 @@ export class ReliableSocket {
   #failures = 0;
   /** Whether a connection has opened before (for `reconnected`). */
   #hasOpened = false;
-  readonly #onHide = (): void => this.#pause(true);
-  readonly #onShow = (): void => this.#resume(true);
+  readonly #holds = new Set<Hold>();
+  readonly #onHide = (): void => this.#hold('background');
+  readonly #onShow = (): void => this.#lift('background');
 
   /** @internal Use {@link createReliableSocket}. */
   constructor(wx: WxLike, options: ReliableSocketOptions) {
@@ -142,7 +153,7 @@ export class ReliableSocket {
   send(data: SocketData): SendResult {
     if (!isSocketData(data)) throw new TypeError('ReliableSocket.send: data must be a string or an ArrayBuffer');
     const state = this.#state;
-    if (state.name === 'closed' || (state.name === 'closing' && state.then === 'end')) return 'dropped';
+    if (state.name === 'closed' || (state.name === 'closing' && state.next === 'end')) return 'dropped';
     const copy = typeof data === 'string' ? data : data.slice(0);
     if (state.name === 'open') {
       this.#outbox.sendNow(copy, state.attempt.task!);
@@ -159,82 +170,70 @@ export class ReliableSocket {
    */
   close(code = 1000, reason = ''): void {
     checkCloseArguments(code, reason);
-    const state = this.#state;
-    switch (state.name) {
-      case 'connecting':
-      case 'open':
-        return this.#leave(state.attempt, 'end', { code, reason });
-      case 'closing':
-        // The task is already closing: the first request's code stands, and the socket ends with it.
-        this.#state = { ...state, then: 'end' };
-        return;
-      case 'waiting':
-      case 'paused':
-        return this.#finish({ code, reason });
-      case 'closed':
-        return;
-    }
+    this.#request('end', { code, reason });
   }
 
   /** Closes the connection and stops reconnecting until `resume()`; sends are queued meanwhile. */
   pause(): void {
-    this.#pause(false);
+    this.#hold('pause()');
   }
 
   /** Reconnects at once after `pause()` (or after `wx.onAppHide`). */
   resume(): void {
-    this.#resume(false);
+    this.#lift('pause()', 'background');
   }
 
   /**
    * Reconnects now: skips a pending backoff delay, or replaces the current connection (closed with 1000). Useful
-   * when the network comes back (`wx.onNetworkStatusChange`). The backoff starts again from `initialDelay`.
+   * when the network comes back (`wx.onNetworkStatusChange`). The backoff starts again from `initialDelay`. A paused
+   * socket stays paused: `resume()` lifts a pause.
    */
   reconnect(): void {
-    const state = this.#state;
     this.#failures = 0;
+    this.#request('connect', RECONNECT);
+  }
+
+  /**
+   * The one place requests are decided, by the precedence end > pause > connect (see {@link Request}). `close` is
+   * what a task still alive is closed with.
+   */
+  #request(request: Request, close: CloseRequest): void {
+    if (request === 'connect' && this.#holds.size > 0) return; // only lifting the pause connects
+    const state = this.#state;
     switch (state.name) {
       case 'connecting':
       case 'open':
-        return this.#leave(state.attempt, 'connect', { code: 1000, reason: RECONNECT_REASON });
+        // A pause too replaces the task: the holds keep the next one from being made.
+        return this.#leave(state.attempt, request === 'end' ? 'end' : 'connect', close);
       case 'closing':
-        if (state.then !== 'end') this.#state = { ...state, then: 'connect' };
+        // The task is already closing, with the first request's code. A pause that comes while a lost connection
+        // closes turns it into a replacement, so the holds decide what follows, not the backoff.
+        if (request === 'end') this.#state = { ...state, next: 'end' };
+        else if (state.next === 'backoff') this.#state = { ...state, next: 'connect' };
         return;
       case 'waiting':
       case 'paused':
+        if (request === 'end') return this.#finish(close);
+        if (request === 'pause') return this.#enter({ name: 'paused' });
         return this.#connect();
       case 'closed':
         return;
     }
   }
 
-  #pause(byHide: boolean): void {
-    const state = this.#state;
-    switch (state.name) {
-      case 'connecting':
-      case 'open':
-        return this.#leave(state.attempt, 'pause', { code: 1000, reason: PAUSE_REASON }, byHide);
-      case 'closing':
-        if (state.then !== 'end') this.#state = { ...state, then: 'pause', byHide };
-        return;
-      case 'waiting':
-        return this.#enter({ name: 'paused', byHide });
-      default:
-        return; // paused already (the first reason stands), or closed
-    }
+  /** Adds a reason to stay paused. */
+  #hold(hold: Hold): void {
+    if (this.#state.name === 'closed') return;
+    this.#holds.add(hold);
+    this.#request('pause', PAUSED);
   }
 
-  #resume(byShow: boolean): void {
-    const state = this.#state;
-    // `wx.onAppShow` resumes only what `wx.onAppHide` paused, never an explicit `pause()`.
-    if (byShow && (state.name === 'paused' || state.name === 'closing') && !state.byHide) return;
-    if (state.name === 'paused') {
-      this.#failures = 0;
-      this.#connect();
-    } else if (state.name === 'closing' && state.then === 'pause') {
-      this.#failures = 0;
-      this.#state = { ...state, then: 'connect' };
-    }
+  /** Lifts reasons to stay paused; when none is left, connects at once, the backoff starting again. */
+  #lift(...holds: Hold[]): void {
+    const lifted = holds.filter((hold) => this.#holds.delete(hold));
+    if (lifted.length === 0 || this.#holds.size > 0) return;
+    this.#failures = 0;
+    this.#request('connect', RECONNECT);
   }
 
   /** Sets the state, clearing the previous state's timer. */
@@ -246,6 +245,7 @@ export class ReliableSocket {
     this.#state = state;
   }
 
+  /** Arms the current state's timer (cleared by the next `#enter`). */
   #startTimer(delay: number, fire: () => void): void {
     const timer = this.#settings.timers.setTimeout(() => {
       if (this.#timer !== timer) return;
@@ -255,17 +255,9 @@ export class ReliableSocket {
     this.#timer = timer;
   }
 
-  /** Whether `attempt` is the one the state is about (events of older tasks are ignored). */
-  #isCurrent(attempt: Attempt): boolean {
-    const state = this.#state;
-    return (
-      (state.name === 'connecting' || state.name === 'open' || state.name === 'closing') && state.attempt === attempt
-    );
-  }
-
-  /** Makes the one new task, with handlers that act only while it is the current attempt. */
+  /** Makes the one new attempt. */
   #connect(): void {
-    const attempt: Attempt = { task: undefined };
+    const attempt = new Attempt(this.#attemptHandlers);
     this.#enter({ name: 'connecting', attempt });
     let url: string;
     try {
@@ -273,39 +265,31 @@ export class ReliableSocket {
       if (typeof url !== 'string') throw new TypeError(`the url function returned ${typeof url}, not a string`);
     } catch (error) {
       // A url provider may fail for a while (a token not yet fetched): a failed attempt, retried with backoff.
-      // Reported on a later microtask: listeners may not be attached yet.
-      const errMsg = `url: ${error instanceof Error ? error.message : String(error)}`;
-      void Promise.resolve().then(() => this.#attemptFailed(attempt, { errMsg }, false));
-      return;
+      return attempt.failLater(`url: ${error instanceof Error ? error.message : String(error)}`, false);
     }
-    startAttempt(attempt, this.#wx, { ...this.#settings.connect, url }, this.#attemptHandlers);
+    attempt.start(this.#wx, { ...this.#settings.connect, url });
   }
 
+  /** The facts of the current attempt (a detached one reports nothing). */
   readonly #attemptHandlers: AttemptHandlers = {
     opened: (attempt, result) => {
-      if (this.#isCurrent(attempt) && this.#state.name === 'connecting') this.#opened(attempt, result);
+      if (this.#state.name === 'connecting') this.#opened(attempt, result);
     },
-    received: (attempt, data) => {
-      if (this.#isCurrent(attempt)) this.#received(data);
-    },
+    received: (_attempt, data) => this.#received(data),
     errored: (attempt, result) => {
-      if (!this.#isCurrent(attempt)) return;
       this.#emitError(result);
-      // `onClose` follows (contract §0.6): wait for it, but not for ever. The task is asked to close too.
-      if (this.#isCurrent(attempt) && this.#state.name !== 'closing') this.#leave(attempt, 'reconnect', undefined);
+      // `onClose` follows (contract §0.6): wait for it, but not for ever. The task is asked to close too. (An error
+      // listener may have closed the socket, or, with a `wx` that reports `onClose` from inside `close`, ended it.)
+      if (!attempt.detached && this.#state.name !== 'closing') this.#leave(attempt, 'backoff', undefined);
     },
-    closed: (attempt, result) => {
-      if (this.#isCurrent(attempt)) this.#ended(attempt, result);
+    closed: (attempt, result) => this.#ended(attempt, result),
+    // An attempt ended with an error and no `onClose`: `error`, then `close` (1006).
+    failed: (attempt, result, fatal) => {
+      this.#emitError(result);
+      if (!attempt.detached)
+        this.#ended(attempt, { code: NO_CLOSE_FRAME, reason: String(result?.errMsg ?? '') }, fatal);
     },
-    failed: (attempt, result, fatal) => this.#attemptFailed(attempt, result, fatal),
   };
-
-  /** An attempt ended with an error and no `onClose`: `error`, then `close` (1006). */
-  #attemptFailed(attempt: Attempt, result: WxCallResult, fatal: boolean): void {
-    if (!this.#isCurrent(attempt)) return;
-    this.#emitError(result);
-    this.#ended(attempt, { code: NO_CLOSE_FRAME, reason: String(result?.errMsg ?? '') }, fatal);
-  }
 
   #emitError(result: WxCallResult): void {
     const event: { errMsg: string; errCode?: number } = { errMsg: String(result?.errMsg ?? '') };
@@ -321,7 +305,7 @@ export class ReliableSocket {
     const { minUptime } = this.#settings.reconnect ?? { minUptime: 0 };
     if (minUptime === 0) this.#failures = 0;
     else this.#startTimer(minUptime, () => (this.#failures = 0));
-    const stillOpen = (): boolean => this.#isCurrent(attempt) && this.#state.name === 'open';
+    const stillOpen = (): boolean => !attempt.detached && this.#state.name === 'open';
     const { restore } = this.#settings;
     if (restore) {
       const send = (data: SocketData): void => {
@@ -364,53 +348,56 @@ export class ReliableSocket {
   /** Nothing arrived within the heartbeat timeout: the connection is closed (4000) and replaced. */
   #dead(): void {
     const state = this.#state;
-    if (state.name === 'open')
-      this.#leave(state.attempt, 'reconnect', { code: DEAD_CONNECTION_CODE, reason: DEAD_CONNECTION_REASON });
+    if (state.name === 'open') this.#leave(state.attempt, 'backoff', DEAD_CONNECTION);
   }
 
   /**
-   * Stops using the current task: asks it to close (when `request` is given, else it is already failing) and waits
-   * for its `onClose`, at most `closeTimeout` ms.
+   * Stops using the current task: asks it to close (when `close` is given, else it is already failing) and waits for
+   * its `onClose`, at most `closeTimeout` ms.
    */
-  #leave(attempt: Attempt, then: Then, request: CloseRequest | undefined, byHide = false): void {
+  #leave(attempt: Attempt, next: Next, close: CloseRequest | undefined): void {
     this.#heartbeat?.stop();
-    this.#enter({ name: 'closing', attempt, then, request, byHide });
+    this.#enter({ name: 'closing', attempt, next, ...(close && { close }) });
     const { task } = attempt;
-    if (task === undefined) return this.#ended(attempt, request ?? { code: NO_CLOSE_FRAME, reason: '' });
+    if (task === undefined) return this.#ended(attempt, close ?? { code: NO_CLOSE_FRAME, reason: '' });
     // The platform owes us `onClose`; if it never comes the task is given up, never reused. (Armed first: a `wx`
     // that reports `onClose` from inside `close` moves the state on, which clears this timer.)
-    this.#startTimer(this.#settings.closeTimeout, () => {
-      if (this.#isCurrent(attempt)) this.#ended(attempt, request ?? { code: NO_CLOSE_FRAME, reason: 'close timeout' });
-    });
+    this.#startTimer(this.#settings.closeTimeout, () =>
+      this.#ended(attempt, close ?? { code: NO_CLOSE_FRAME, reason: 'close timeout' }),
+    );
     // A task that is replaced is always closed. `fail` (already CLOSED) needs nothing: its `onClose` is coming.
-    task.close({ ...(request ?? { code: 1000 }), fail: noop });
+    task.close({ ...(close ?? { code: 1000 }), fail: noop });
   }
 
-  /** The current attempt is over: `close`, then a reconnection, a pause or the end. */
+  /** The current attempt is over (it is detached): `close`, then a reconnection, a pause or the end. */
   #ended(attempt: Attempt, closed: CloseRequest, fatal = false): void {
-    const state = this.#state;
-    if (!this.#isCurrent(attempt)) return;
+    attempt.detach();
     this.#heartbeat?.stop();
+    const state = this.#state;
+    const closing = state.name === 'closing' ? state : undefined;
     // When this socket closed the task itself, its own code and reason are what the close was about.
-    const { code, reason } = state.name === 'closing' && state.request !== undefined ? state.request : closed;
-    const then: Then = state.name === 'closing' ? state.then : 'reconnect';
+    const { code, reason } = closing?.close ?? closed;
+    const next: Next = closing?.next ?? 'backoff';
     const reconnect = this.#settings.reconnect;
     const serverSaidStop =
-      state.name !== 'closing' &&
+      closing === undefined &&
       reconnect?.shouldReconnect !== undefined &&
       !this.#ask(() => reconnect.shouldReconnect!({ code, reason }));
     const final =
       fatal ||
-      then === 'end' ||
-      (then === 'reconnect' && (reconnect === undefined || serverSaidStop || this.#failures >= reconnect.maxRetries));
+      next === 'end' ||
+      (next === 'backoff' &&
+        (reconnect === undefined ||
+          serverSaidStop ||
+          (this.#holds.size === 0 && this.#failures >= reconnect.maxRetries)));
     if (final) return this.#finish({ code, reason });
     this.#outbox.disconnected();
-    if (then === 'pause') {
-      this.#enter({ name: 'paused', byHide: state.name === 'closing' && state.byHide });
+    if (this.#holds.size > 0) {
+      this.#enter({ name: 'paused' });
       this.#emitter.emit('close', { code, reason, final: false });
       return;
     }
-    if (then === 'connect') {
+    if (next === 'connect') {
       // `resume()`/`reconnect()`: the next task at once (`#connect` emits nothing before it returns).
       this.#connect();
       this.#emitter.emit('close', { code, reason, final: false });
@@ -418,16 +405,16 @@ export class ReliableSocket {
     }
     const waiting = this.#wait();
     this.#emitter.emit('close', { code, reason, final: false });
-    if (this.#state === waiting) this.#emitter.emit('reconnecting', { attempt: waiting.attempt, delay: waiting.delay });
+    if (this.#state === waiting) this.#emitter.emit('reconnecting', { attempt: waiting.retry, delay: waiting.delay });
   }
 
   /** Schedules the next attempt after the backoff delay. */
   #wait(): State & { name: 'waiting' } {
     const reconnect = this.#settings.reconnect!;
-    const attempt = ++this.#failures;
+    const retry = ++this.#failures;
     let random = 0;
     this.#invoke('random', () => (random = this.#settings.random()));
-    const state = { name: 'waiting', attempt, delay: backoffDelay(reconnect, attempt, random) } as const;
+    const state = { name: 'waiting', retry, delay: backoffDelay(reconnect, retry, random) } as const;
     this.#enter(state);
     this.#startTimer(state.delay, () => this.#connect());
     return state;
@@ -439,6 +426,7 @@ export class ReliableSocket {
   #finish(closed: CloseRequest): void {
     this.#heartbeat?.stop();
     this.#enter({ name: 'closed' });
+    this.#holds.clear();
     const wx = this.#wx;
     if (this.#settings.pauseInBackground) {
       // Always with our own function: `wx.offAppHide()` without one removes every listener of the mini program.

@@ -139,8 +139,8 @@ describe('dead-connection detection', () => {
     } = await setUp({ server: { handler: server.handler }, options: { heartbeat } });
     const client = await testServer.nextConnection();
     await log.next('open');
-    // The silence watch starts at open; the first heartbeat goes after `interval`.
-    assert.deepEqual(timers.pending.map((timer) => timer.delay).sort(), [1000, 3000, 5000]);
+    // The silence watch starts at open and looks every timeout / 2; the first heartbeat goes after `interval`.
+    assert.deepEqual(timers.pending.map((timer) => timer.delay).sort(), [1000, 1500, 5000]);
     const replied = new Promise<void>((resolve) => wx.tasks[0]!.onMessage(() => resolve()));
     timers.fire(1000);
     assert.equal((await client.nextMessage()).data, 'ping');
@@ -150,8 +150,10 @@ describe('dead-connection detection', () => {
     server.answering = false;
     client.pause();
     timers.fire(1000); // a heartbeat nobody answers
+    timers.fire(1500); // the watch sees the last pong
+    timers.fire(1500); // then half a timeout of silence
     assert.equal(socket.state, 'open', 'one unanswered heartbeat is not yet a dead connection');
-    timers.fire(3000); // the silence watch, re-armed by the last pong: detection within `timeout`
+    timers.fire(1500); // a whole timeout of silence: dead, at most 1.5 × timeout after the last pong
     assert.equal(socket.state, 'closing');
     assert.equal(testServer.connectionCount, 1, 'no new task while the old one is alive');
     assert.equal(wx.alive, 1);
@@ -178,7 +180,8 @@ describe('dead-connection detection', () => {
     const client = await testServer.nextConnection();
     await log.next('open');
     timers.fire(1000);
-    timers.fire(3000);
+    timers.fire(1500);
+    timers.fire(1500);
     assert.deepEqual(await client.waitForClose(), { code: 4000, reason: 'heartbeat timeout' });
     assert.equal((await log.next('close')).code, 4000);
     socket.close();
@@ -191,13 +194,17 @@ describe('dead-connection detection', () => {
     await log.next('open');
     assert.deepEqual(
       timers.pending.map((timer) => timer.delay).sort(),
-      [3000, 5000],
+      [1500, 5000],
       'no message: only silence is watched',
     );
-    const before = timers.find(3000);
+    timers.fire(1500); // half a timeout of silence
     await client.send('news');
     await log.next('message');
-    assert.notEqual(timers.find(3000).id, before.id, 'the silence watch started again');
+    timers.fire(1500); // the watch sees the message: the silence counts from here again
+    timers.fire(1500);
+    assert.equal(socket.state, 'open', 'half a timeout of silence since the message');
+    timers.fire(1500);
+    assert.equal(socket.state, 'closing', 'a whole timeout of silence');
     socket.close();
     await log.final();
   });
@@ -216,7 +223,8 @@ describe('dead-connection detection', () => {
     await log.next('open');
     client.pause(); // never reads our close frame: `ws` would wait 30 s for the closing handshake
     timers.fire(1000);
-    timers.fire(3000);
+    timers.fire(1500);
+    timers.fire(1500);
     assert.equal(socket.state, 'closing');
     timers.fire(10_000); // closeTimeout
     assert.deepEqual(await log.next('close'), { code: 4000, reason: 'heartbeat timeout', final: false });

@@ -102,6 +102,63 @@ describe('delivery across a connection that dies (at-least-once up to the transp
   });
 });
 
+describe('a large outbox', () => {
+  test('20,000 queued messages: flushed once in order; what was confirmed, in any order, is never sent again', () => {
+    const count = 20_000;
+    const { wx, timers, socket } = setUp({ queue: { limit: Infinity } });
+    const messages = Array.from({ length: count }, (_, i) => `m${i}`);
+    for (const message of messages) assert.equal(socket.send(message), 'queued');
+    const first = wx.last;
+    first.open();
+    assert.deepEqual(first.sent, messages);
+    // The transport takes every third message, from the last to the first, then the connection dies.
+    for (let i = count - 1; i >= 0; i--) if (i % 3 === 0) first.confirm(i);
+    const unconfirmed = messages.filter((_, i) => i % 3 !== 0);
+    assert.equal(socket.queued, unconfirmed.length);
+    first.end();
+    timers.fire(100);
+    const second = wx.last;
+    second.open();
+    assert.deepEqual(second.sent, unconfirmed, 'the rest, once each, in the original order');
+    for (let i = 0; i < unconfirmed.length; i++) second.confirm(i);
+    assert.equal(socket.queued, 0);
+    second.end();
+    timers.fire(200);
+    wx.last.open();
+    assert.deepEqual(wx.last.sent, []);
+  });
+
+  test("'drop-oldest' on a full outbox of 20,000 evicts the oldest each time, in order", () => {
+    const limit = 20_000;
+    const { wx, socket, log } = setUp({ queue: { limit } });
+    for (let i = 0; i < 2 * limit; i++) socket.send(`m${i}`);
+    const drops = log.all('drop');
+    assert.equal(drops.length, limit);
+    assert.ok(drops.every((drop, i) => drop.data === `m${i}` && drop.reason === 'overflow'));
+    wx.last.open();
+    assert.equal(wx.last.sent.length, limit);
+    assert.equal(wx.last.sent[0], `m${limit}`);
+    assert.equal(wx.last.sent.at(-1), `m${2 * limit - 1}`);
+  });
+});
+
+describe('the heartbeat on a busy connection', () => {
+  test('incoming messages arm no timer; the watch still finds the silence that follows them', () => {
+    const { wx, timers, socket, log } = setUp({ heartbeat: { timeout: 1000 } });
+    wx.last.open();
+    const scheduled = timers.scheduled;
+    for (let i = 0; i < 1000; i++) wx.last.receive(`m${i}`);
+    assert.equal(log.all('message').length, 1000);
+    assert.equal(timers.scheduled, scheduled, 'a message costs no timer');
+    timers.fire(500); // the watch sees the messages
+    timers.fire(500);
+    assert.equal(socket.state, 'open');
+    timers.fire(500);
+    assert.equal(socket.state, 'closing');
+    assert.deepEqual(wx.last.closeRequests, [{ code: 4000, reason: 'heartbeat timeout' }]);
+  });
+});
+
 describe('a platform that breaks its own contract', () => {
   test('a task that never reports onClose after close is given up after closeTimeout', () => {
     const { wx, timers, socket, log } = setUp({ closeTimeout: 2000 });

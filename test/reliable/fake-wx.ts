@@ -75,10 +75,42 @@ export class FakeTask implements SocketTaskLike {
   }
 }
 
-/** Hands out `FakeTask`s; `next` decides what the next `connectSocket` call does. */
+type AppListener = (result: unknown) => void;
+
+/**
+ * Hands out `FakeTask`s; `next` decides what the next `connectSocket` call does. Has WeChat's app events
+ * (`onAppHide`/`onAppShow` and their `off*`), which `hide()`/`show()` fire, unless made with `{ appEvents: false }`
+ * (an older `wx`-like without them).
+ */
 export class FakeWx implements WxLike {
   readonly tasks: FakeTask[] = [];
   next: 'task' | { fail: string; task?: false } | { success: true } | 'throw' = 'task';
+  readonly hideListeners = new Set<AppListener>();
+  readonly showListeners = new Set<AppListener>();
+  onAppHide?: (listener: AppListener) => void;
+  onAppShow?: (listener: AppListener) => void;
+  offAppHide?: (listener?: AppListener) => void;
+  offAppShow?: (listener?: AppListener) => void;
+
+  constructor({ appEvents = true }: { appEvents?: boolean } = {}) {
+    if (appEvents) {
+      this.onAppHide = (listener) => void this.hideListeners.add(listener);
+      this.onAppShow = (listener) => void this.showListeners.add(listener);
+      // Without a listener, WeChat's off* removes them all (contract §8.1).
+      this.offAppHide = (listener) =>
+        void (listener ? this.hideListeners.delete(listener) : this.hideListeners.clear());
+      this.offAppShow = (listener) =>
+        void (listener ? this.showListeners.delete(listener) : this.showListeners.clear());
+    }
+  }
+
+  hide(): void {
+    for (const listener of [...this.hideListeners]) listener({});
+  }
+
+  show(): void {
+    for (const listener of [...this.showListeners]) listener({ path: 'pages/index/index', scene: 1001, query: {} });
+  }
 
   connectSocket(option: WxConnectSocketOption): SocketTaskLike | undefined {
     const next = this.next;

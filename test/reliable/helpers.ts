@@ -25,6 +25,11 @@ export class ManualTimers implements Timers {
   readonly #pending = new Map<number, ManualTimer>();
   #nextId = 1;
 
+  /** How many timers were ever scheduled. */
+  get scheduled(): number {
+    return this.#nextId - 1;
+  }
+
   setTimeout(callback: () => void, delay: number): unknown {
     const timer = { id: this.#nextId++, delay, callback };
     this.#pending.set(timer.id, timer);
