@@ -1,0 +1,247 @@
+#!/usr/bin/env node
+// The Artillery engine as users run it: packs wxsocket and artillery-engine-wxsocket, installs the engine from its
+// tarball into a clean directory (as a distributed worker installs it by name), and runs the latest Artillery on it
+// against `wxsocket serve`, checking Artillery's exit status and the counters of its JSON report, once for a
+// scenario that passes its `ensure` checks and once for one that must fail them.
+//
+// Artillery needs Node 22 or later: it runs on the Node 24 of scripts/node24.mjs. It is large (~460 MB), so it is
+// not a dev dependency: it is installed once per version into a cache outside the clone
+// ($WXSOCKET_ARTILLERY_CACHE, else ~/.cache/wxsocket/artillery-<version>) and reused, without the Playwright browser
+// its install would download. Skipped, with a message, only when the npm registry cannot be reached.
+//
+// Usage: node scripts/test-artillery.mjs [--keep]
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { node24 } from './node24.mjs';
+
+const WHO = 'test-artillery';
+const VUSERS = 10;
+const ROUNDS = 3;
+const root = fileURLToPath(new URL('..', import.meta.url));
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+const keep = process.argv.includes('--keep');
+const results = [];
+
+function check(name, passed, detail = '') {
+  results.push({ name, passed });
+  console.log(`${passed ? 'ok' : 'FAILED'}: ${name}${detail ? ` (${detail})` : ''}`);
+}
+
+function fail(message) {
+  console.error(`${WHO}: ${message}`);
+  process.exit(1);
+}
+
+/** Runs a command with its output shown; returns its exit status. */
+function run(command, args, cwd, env = {}) {
+  console.log(`\n$ ${[command, ...args].join(' ')}   (in ${cwd})`);
+  const { status, error } = spawnSync(command, args, {
+    cwd,
+    stdio: 'inherit',
+    env: { ...process.env, ...env },
+    timeout: 15 * 60_000,
+  });
+  if (error) console.error(error.message);
+  return status;
+}
+
+// 1. The registry: the latest Artillery's version, or a skip when the registry cannot be reached at all.
+const view = spawnSync(npm, ['view', 'artillery', 'version', '--json'], { encoding: 'utf8', timeout: 120_000 });
+if (view.status !== 0) {
+  const output = `${view.error?.message ?? ''}\n${view.stderr}\n${view.stdout}`;
+  if (
+    view.error ||
+    /E(NOTFOUND|AI_AGAIN|CONNREFUSED|CONNRESET|TIMEDOUT|NETUNREACH|HOSTUNREACH)|network/i.test(output)
+  ) {
+    const why = output.split('\n').find((line) => /E[A-Z]{4,}|network/i.test(line)) ?? 'no answer';
+    console.log(`${WHO}: skipped: the npm registry cannot be reached (${why.trim()})`);
+    process.exit(0);
+  }
+  fail(`npm view artillery failed:\n${output}`);
+}
+const version = JSON.parse(view.stdout);
+
+// 2. Artillery itself, in the cache (installed into a side directory, then moved in place: never half there).
+const cache = process.env.WXSOCKET_ARTILLERY_CACHE ?? join(homedir(), '.cache', 'wxsocket', `artillery-${version}`);
+const artilleryBin = join(cache, 'node_modules', 'artillery', 'bin', 'run');
+const installedVersion = () => {
+  try {
+    return JSON.parse(readFileSync(join(cache, 'node_modules', 'artillery', 'package.json'), 'utf8')).version;
+  } catch {
+    return undefined;
+  }
+};
+if (installedVersion() === version) {
+  console.log(`${WHO}: artillery ${version} from ${cache} (cached)`);
+} else {
+  const partial = `${cache}.partial-${process.pid}`;
+  rmSync(partial, { recursive: true, force: true });
+  mkdirSync(partial, { recursive: true });
+  writeFileSync(join(partial, 'package.json'), '{ "private": true }\n');
+  const started = Date.now();
+  const args = ['install', '--no-audit', '--no-fund', '--no-package-lock', '--loglevel=error', `artillery@${version}`];
+  if (run(npm, args, partial, { PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1' }) !== 0)
+    fail(`installing artillery@${version} failed`);
+  rmSync(cache, { recursive: true, force: true });
+  renameSync(partial, cache);
+  console.log(`${WHO}: artillery ${version} installed into ${cache} in ${Math.round((Date.now() - started) / 1000)} s`);
+}
+const node = node24(WHO);
+
+const work = mkdtempSync(join(tmpdir(), 'wxsocket-artillery-'));
+let server;
+try {
+  // 3. Both packages packed as `npm publish` would, and the engine installed from its tarball in a clean directory.
+  if (run(npm, ['run', 'build', '--silent'], root) !== 0) fail('build failed');
+  const pack = (dir) => {
+    const packed = spawnSync(npm, ['pack', '--json', '--pack-destination', work, dir], { cwd: root, encoding: 'utf8' });
+    if (packed.status !== 0) fail(`npm pack ${dir} failed:\n${packed.stderr}`);
+    return join(work, JSON.parse(packed.stdout)[0].filename);
+  };
+  const wxsocket = pack('.');
+  const engine = pack('./packages/artillery-engine-wxsocket');
+  const worker = join(work, 'worker');
+  mkdirSync(worker);
+  writeFileSync(join(worker, 'package.json'), '{ "name": "worker", "private": true }\n');
+  // wxsocket's tarball stands in for the registry's copy the engine depends on.
+  if (run(npm, ['install', '--no-audit', '--no-fund', '--loglevel=error', engine, wxsocket], worker) !== 0)
+    fail('installing the engine tarball failed');
+
+  // 4. The server: `wxsocket serve` from the installed package, echoing, its log as JSON lines.
+  server = await startServer(node, join(worker, 'node_modules', 'wxsocket', 'dist', 'cli', 'main.js'));
+  writeFileSync(
+    join(worker, 'processor.cjs'),
+    `module.exports = {\n  checkWx(context, events, next) {\n` +
+      `    events.emit('counter', 'test.wx_seen', typeof context.wx.connectSocket === 'function' ? 1 : 0);\n` +
+      `    next();\n  },\n};\n`,
+  );
+
+  // 5. A scenario that passes its checks, then one whose expect cannot match.
+  const passing = artillery(node, worker, 'passing', server.url, { '$.type': 'echo' });
+  check('artillery exits with 0 when the checks pass', passing.status === 0, `exit ${passing.status}`);
+  const counters = passing.report?.aggregate.counters ?? {};
+  const summaries = passing.report?.aggregate.summaries ?? {};
+  const expected = {
+    'vusers.created': VUSERS,
+    'vusers.completed': VUSERS,
+    'wx.connections_opened': VUSERS,
+    'wx.messages_sent': VUSERS * ROUNDS,
+    'wx.messages_received': VUSERS * ROUNDS,
+    'wx.close_code.4000': VUSERS,
+    'test.wx_seen': VUSERS,
+  };
+  for (const [name, value] of Object.entries(expected))
+    check(`report: ${name} = ${value}`, counters[name] === value, `got ${counters[name]}`);
+  const platforms = (counters['wx.platform.android'] ?? 0) + (counters['wx.platform.ios'] ?? 0);
+  check(`report: wx.platform.* add up to ${VUSERS}`, platforms === VUSERS, `got ${platforms}`);
+  const errors = Object.keys(counters).filter((name) => name.startsWith('errors.'));
+  check('report: no errors', errors.length === 0 && !counters['vusers.failed'], errors.join(', '));
+  check('report: wx.connect_time per connection', summaries['wx.connect_time']?.count === VUSERS);
+  check('report: wx.message_latency.echo per expect', summaries['wx.message_latency.echo']?.count === VUSERS * ROUNDS);
+
+  const failing = artillery(node, worker, 'failing', server.url, { '$.type': 'never' });
+  check('artillery exits with 1 when a check fails', failing.status === 1, `exit ${failing.status}`);
+  const failed = failing.report?.aggregate.counters ?? {};
+  check(
+    'report: errors.expect_mismatch per virtual user',
+    failed['errors.expect_mismatch'] === VUSERS,
+    `got ${failed['errors.expect_mismatch']}`,
+  );
+  check('report: vusers.failed per virtual user', failed['vusers.failed'] === VUSERS, `got ${failed['vusers.failed']}`);
+
+  // 6. Every connection the engine opened was closed (the server saw as many closes as opens).
+  const log = await server.stop();
+  const opens = log.filter((entry) => entry.type === 'open').length;
+  const closes = log.filter((entry) => entry.type === 'close').length;
+  check('every connection was closed', opens === 2 * VUSERS && closes === opens, `${opens} opened, ${closes} closed`);
+} finally {
+  server?.kill();
+  if (keep) console.log(`\nkept ${work}`);
+  else rmSync(work, { recursive: true, force: true });
+}
+
+const passed = results.filter((result) => result.passed).length;
+console.log(`\n${passed} passed, ${results.length - passed} failed`);
+process.exit(passed === results.length ? 0 : 1);
+
+/** Runs one Artillery test in the worker directory; returns its exit status and JSON report. */
+function artillery(node, worker, name, url, match) {
+  const script = join(worker, `${name}.yml`);
+  writeFileSync(
+    script,
+    [
+      'config:',
+      `  target: ${JSON.stringify(url)}`,
+      `  phases: [{ duration: 2, arrivalCount: ${VUSERS} }]`,
+      '  processor: ./processor.cjs',
+      '  engines:',
+      '    wxsocket: { platform: { android: 50, ios: 50 }, SDKVersion: 3.6.0, appid: wxintegration, timeout: 10 }',
+      '  plugins:',
+      '    ensure:',
+      '      thresholds: [{ wx.connect_time.p95: 5000 }]',
+      '      conditions: [{ expression: vusers.failed == 0 }]',
+      'scenarios:',
+      `  - name: ${name}`,
+      '    engine: wxsocket',
+      '    flow:',
+      "      - connect: '{{ target }}/integration'",
+      '      - function: checkWx',
+      '      - loop:',
+      "          - send: { type: echo, n: '{{ $loopCount }}' }",
+      `          - expect: { json: ${JSON.stringify(match)}, name: echo }`,
+      `        count: ${ROUNDS}`,
+      '      - close: { code: 4000, reason: done }',
+      '',
+    ].join('\n'),
+  );
+  const report = join(worker, `${name}.json`);
+  // Artillery looks engines up by package name from where it is installed; NODE_PATH adds the worker's packages,
+  // as installing both into one directory would.
+  const status = run(node, [artilleryBin, 'run', '--output', report, script], worker, {
+    NODE_PATH: join(worker, 'node_modules'),
+    ARTILLERY_DISABLE_TELEMETRY: 'true',
+  });
+  return { status, report: existsSync(report) ? JSON.parse(readFileSync(report, 'utf8')) : undefined };
+}
+
+/** Starts `wxsocket serve --json` and resolves once it listens, with its URL, its log and a way to stop it. */
+function startServer(node, cli) {
+  const child = spawn(node, [cli, 'serve', '--port', '0', '--mode', 'echo', '--json'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const log = [];
+  let buffered = '';
+  let onListening;
+  const listening = new Promise((resolve, reject) => {
+    onListening = resolve;
+    child.once('exit', (code) => reject(new Error(`wxsocket serve exited with ${code} before listening`)));
+    setTimeout(() => reject(new Error('wxsocket serve did not listen within 30 s')), 30_000).unref();
+  });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (chunk) => {
+    buffered += chunk;
+    const lines = buffered.split('\n');
+    buffered = lines.pop();
+    for (const line of lines) {
+      if (line.trim() === '') continue;
+      const entry = JSON.parse(line);
+      log.push(entry);
+      if (entry.type === 'listening') onListening(entry.url);
+    }
+  });
+  return listening.then((url) => ({
+    url,
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
+      return log;
+    },
+    kill() {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    },
+  }));
+}
