@@ -57,7 +57,11 @@ export function nativeTransport(options: NativeTransportOptions = {}): Transport
   if (typeof WebSocketClass !== 'function') {
     throw new TypeError('nativeTransport: no WebSocket class here; pass one as {WebSocket}');
   }
-  return (request, handlers) => new NativeConnection(WebSocketClass, request, handlers);
+  // WHATWG `send()` copies binary data at the call (contract §0.7: the bytes as they were when `send` was called),
+  // so the platform's own class needs no copy of ours. Another class (a polyfill, `ws`'s) may read the buffer
+  // later, when the frame is compressed or queued: for it, the transport takes the snapshot.
+  const copiesOnSend = WebSocketClass === (globalThis as { WebSocket?: unknown }).WebSocket;
+  return (request, handlers) => new NativeConnection(WebSocketClass, copiesOnSend, request, handlers);
 }
 
 /** `WebSocket.readyState` of an open socket (WHATWG). */
@@ -82,6 +86,8 @@ class NativeConnection implements TransportConnection {
   readonly #socket: NativeWebSocket;
   readonly #handlers: TransportHandlers;
   readonly #maxMessageSize: number;
+  /** Whether the socket copies binary data in `send` itself (the platform's WebSocket does). */
+  readonly #copiesOnSend: boolean;
   readonly #fetchStart = now();
   #phase: Phase = 'connecting';
   /** Bytes passed to `socket.send` so far (UTF-8 for text, as `bufferedAmount` counts them). */
@@ -90,8 +96,14 @@ class NativeConnection implements TransportConnection {
   #poll: ReturnType<typeof setTimeout> | undefined;
   #pollDelay = 0;
 
-  constructor(WebSocketClass: NativeWebSocketConstructor, request: TransportRequest, handlers: TransportHandlers) {
+  constructor(
+    WebSocketClass: NativeWebSocketConstructor,
+    copiesOnSend: boolean,
+    request: TransportRequest,
+    handlers: TransportHandlers,
+  ) {
     this.#handlers = handlers;
+    this.#copiesOnSend = copiesOnSend;
     this.#maxMessageSize = request.maxMessageSize;
     // The URL as every transport opens it (no fragment, no userinfo). It, or the constructor (SyntaxError,
     // SecurityError), throws for a URL the platform refuses: a transport failure.
@@ -115,7 +127,7 @@ class NativeConnection implements TransportConnection {
       if (done) setTimeout(done, 0, new Error(`WebSocket is not open: readyState ${this.#socket.readyState}`));
       return;
     }
-    this.#socket.send(data);
+    this.#socket.send(typeof data === 'string' || this.#copiesOnSend ? data : data.slice(0));
     this.#sent += typeof data === 'string' ? utf8Length(data) : data.byteLength;
     if (!done) return;
     // No write callback exists: `done` once every byte up to this message has left `bufferedAmount` [ours].
