@@ -96,7 +96,7 @@ function wxClient(name: ClientName, library: typeof Library, tcpNoDelay: boolean
           resolve({
             send: (data) => void task.send({ data: data as string | ArrayBuffer }),
             close: () => {
-              task.close({ code: 1000 });
+              void task.close({ code: 1000 });
               return closed;
             },
           }),

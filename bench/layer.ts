@@ -68,13 +68,13 @@ const success = (): void => void completed++;
 
 const batchOf: Record<LayerOperation, (task: SocketTask) => Promise<void> | void> = {
   'send-text': (task) => {
-    for (let i = 0; i < BATCH; i++) task.send({ data: text });
+    for (let i = 0; i < BATCH; i++) void task.send({ data: text });
   },
   'send-binary': (task) => {
-    for (let i = 0; i < BATCH; i++) task.send({ data: binary });
+    for (let i = 0; i < BATCH; i++) void task.send({ data: binary });
   },
   'send-success': async (task) => {
-    for (let i = 0; i < BATCH; i++) task.send({ data: text, success });
+    for (let i = 0; i < BATCH; i++) void task.send({ data: text, success });
     await null; // the completions run
   },
   'receive-text': () => {
@@ -88,7 +88,7 @@ const batchOf: Record<LayerOperation, (task: SocketTask) => Promise<void> | void
       const task = await open();
       await new Promise<void>((resolve) => {
         task.onClose(() => resolve());
-        task.close({ code: 1000 });
+        void task.close({ code: 1000 });
       });
     }
   },

@@ -68,7 +68,7 @@ export class Completion {
     });
     // Marked handled at once: an unawaited rejection must not end the process (contract §0.8). The prototype's
     // `then` is used so that this internal handler does not count as the caller's.
-    Promise.prototype.then.call(this.promise, undefined, () => {});
+    void Promise.prototype.then.call(this.promise, undefined, () => {});
   }
 
   /**

@@ -109,6 +109,7 @@ export interface OnSocketOpenListenerResult {
 /** What an asynchronous API's option may carry: its `success` callback types the Promise's value. */
 export interface AsyncMethodOptionLike {
   // `any` as in the official typings: `PromisifySuccessResult` must be identical to theirs to be related to it.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above
   success?: ((...args: any[]) => void) | undefined;
 }
 
@@ -118,6 +119,7 @@ export interface AsyncMethodOptionLike {
  * conditional types only when their `extends` clauses are identical): `void` when any callback key is given, else a
  * Promise of what `success` would get.
  */
+/* eslint-disable @typescript-eslint/no-explicit-any -- spelled as the official typings spell it (see above) */
 export type PromisifySuccessResult<P, T extends AsyncMethodOptionLike> = P extends { success: any }
   ? void
   : P extends { fail: any }
@@ -125,6 +127,7 @@ export type PromisifySuccessResult<P, T extends AsyncMethodOptionLike> = P exten
     : P extends { complete: any }
       ? void
       : Promise<Parameters<Exclude<T['success'], undefined>>[0]>;
+/* eslint-enable @typescript-eslint/no-explicit-any */
 
 /** The socket part of WeChat's `wx` object, as `createWx` makes it. */
 export interface Wx {

@@ -284,7 +284,7 @@ describe('native transport, against a scripted WebSocket', () => {
     await until(() => ScriptedWebSocket.last?.url === 'ws://chat.example.com', 'the connection');
     const socket = ScriptedWebSocket.last!;
     socket.fire('open');
-    task.close({ code: 4000, reason: 'bye' });
+    void task.close({ code: 4000, reason: 'bye' });
     assert.deepEqual(socket.closes, [[4000, 'bye']]);
     socket.fire('close', { code: 4000, reason: 'bye' });
     await until(() => events.length === 2, 'open and close');

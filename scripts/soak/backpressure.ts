@@ -92,7 +92,7 @@ function pump(): void {
       return; // wait for a success callback
     }
     unacknowledged += CHUNK;
-    task.send({
+    void task.send({
       data: chunk(sent).buffer as ArrayBuffer,
       success: () => {
         unacknowledged -= CHUNK;
@@ -134,7 +134,7 @@ slowReading = false;
 serverSide?.resume(); // reading normally again, so the closing handshake is answered
 const seconds = (Date.now() - started) / 1000;
 const closed = new Promise<{ code: number }>((resolve) => task.onClose(resolve));
-task.close({});
+void task.close({});
 let closeTimer: ReturnType<typeof setTimeout> | undefined;
 const close = await Promise.race([
   closed,

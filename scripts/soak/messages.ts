@@ -82,7 +82,7 @@ function pump(): void {
   while (clientSent - clientAcknowledged < WINDOW && clientSent < count) {
     const data = payload(clientSent, CLIENT_TO_SERVER);
     clientSent += 1;
-    task.send({
+    void task.send({
       // An ArrayBuffer of exactly the message's bytes (the payload helper allocates one per message).
       data: typeof data === 'string' ? data : (data.buffer as ArrayBuffer),
       success: () => {
@@ -113,7 +113,7 @@ clearInterval(timer);
 peakRss = Math.max(peakRss, process.memoryUsage().rss);
 if (outcome === 'timeout') fail(`time limit of ${args.timeLimitMs / 1000} s reached`);
 const seconds = (Date.now() - started) / 1000;
-task.close({ code: 1000, reason: 'done' });
+void task.close({ code: 1000, reason: 'done' });
 let closeTimer: ReturnType<typeof setTimeout> | undefined;
 const close = await Promise.race([
   taskClosed,

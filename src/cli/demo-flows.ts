@@ -116,10 +116,10 @@ const taskTextBinaryClose: Flow = {
         listener(timeline, 'task.onOpen', () => {
           const text = { data: '你好, WeChat', ...traced(timeline, 'task.send') };
           timeline.call('task.send', text);
-          task.send(text);
+          void task.send(text);
           const binary = { data: new Uint8Array([0x77, 0x78, 0x00, 0xff]).buffer, ...traced(timeline, 'task.send') };
           timeline.call('task.send', binary);
-          task.send(binary);
+          void task.send(binary);
         }),
       );
       let received = 0;
@@ -129,7 +129,7 @@ const taskTextBinaryClose: Flow = {
           section('close with a code and a reason', 'onClose reports the code and reason of the close');
           const close = { code: 4000, reason: 'demo finished', ...traced(timeline, 'task.close') };
           timeline.call('task.close', close);
-          task.close(close);
+          void task.close(close);
         }),
       );
       task.onError(listener(timeline, 'task.onError'));

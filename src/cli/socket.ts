@@ -71,12 +71,12 @@ export function openSocket(wx: Wx, timeline: Timeline, request: object, handlers
     send: (data) => {
       const options = { data, ...callbacks('task.send') };
       timeline.call('task.send', options);
-      task.send(options);
+      void task.send(options);
     },
     close: (close, onFail) => {
       const options = { ...close, ...callbacks('task.close', onFail) };
       timeline.call('task.close', options);
-      task.close(options);
+      void task.close(options);
     },
   };
 }

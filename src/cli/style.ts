@@ -59,5 +59,6 @@ export function createStyle(context: ColourContext): Style {
 
 /** Removes ANSI colour codes: to measure what a line looks like on screen. */
 export function stripColour(text: string): string {
+  // eslint-disable-next-line no-control-regex -- ESC is what an ANSI code starts with
   return text.replace(/\u001b\[[0-9;]*m/g, '');
 }

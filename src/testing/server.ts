@@ -24,14 +24,7 @@ import {
   type TestCertificates,
 } from './certificates.js';
 import { TestClient, type HandshakeRequest } from './client.js';
-import {
-  answerUpgradeWithFault,
-  isCertificateFault,
-  isHandshakeFault,
-  type Fault,
-  type FaultPlan,
-  type HandshakeFault,
-} from './faults.js';
+import { answerUpgradeWithFault, isCertificateFault, isHandshakeFault, type Fault, type FaultPlan } from './faults.js';
 import { WaitQueue, type WaitOptions } from './waiting.js';
 import { wxOptionsFor, type TestServerWxOptions } from './wx-options.js';
 

@@ -201,7 +201,8 @@ class NativeConnection implements TransportConnection {
   }
 
   #schedulePoll(delay: number): void {
-    this.#poll ??= setTimeout(() => {
+    if (this.#poll !== undefined) return;
+    this.#poll = setTimeout(() => {
       this.#poll = undefined;
       this.#flush();
     }, delay);

@@ -197,7 +197,7 @@ function checkError(error: unknown, expected: Expected | undefined, message: Mes
   }
   if (typeof expected === 'function') {
     if (expected.prototype !== undefined && error instanceof (expected as new () => unknown)) return;
-    if (Error.isPrototypeOf(expected) || expected === Error) {
+    if (Object.prototype.isPrototypeOf.call(Error, expected) || expected === Error) {
       failWith(
         message,
         `The error is expected to be an instance of "${expected.name}": ${inspect(error)}`,

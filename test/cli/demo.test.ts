@@ -175,6 +175,7 @@ describe('wxsocket demo for people', () => {
   test('prints an aligned timeline without colour when NO_COLOR is set', async () => {
     const result = await runCli(['demo', '--platform', 'ios'], { env: { NO_COLOR: '1', FORCE_COLOR: '1' } });
     assert.equal(result.code, 0, result.stderr);
+    // eslint-disable-next-line no-control-regex -- no ANSI code (ESC) in the output
     assert.doesNotMatch(result.stdout, /\u001b\[/);
     assert.doesNotMatch(result.stdout, /^android/m, '--platform ios runs ios only');
     assert.match(result.stdout, /^ios · 2\. SocketTask: text and binary$/m);
@@ -190,7 +191,9 @@ describe('wxsocket demo for people', () => {
   test('colours the timeline when FORCE_COLOR is set and NO_COLOR is not', async () => {
     const result = await runCli(['demo', '--platform', 'android'], { env: { NO_COLOR: undefined, FORCE_COLOR: '1' } });
     assert.equal(result.code, 0, result.stderr);
+    /* eslint-disable no-control-regex -- the ANSI codes (ESC) around the text are what these check */
     assert.match(result.stdout, /\u001b\[31mtask\.onError\u001b\[39m/);
     assert.match(result.stdout, /\u001b\[1mandroid · 1\./);
+    /* eslint-enable no-control-regex */
   });
 });

@@ -76,10 +76,10 @@ describe('wxsocket serve', () => {
     const b = connect(url);
     await b.opened;
     await cli.waitFor(/#2 open/);
-    a.task.send({ data: 'to everyone' });
+    void a.task.send({ data: 'to everyone' });
     assert.equal(await a.nextMessage(), 'to everyone');
     assert.equal(await b.nextMessage(), 'to everyone');
-    b.task.send({ data: new Uint8Array([1, 2]).buffer });
+    void b.task.send({ data: new Uint8Array([1, 2]).buffer });
     assert.deepEqual([...new Uint8Array((await a.nextMessage()) as ArrayBuffer)], [1, 2]);
     const result = await stop(cli);
     assert.equal(result.code, 0);
@@ -96,9 +96,9 @@ describe('wxsocket serve', () => {
       const a = connect(url);
       const b = connect(url);
       await Promise.all([a.opened, b.opened]);
-      a.task.send({ data: 'a' });
+      void a.task.send({ data: 'a' });
       assert.equal(await a.nextMessage(), 'a');
-      b.task.send({ data: 'b' });
+      void b.task.send({ data: 'b' });
       assert.equal(await b.nextMessage(), 'b', 'b never got a');
     } finally {
       await stop(cli);
@@ -123,7 +123,7 @@ describe('wxsocket serve', () => {
     };
     const client = connect(`wss://chat.example.test:${port}`, options);
     await client.opened;
-    client.task.send({ data: 'secure' });
+    void client.task.send({ data: 'secure' });
     assert.equal(await client.nextMessage(), 'secure');
     const result = await stop(cli);
     assert.equal(result.code, 0);
@@ -159,9 +159,9 @@ describe('wxsocket serve', () => {
     const { cli, url } = await serve(['--json']);
     const client = connect(url);
     await client.opened;
-    client.task.send({ data: 'logged' });
+    void client.task.send({ data: 'logged' });
     await client.nextMessage();
-    client.task.close({ code: 4000, reason: 'bye' });
+    void client.task.close({ code: 4000, reason: 'bye' });
     await client.closed;
     await cli.waitFor(/"type":"close"/);
     const result = await stop(cli);

@@ -84,7 +84,7 @@ export const connectSocketSuite: Suite = (env, test) => {
         ['success', 'complete', 'open'],
         'success does not wait for the connection',
       );
-      task.close({});
+      void task.close({});
       await events.waitFor('close');
     } finally {
       await server.close();
@@ -102,7 +102,7 @@ export const connectSocketSuite: Suite = (env, test) => {
         await log.waitFor('3:complete');
         const ids = [1, 2, 3].map((n) => (log.only(`${n}:success`) as { socketTaskId: number }).socketTaskId);
         assert.ok(ids[0]! < ids[1]! && ids[1]! < ids[2]!, `increasing: ${ids.join(', ')}`);
-        for (const task of tasks) task.close({});
+        for (const task of tasks) void task.close({});
         await settle();
       } finally {
         await server.close();
@@ -121,7 +121,7 @@ export const connectSocketSuite: Suite = (env, test) => {
         await Promise.resolve(); // a microtask later: still before the attempt
         const log = recordTask(task);
         await log.waitFor('open');
-        task.close({});
+        void task.close({});
         await log.waitFor('close');
       } finally {
         await server.close();
@@ -169,7 +169,7 @@ export const connectSocketSuite: Suite = (env, test) => {
         assert.notEqual(headers['sec-websocket-key'], 'AAAAAAAAAAAAAAAAAAAAAA==');
         assert.equal(headers['content-length'], undefined);
         assert.equal(({} as Record<string, unknown>)['kept as a name'], undefined, 'no prototype pollution');
-        wx.closeSocket({});
+        void wx.closeSocket({});
       } finally {
         await server.close();
       }
@@ -225,10 +225,10 @@ export const connectSocketSuite: Suite = (env, test) => {
         assert.deepEqual(handshakes.at(-1)!.protocols, requested, `protocols ${JSON.stringify(protocols)}`);
         if (log) {
           await log.waitFor('open');
-          task.close({});
+          void task.close({});
           await log.waitFor('close');
         } else {
-          wx.closeSocket({});
+          void wx.closeSocket({});
           await settle();
         }
       }
@@ -330,7 +330,7 @@ export const connectSocketSuite: Suite = (env, test) => {
         assert.equal(log.only('success').errMsg, 'connectSocket:ok');
         const events = recordTask(task);
         await events.waitFor('open');
-        task.close({});
+        void task.close({});
         await events.waitFor('close');
       } finally {
         await server.close();
@@ -355,7 +355,7 @@ export const connectSocketSuite: Suite = (env, test) => {
         const trusted = env.createWx(server.wxOptions).connectSocket({ url: server.url });
         const ok = recordTask(trusted);
         await ok.waitFor('open');
-        trusted.close({});
+        void trusted.close({});
         await ok.waitFor('close');
       } finally {
         await server.close();

@@ -24,7 +24,7 @@ export const globalApiSuite: Suite = (env, test) => {
         socketMsgQueue = [];
       });
       function sendSocketMessage(msg: string): void {
-        if (socketOpen) wx.sendSocketMessage({ data: msg });
+        if (socketOpen) void wx.sendSocketMessage({ data: msg });
         else socketMsgQueue.push(msg);
       }
       sendSocketMessage('one');
@@ -38,7 +38,7 @@ export const globalApiSuite: Suite = (env, test) => {
       assert.equal('profile' in open, false, 'onSocketOpen gets no profile');
       if (env.atLeast('2.0.0')) assert.equal(typeof open.header, 'object');
       else assert.deepEqual(open, {}, 'before 2.0.0 onSocketOpen gets {}');
-      wx.closeSocket({ code: env.atLeast('1.4.0') ? 4000 : 1000, reason: 'done' });
+      void wx.closeSocket({ code: env.atLeast('1.4.0') ? 4000 : 1000, reason: 'done' });
       const close = await log.waitFor('onSocketClose');
       assert.deepEqual(close, env.atLeast('1.4.0') ? { code: 4000, reason: 'done' } : { code: 1000, reason: '' });
     } finally {
@@ -57,7 +57,7 @@ export const globalApiSuite: Suite = (env, test) => {
       wx.onSocketOpen('not a function' as never);
       wx.onSocketClose(() => log.add('close', null));
       await log.waitFor('open');
-      wx.closeSocket({});
+      void wx.closeSocket({});
       await log.waitFor('close');
       assert.deepEqual(log.names(), ['open', 'close']);
     } finally {
@@ -85,7 +85,7 @@ export const globalApiSuite: Suite = (env, test) => {
       await early.waitFor('complete');
       assert.equal(early.only('fail').errMsg, 'closeSocket:fail WebSocket is not connected');
       await log.waitFor('onSocketOpen');
-      wx.closeSocket({});
+      void wx.closeSocket({});
       await log.waitFor('onSocketClose');
     } finally {
       await server.close();
@@ -127,8 +127,8 @@ export const globalApiSuite: Suite = (env, test) => {
     async () => {
       const reported: unknown[] = [];
       const wx = env.createWx({ reportError: (error) => reported.push(error) });
-      wx.closeSocket(); // no socket: rejects, and nobody awaits it
-      wx.sendSocketMessage({ data: 'x' });
+      void wx.closeSocket(); // no socket: rejects, and nobody awaits it
+      void wx.sendSocketMessage({ data: 'x' });
       await settle(5);
       assert.deepEqual(reported, [
         { errMsg: 'closeSocket:fail WebSocket is not connected' },
@@ -151,24 +151,24 @@ export const globalApiSuite: Suite = (env, test) => {
         const secondLog = recordTask(second);
         await firstLog.waitFor('open');
         await secondLog.waitFor('open');
-        second.send({ data: 'from the second' });
-        first.send({ data: 'from the first' });
+        void second.send({ data: 'from the second' });
+        void first.send({ data: 'from the first' });
         await secondLog.waitFor('message');
         await firstLog.waitFor('message');
         assert.deepEqual(log.all('onSocketMessage'), [{ data: 'from the first' }]);
         assert.equal(log.all('onSocketOpen').length, 1);
 
         // wx.closeSocket closes the current socket and every other one of this wx, with 1000 [lib].
-        wx.closeSocket({ code: 4000, reason: 'all' });
+        void wx.closeSocket({ code: 4000, reason: 'all' });
         assert.deepEqual(await firstLog.waitFor('close'), { code: 4000, reason: 'all' });
         assert.deepEqual(await secondLog.waitFor('close'), { code: 1000, reason: '' });
         assert.deepEqual(log.all('onSocketClose'), [{ code: 4000, reason: 'all' }]);
 
         const third = wx.connectSocket({ url: server.url });
         await log.waitFor('onSocketOpen', { count: 2 });
-        wx.sendSocketMessage({ data: 'to the third' });
+        void wx.sendSocketMessage({ data: 'to the third' });
         assert.deepEqual(await log.waitFor('onSocketMessage', { count: 2 }), { data: 'to the third' });
-        third.close({});
+        void third.close({});
         await log.waitFor('onSocketClose', { count: 2 });
       } finally {
         await server.close();
@@ -194,10 +194,10 @@ export const globalApiSuite: Suite = (env, test) => {
         assert.deepEqual(await log.waitFor('onSocketClose'), { code: 1000, reason: '' });
         assert.equal((await firstClient.waitForClose()).code, 1000);
         await log.waitFor('onSocketOpen', { count: 2 });
-        wx.sendSocketMessage({ data: 'to the second' });
+        void wx.sendSocketMessage({ data: 'to the second' });
         const secondClient = await server.nextConnection();
         assert.equal((await secondClient.nextMessage()).data, 'to the second');
-        wx.closeSocket({});
+        void wx.closeSocket({});
         await log.waitFor('onSocketClose', { count: 2 });
         assert.deepEqual(
           log.names().filter((name) => name !== 'onSocketMessage'),

@@ -54,7 +54,7 @@ export const limitsSuite: Suite = (env, test) => {
         const task = wx.connectSocket({ url });
         const log = recordTask(task);
         await log.waitFor('open');
-        task.close({});
+        void task.close({});
         await log.waitFor('close');
         assert.deepEqual(log.names(), ['open', 'close']);
       } finally {
@@ -73,7 +73,7 @@ export const limitsSuite: Suite = (env, test) => {
         const task = wx.connectSocket({ url: server.url });
         const log = recordTask(task);
         await log.waitFor('open');
-        task.close({});
+        void task.close({});
         await log.waitFor('close');
       } finally {
         await server.close();
@@ -107,10 +107,10 @@ export const limitsSuite: Suite = (env, test) => {
           recordTask(next, reconnected);
         });
         await firstLog.waitFor('open');
-        first.close({});
+        void first.close({});
         await reconnected.waitFor('open');
         assert.equal(reconnected.only('success').errMsg, 'connectSocket:ok');
-        wx.closeSocket({});
+        void wx.closeSocket({});
         await settle(5);
         void second;
       } finally {
@@ -132,13 +132,13 @@ export const limitsSuite: Suite = (env, test) => {
         await log.waitFor('complete');
         assert.equal(log.only('fail').errMsg, 'connectSocket:fail fail reach max websocket connect count 5');
         const closes = tasks.map((task) => recordTask(task));
-        for (const task of tasks) task.close({});
+        for (const task of tasks) void task.close({});
         for (const closed of closes) await closed.waitFor('close');
         const again = new Log();
         const task = wx.connectSocket({ url: server.url, ...callbacks(again) });
         await again.waitFor('complete');
         assert.equal(again.only('success').errMsg, 'connectSocket:ok');
-        task.close({});
+        void task.close({});
         await settle(3);
       } finally {
         await server.close();
@@ -161,7 +161,7 @@ export const limitsSuite: Suite = (env, test) => {
           assert.equal(calls.only('success').errMsg, 'connectSocket:ok');
         }
         await log.waitFor('onSocketOpen');
-        wx.closeSocket({});
+        void wx.closeSocket({});
         await log.waitFor('onSocketClose', { count: 3 });
       } finally {
         await server.close();

@@ -26,6 +26,7 @@ export class Log {
   }
 
   /** The payload of the only entry with this name (fails if there is not exactly one). */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- payloads of every shape; each test reads its fields
   only(name: string): any {
     const found = this.all(name);
     if (found.length !== 1) throw new Error(`expected one "${name}", got ${found.length}: ${this.names().join(', ')}`);
@@ -33,6 +34,7 @@ export class Log {
   }
 
   /** Resolves once an entry with this name is logged (`count` of them), rejects after `timeout` ms. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as `only`
   waitFor(name: string, { count = 1, timeout = 5000 } = {}): Promise<any> {
     return new Promise((resolve, reject) => {
       const check = (): boolean => {

@@ -19,7 +19,7 @@ async function withOpenTask(
     await log.waitFor('open');
     await body({ server, wx, task, log });
     if (task.readyState !== 3) {
-      task.close({});
+      void task.close({});
       await log.waitFor('close');
     }
   } finally {
@@ -40,7 +40,7 @@ export const socketTaskSuite: Suite = (env, test) => {
       await withOpenTask(env, async ({ task, log }) => {
         assert.deepEqual([task.CONNECTING, task.OPEN, task.CLOSING, task.CLOSED], [0, 1, 2, 3]);
         assert.equal(task.readyState, 1);
-        task.close({});
+        void task.close({});
         assert.equal(task.readyState, 1, 'WeChat never shows CLOSING');
         await log.waitFor('close');
         assert.equal(task.readyState, 3);
@@ -113,13 +113,13 @@ export const socketTaskSuite: Suite = (env, test) => {
           });
           task.onMessage(() => order.push('last'));
           task.onMessage('not a function' as never);
-          task.send({ data: 'ping' });
+          void task.send({ data: 'ping' });
           const client = await server.nextConnection();
           await client.nextMessage();
           await settle();
           assert.deepEqual(order, ['first', 'last']);
           assert.equal(reported.length, 2);
-          task.send({ data: 'still works' });
+          void task.send({ data: 'still works' });
           await client.nextMessage();
         },
         { wx: { reportError: (error) => reported.push(error) } },
@@ -133,11 +133,11 @@ export const socketTaskSuite: Suite = (env, test) => {
     async () => {
       await withOpenTask(env, async ({ task, log }) => {
         const big = new Uint8Array(65536).map((_, i) => (i * 7) & 0xff);
-        task.send({ data: '你好 🌏' });
-        task.send({ data: arrayBuffer() });
-        task.send({ data: arrayBuffer(0, 1, 255) });
-        task.send({ data: big.buffer });
-        for (let i = 0; i < 50; i++) task.send({ data: `m${i}` });
+        void task.send({ data: '你好 🌏' });
+        void task.send({ data: arrayBuffer() });
+        void task.send({ data: arrayBuffer(0, 1, 255) });
+        void task.send({ data: big.buffer });
+        for (let i = 0; i < 50; i++) void task.send({ data: `m${i}` });
         await log.waitFor('message', { count: 54 });
         const data = log.all('message').map((message) => (message as { data: unknown }).data);
         assert.equal(data[0], '你好 🌏');
@@ -163,13 +163,13 @@ export const socketTaskSuite: Suite = (env, test) => {
         const bad = [new Uint8Array([1]), new DataView(new ArrayBuffer(1)), 42, null, undefined, {}, ['x'], true];
         for (const data of bad) {
           const log = new Log();
-          task.send({ data: data as never, ...callbacks(log) });
+          void task.send({ data: data as never, ...callbacks(log) });
           await log.waitFor('complete');
           assert.deepEqual(log.names(), ['fail', 'complete']);
           assert.equal(log.only('fail').errMsg, 'sendSocketMessage:fail unknown data');
         }
         const log = new Log();
-        task.send({ data: arrayBuffer(1, 2, 3), ...callbacks(log) });
+        void task.send({ data: arrayBuffer(1, 2, 3), ...callbacks(log) });
         assert.deepEqual(log.names(), [], 'success comes after the call returns');
         await log.waitFor('complete');
         assert.deepEqual(log.names(), ['success', 'complete']);
@@ -223,14 +223,14 @@ export const socketTaskSuite: Suite = (env, test) => {
         const task = wx.connectSocket({ url: server.url });
         const events = recordTask(task);
         const before = new Log();
-        task.send({ data: 'too early', ...callbacks(before) });
+        void task.send({ data: 'too early', ...callbacks(before) });
         await before.waitFor('complete');
         assert.equal(before.only('fail').errMsg, notOpen);
         await events.waitFor('open');
-        task.close({});
+        void task.close({});
         await events.waitFor('close');
         const after = new Log();
-        task.send({ data: 'too late', ...callbacks(after) });
+        void task.send({ data: 'too late', ...callbacks(after) });
         await after.waitFor('complete');
         assert.equal(after.only('fail').errMsg, notOpen);
       } finally {
@@ -247,7 +247,7 @@ export const socketTaskSuite: Suite = (env, test) => {
         const client = await server.nextConnection();
         for (const code of [999, 1001, 1005, 2999, 5000, 3000.5, Number.NaN]) {
           const log = new Log();
-          task.close({ code, ...callbacks(log) });
+          void task.close({ code, ...callbacks(log) });
           await log.waitFor('complete');
           assert.equal(
             log.only('fail').errMsg,
@@ -256,11 +256,11 @@ export const socketTaskSuite: Suite = (env, test) => {
           );
         }
         const log = new Log();
-        task.close({ code: 4000, reason: '字'.repeat(41) + 'x', ...callbacks(log) }); // 124 bytes
+        void task.close({ code: 4000, reason: '字'.repeat(41) + 'x', ...callbacks(log) }); // 124 bytes
         await log.waitFor('complete');
         assert.equal(log.only('fail').errMsg, 'closeSocket:fail reason is longer than 123 bytes');
         assert.equal(task.readyState, 1);
-        task.send({ data: 'alive' });
+        void task.send({ data: 'alive' });
         assert.equal((await client.nextMessage()).data, 'alive');
       });
     },
@@ -274,7 +274,7 @@ export const socketTaskSuite: Suite = (env, test) => {
         const client = await server.nextConnection();
         const reason = '字'.repeat(41); // 123 bytes
         const calls = new Log();
-        task.close({ code: 4321, reason, ...callbacks(calls) });
+        void task.close({ code: 4321, reason, ...callbacks(calls) });
         await calls.waitFor('complete');
         assert.deepEqual(calls.only('success'), { errMsg: 'closeSocket:ok' });
         assert.deepEqual(await client.waitForClose(), { code: 4321, reason });
@@ -291,7 +291,7 @@ export const socketTaskSuite: Suite = (env, test) => {
     async () => {
       await withOpenTask(env, async ({ server, task, log }) => {
         const client = await server.nextConnection();
-        task.close({ code: '4000' as never, reason: 7 as never });
+        void task.close({ code: '4000' as never, reason: 7 as never });
         assert.deepEqual(await client.waitForClose(), { code: 1000, reason: '' });
         await log.waitFor('close');
         assert.deepEqual(log.only('close'), { code: 1000, reason: '' });
@@ -304,10 +304,10 @@ export const socketTaskSuite: Suite = (env, test) => {
     '§2 close on a CLOSED task fails with WebSocket is not connected',
     async () => {
       await withOpenTask(env, async ({ task, log }) => {
-        task.close({});
+        void task.close({});
         await log.waitFor('close');
         const calls = new Log();
-        task.close({ ...callbacks(calls) });
+        void task.close({ ...callbacks(calls) });
         await calls.waitFor('complete');
         assert.equal(calls.only('fail').errMsg, 'closeSocket:fail WebSocket is not connected');
         await settle();
@@ -326,7 +326,7 @@ export const socketTaskSuite: Suite = (env, test) => {
         const task = wx.connectSocket({ url: server.url });
         const log = recordTask(task);
         callbacks(log);
-        task.close({ code: 4001, reason: 'never mind', ...callbacks(log, 'close:') });
+        void task.close({ code: 4001, reason: 'never mind', ...callbacks(log, 'close:') });
         await log.waitFor('close');
         await new Promise((resolve) => setTimeout(resolve, 300));
         assert.deepEqual(log.names(), ['close:success', 'close:complete', 'close']);
@@ -443,9 +443,9 @@ export const socketTaskSuite: Suite = (env, test) => {
       await withOpenTask(
         env,
         async ({ task, log }) => {
-          task.close({});
+          void task.close({});
           await log.waitFor('close');
-          task.send({ data: 'nobody listens' }); // rejects; not awaited
+          void task.send({ data: 'nobody listens' }); // rejects; not awaited
           await settle(5);
           assert.equal(reported.length, 1);
           assert.deepEqual(reported[0]![0], { errMsg: notOpen });

@@ -174,7 +174,7 @@ describe('hostile input', () => {
     const handshake = server.handshakes.at(-1)!;
     assert.equal(handshake.headers['constructor'], 'x');
     assert.equal(handshake.headers['__proto__'], '[object Object]');
-    task.close({});
+    void task.close({});
     await log.waitFor('close');
   });
 
@@ -199,11 +199,11 @@ describe('hostile input', () => {
         assert.doesNotThrow(() => wx.sendSocketMessage(input as never));
       }
       const frozen = new Log();
-      task.send(Object.freeze({ data: 'frozen', ...callbacks(frozen) }));
+      void task.send(Object.freeze({ data: 'frozen', ...callbacks(frozen) }));
       await frozen.waitFor('complete');
       assert.equal(frozen.only('success').errMsg, 'sendSocketMessage:ok');
       const getter = new Log();
-      task.close(
+      void task.close(
         Object.defineProperties(
           { ...callbacks(getter) },
           {
@@ -247,7 +247,7 @@ describe('hostile input', () => {
     });
     const log = recordTask(task);
     await log.waitFor('open');
-    task.close({});
+    void task.close({});
     await log.waitFor('close');
     assert.deepEqual(reported, [
       'connectSocket success callback',

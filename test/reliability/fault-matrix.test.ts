@@ -146,11 +146,11 @@ class Run {
   }
 
   send(data: string | ArrayBuffer): void {
-    this.task.send({ data, ...this.callbacks('send') });
+    void this.task.send({ data, ...this.callbacks('send') });
   }
 
   close(request: { code: number; reason: string }): void {
-    this.task.close({ ...request, ...this.callbacks('close') });
+    void this.task.close({ ...request, ...this.callbacks('close') });
   }
 
   /** Every call ended in exactly one of success/fail, then complete. */
@@ -206,7 +206,7 @@ async function finish(
   // The slot is free: with maxConnections 1, a new task is accepted (closed at once, it never touches the network).
   const probe = run.callbacks('probe connectSocket');
   const next = run.wx.connectSocket({ url: 'ws://127.0.0.1:9/never', ...probe }) as SocketTask;
-  next.close({});
+  void next.close({});
   await settled(() => run.callsDone, 'the probe');
   assert.deepEqual(
     run.calls.at(-1)!.results.map(([kind, errMsg]) => `${kind} ${errMsg}`),

@@ -226,7 +226,7 @@ test('§0/§2 over real sockets: random sends and closes against a misbehaving s
           }
           // End the task if nothing did: a clean close, answered by the server (or a drop, if it is gone).
           await turn();
-          if (!ended()) task.close({ code: 1000, reason: 'end of case', fail: () => undefined });
+          if (!ended()) void task.close({ code: 1000, reason: 'end of case', fail: () => undefined });
           const problems: string[] = [];
           if (!(await until(ended, { maxMs: 5000, maxTurns: 100_000 }))) problems.push('the task never ended');
           await turns(3);

@@ -99,7 +99,7 @@ describe('regressions found by the property tests', () => {
       assert.equal(task.readyState, 1);
       assert.deepEqual(network.misuse, []);
       assert.deepEqual(reports.internal(), []);
-      task.close({});
+      void task.close({});
       await until(() => network.quiet, { maxTurns: 50 });
     });
   }
@@ -113,7 +113,7 @@ describe('regressions found by the property tests', () => {
       const receiver = receiverOf(task) as SocketTask;
       assert.doesNotThrow(() => receiver.onMessage(() => undefined));
       const spy = recorder();
-      receiver.send({ data: 'x', ...spy });
+      void receiver.send({ data: 'x', ...spy });
       await until(() => spy.calls.length === 2, { maxTurns: 20 });
       assert.deepEqual(
         spy.calls.map(([call, result]) => [call, result.errMsg]),
@@ -123,7 +123,7 @@ describe('regressions found by the property tests', () => {
         ],
       );
       assert.equal(receiver.readyState, 1);
-      receiver.close({});
+      void receiver.close({});
       await until(() => network.quiet, { maxTurns: 50 });
       assert.equal(task.readyState, 3);
       assert.deepEqual(reports.internal(), []);
@@ -150,7 +150,7 @@ describe('regressions found by the property tests', () => {
     }
     assert.equal(task.readyState, 1, 'the real task is untouched');
     assert.deepEqual(reports.internal(), []);
-    task.close({});
+    void task.close({});
     await until(() => network.quiet, { maxTurns: 50 });
   });
 
@@ -159,7 +159,7 @@ describe('regressions found by the property tests', () => {
     try {
       assert.equal((new Proxy(task, {}) as SocketTask).readyState, 1);
     } finally {
-      task.close({});
+      void task.close({});
       await until(() => network.quiet, { maxTurns: 50 });
     }
   });

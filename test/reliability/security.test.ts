@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
 import { fileURLToPath } from 'node:url';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { createWx } from '../../src/node.js';
 import { createTestCertificates, type HandshakeFault } from '../../src/testing/index.js';
 import type { SocketTask } from '../../src/types.js';
@@ -31,7 +31,7 @@ async function outcome(task: SocketTask | undefined): Promise<Outcome> {
   task.onOpen((result) => {
     events.push('open');
     header = result.header;
-    task.close({});
+    void task.close({});
   });
   task.onError(({ errMsg }) => void events.push(`error ${errMsg}`));
   task.onClose(({ code }) => void events.push(`close ${code}`));
@@ -217,6 +217,7 @@ describe('header and request-line injection is refused', () => {
     assert.equal(server.handshakeCount, 1);
     const [request] = server.handshakes;
     assert.equal(request!.headers['x-injected'], undefined);
+    // eslint-disable-next-line no-control-regex -- NUL is one of the characters that must not reach the request line
     assert.doesNotMatch(request!.url, /[\r\n\u0000 ]/);
     assert.ok(request!.url.startsWith('/path'), request!.url);
   });

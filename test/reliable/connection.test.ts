@@ -2,7 +2,7 @@
 // dead-connection detection on a half-open connection, pause/resume with the app's background state, the ways it
 // gives up, and release of everything after close(). Every test checks that at most one task was ever alive.
 import assert from 'node:assert/strict';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { createWx } from '../../src/node.js';
 import type { WxOptions } from '../../src/options.js';
 import { createReliableSocket, type ReliableSocketOptions } from '../../src/reliable/index.js';
@@ -367,7 +367,7 @@ describe('giving up', () => {
     assert.equal((await log.next('close')).final, false);
     const { delay } = await log.next('reconnecting');
     const freed = new Promise((resolve) => other.onClose(resolve));
-    other.close({});
+    void other.close({});
     await freed;
     timers.fire(delay);
     await log.next('open');

@@ -2,7 +2,7 @@
 // both overflow policies, and no queued message lost or duplicated across reconnections (TCP drops, a server
 // restart, a send still unconfirmed when the connection died).
 import assert from 'node:assert/strict';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { createWx } from '../../src/node.js';
 import { createReliableSocket, type ReliableSocket, type ReliableSocketOptions } from '../../src/reliable/index.js';
 import { type TestClient, type TestServerOptions } from '../../src/testing/index.js';

@@ -1,7 +1,7 @@
 // close() releases everything, from every state: the task (closed, its onClose received), every timer, the app
 // event listeners, the queue, and the socket's own listeners; nothing is emitted after the final close.
 import assert from 'node:assert/strict';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { createWx } from '../../src/node.js';
 import { createReliableSocket, type ReliableSocket } from '../../src/reliable/index.js';
 import { echo, type Fault, type TestServer } from '../../src/testing/index.js';

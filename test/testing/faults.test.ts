@@ -2,7 +2,7 @@
 // fault names. The wx-level outcomes are in wx-faults.test.ts.
 import assert from 'node:assert/strict';
 import { Buffer } from 'node:buffer';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { type ConnectionFault, type HandshakeFault } from '../../src/testing/index.js';
 import { runWs } from './ws-client.js';
 import { serversClosedAfter } from '../helpers/servers.js';

@@ -3,7 +3,7 @@
 // docs/testing.md documents the same table.
 import assert from 'node:assert/strict';
 import { Buffer } from 'node:buffer';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { createWx } from '../../src/node.js';
 import { createTestServer, type ConnectionFault, type HandshakeFault } from '../../src/testing/index.js';
 import { runTask, type WxEvent } from './wx-run.js';
@@ -137,7 +137,7 @@ for (const platform of ['android', 'ios'] as const) {
       const run = runTask(wx, { url: server.url });
       await run.opened;
       const client = await server.nextConnection();
-      run.task.send({ data: 'before' });
+      void run.task.send({ data: 'before' });
       assert.deepEqual(await client.nextMessage(), { data: 'before', binary: false });
       await client.send('reply');
       await client.inject({ type: 'invalid-utf8' });
@@ -158,7 +158,7 @@ for (const platform of ['android', 'ios'] as const) {
       const client = await server.nextConnection();
       await run.opened;
       // The message was written right after the 101; echoing a message back proves it has been delivered.
-      run.task.send({ data: 'got it?' });
+      void run.task.send({ data: 'got it?' });
       await client.nextMessage();
       await client.close(1000, 'bye');
       assert.deepEqual(await run.closed, [
@@ -190,7 +190,7 @@ for (const platform of ['android', 'ios'] as const) {
       const run = runTask(wx, { url: server.url });
       await run.opened;
       const client = await server.nextConnection();
-      run.task.send({ data: 'established' });
+      void run.task.send({ data: 'established' });
       await client.nextMessage();
       await client.inject({ type: 'drop', reset: true });
       const events = await run.closed;
@@ -210,7 +210,7 @@ for (const platform of ['android', 'ios'] as const) {
       const client = await server.nextConnection();
       await client.inject({ type: 'ping-flood', count: 1000 });
       await client.waitForPongs(1000);
-      run.task.send({ data: 'still here' });
+      void run.task.send({ data: 'still here' });
       assert.deepEqual(await client.nextMessage(), { data: 'still here', binary: false });
       await client.close(4001, 'done');
       assert.deepEqual(await run.closed, [{ event: 'open' }, { event: 'close', code: 4001, reason: 'done' }]);
@@ -227,7 +227,7 @@ for (const platform of ['android', 'ios'] as const) {
       let succeeded = 0;
       const firstSuccess = new Promise<void>((resolve) => {
         for (let index = 0; index < count; index += 1) {
-          run.task.send({
+          void run.task.send({
             data: new Uint8Array(1024 * 1024).fill(index).buffer,
             success: () => {
               succeeded += 1;
@@ -278,7 +278,7 @@ for (const platform of ['android', 'ios'] as const) {
       const run = runTask(wx, { url: server.url });
       await run.opened;
       const client = await server.nextConnection();
-      run.task.close({ code: 3001, reason: 'client leaves' });
+      void run.task.close({ code: 3001, reason: 'client leaves' });
       assert.deepEqual(await client.waitForClose(), { code: 3001, reason: 'client leaves' });
       assert.deepEqual(await run.closed, [{ event: 'open' }, { event: 'close', code: 3001, reason: 'client leaves' }]);
     });

@@ -27,11 +27,11 @@ for (const platform of ['android', 'ios'] as const) {
       assert.equal(client.request.headers['x-token'], 't0k');
       assert.equal(client.request.headers.referer, 'https://servicewechat.com/wx0123456789abcdef/0/page-frame.html');
       assert.equal(client.request.headers.host, `chat.example.test:${server.port}`);
-      run.task.send({ data: 'hello' });
-      run.task.send({ data: new Uint8Array([1, 2, 3]).buffer });
+      void run.task.send({ data: 'hello' });
+      void run.task.send({ data: new Uint8Array([1, 2, 3]).buffer });
       await client.nextMessage();
       await client.nextMessage();
-      run.task.close({ code: 1000, reason: 'done' });
+      void run.task.close({ code: 1000, reason: 'done' });
       const events = await run.closed;
       assert.deepEqual(
         events.map((event) => event.event),
@@ -60,7 +60,7 @@ for (const platform of ['android', 'ios'] as const) {
       const client = await server.nextConnection();
       assert.equal(client.protocol, 'v2');
       assert.deepEqual(client.request.protocols, ['v1', 'v2']);
-      task.close({});
+      void task.close({});
       await client.waitForClose();
     } finally {
       await server.close();
@@ -107,11 +107,11 @@ test('close() after the wx sockets closed: the process has exactly the handles i
   const run = runTask(wx, { url: server.url });
   const hanging = runTask(createWx(), { url: stalled.url, timeout: 60_000 });
   await run.opened;
-  run.task.send({ data: 'echo me' });
+  void run.task.send({ data: 'echo me' });
   await (await server.nextConnection()).nextMessage();
   await stalled.nextHandshake();
-  run.task.close({});
-  hanging.task.close({});
+  void run.task.close({});
+  void hanging.task.close({});
   await Promise.all([run.closed, hanging.closed]);
   await Promise.all([server.close(), stalled.close()]);
   // One turn of the loop for the immediates Node queues while tearing sockets down (callbacks, not handles).

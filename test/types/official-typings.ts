@@ -38,6 +38,7 @@ function expectFalse<T extends false>(_proof?: T): void {}
 
 declare const ours: Wx;
 declare const task: SocketTask;
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- read in types only (`typeof official.closeSocket<…>`)
 declare const official: WechatMiniprogram.Wx;
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -144,7 +145,7 @@ function officialDocExamples(wx: Wx): void {
   wx.onSocketClose(function (res) {
     const code: number = res.code;
     const reason: string = res.reason;
-    (void code, reason);
+    void [code, reason];
   });
   wx.closeSocket();
   if (wx.canIUse('connectSocket.object.protocols')) {
@@ -152,7 +153,7 @@ function officialDocExamples(wx: Wx): void {
     socketTask.onOpen((res) => {
       const rtt: number = res.profile.rtt;
       const header: WechatMiniprogram.IAnyObject = res.header;
-      (void rtt, header);
+      void [rtt, header];
     });
     socketTask.send({ data: new ArrayBuffer(8), success: (res) => void res.errMsg });
     socketTask.close({
@@ -168,7 +169,7 @@ async function promiseStyle(wx: Wx): Promise<void> {
   const sent: WechatMiniprogram.GeneralCallbackResult = await wx.sendSocketMessage({ data: 'x' });
   const closed: WechatMiniprogram.GeneralCallbackResult = await wx.closeSocket({ code: 1000 });
   const withCallback: void = wx.closeSocket({ success() {} });
-  (void sent, closed, withCallback);
+  void [sent, closed, withCallback];
   // Both typings agree on what the calls return.
   expectTrue<
     Assignable<
