@@ -44,7 +44,11 @@ export default defineConfig(
     files: ['**/*.ts'],
     extends: [tseslint.configs.recommended],
     languageOptions: {
-      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        // The types shipped beside a package's plain JS (packages/*) are in no tsconfig: a default project reads them.
+        projectService: { allowDefaultProject: ['packages/*/*.d.ts'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
     rules: {
       // node:test reports a failing test itself, and its test()/describe() promises never reject: a top-level

@@ -109,7 +109,7 @@ export class SocketTask {
 
 /** A task method called with a `this` that is not a task: a `fail`, never a throw (§0.5). */
 function detached(api: string, method: string, option: unknown): void {
-  failLater(
+  void failLater(
     completionFor(api, plainOptions(option), consoleReporter, false),
     ErrMsg.fail(api, ErrMsg.detached(method)),
   );

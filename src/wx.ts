@@ -60,7 +60,7 @@ class MiniProgram implements TaskOwner {
     const current = this.#current;
     const replacing = legacy && current.readyState !== CLOSED;
     if (this.#live.size - (replacing ? 1 : 0) >= maxConnections) {
-      failLater(completion, ErrMsg.fail(ErrMsg.connectApi, ErrMsg.tooManySockets(maxConnections)));
+      void failLater(completion, ErrMsg.fail(ErrMsg.connectApi, ErrMsg.tooManySockets(maxConnections)));
       return legacy ? undefined : new SocketTask(new TaskController(this, 'closed'));
     }
     if (replacing) {

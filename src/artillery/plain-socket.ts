@@ -95,7 +95,7 @@ export class PlainSocket implements VuSocket {
     this.lastSendAt = performance.now();
     this.#metrics.message('sent', data);
     return new Promise((resolve, reject) => {
-      task.send({
+      void task.send({
         data,
         success: () => resolve(),
         fail: ({ errMsg }) => reject(new StepError('send_failed', errMsg)),
@@ -107,7 +107,7 @@ export class PlainSocket implements VuSocket {
     const task = this.#task;
     if (task === undefined || this.#isClosed) return this.closed;
     await new Promise<void>((resolve, reject) => {
-      task.close({
+      void task.close({
         code,
         reason,
         success: () => resolve(),

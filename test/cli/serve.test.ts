@@ -205,7 +205,10 @@ describe('wxsocket serve', () => {
   });
 });
 
-/** A `ws` client (not a wx one: these tests need an Origin header, a deflated 95 MiB message, a client that stops reading). */
+/**
+ * A `ws` client (not a wx one: these tests need an Origin header, a deflated 95 MiB message, a client that stops
+ * reading).
+ */
 function rawClient(url: string, options: ClientOptions = {}): WebSocket {
   const ws = new WebSocket(url, options);
   ws.on('error', () => undefined);

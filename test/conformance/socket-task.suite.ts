@@ -197,7 +197,7 @@ export const socketTaskSuite: Suite = (env, test) => {
         for (let i = 0; i < 4; i++) {
           const view = new Uint8Array(4096).map((_, j) => (i * 31 + j) % 251);
           sent.push([...view]);
-          task.send({ data: view.buffer });
+          void task.send({ data: view.buffer });
           view.fill(2); // at once, in the same turn
         }
         for (const expected of sent) {
@@ -205,7 +205,7 @@ export const socketTaskSuite: Suite = (env, test) => {
           assert.equal(received.binary, true);
           assert.deepEqual(bytes(received.data), expected);
         }
-        task.close({});
+        void task.close({});
         await events.waitFor('close');
       } finally {
         await server.close();
