@@ -11,7 +11,7 @@
 //
 // Usage: node scripts/test-artillery.mjs [--keep]
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -157,6 +157,33 @@ try {
   const opens = log.filter((entry) => entry.type === 'open').length;
   const closes = log.filter((entry) => entry.type === 'close').length;
   check('every connection was closed', opens === 2 * VUSERS && closes === opens, `${opens} opened, ${closes} closed`);
+
+  // 7. examples/artillery, each scenario in its one command (run.mjs starts and stops its own server).
+  const example = join(worker, 'example');
+  cpSync(join(root, 'examples', 'artillery'), example, {
+    recursive: true,
+    filter: (path) => !path.includes('node_modules'),
+  });
+  const exampleEnv = {
+    NODE_PATH: join(worker, 'node_modules'),
+    ARTILLERY_BIN: artilleryBin,
+    ARTILLERY_DISABLE_TELEMETRY: 'true',
+  };
+  const chat = run(node, ['run.mjs', 'chat.yml', '--', '--output', 'chat.json'], example, exampleEnv);
+  const chatCounters = readReport(join(example, 'chat.json'))?.aggregate.counters ?? {};
+  check('example chat.yml passes its checks', chat === 0 && chatCounters['vusers.completed'] > 0, `exit ${chat}`);
+  const storm = run(
+    node,
+    ['run.mjs', 'reconnect-storm.yml', '--restart-after', '6', '--', '--output', 'storm.json'],
+    example,
+    exampleEnv,
+  );
+  const stormCounters = readReport(join(example, 'storm.json'))?.aggregate.counters ?? {};
+  check(
+    'example reconnect-storm.yml: every virtual user reconnected after the restart',
+    storm === 0 && stormCounters['wx.reconnects'] === stormCounters['vusers.created'],
+    `exit ${storm}, ${stormCounters['wx.reconnects']} reconnects of ${stormCounters['vusers.created']} users`,
+  );
 } finally {
   server?.kill();
   if (keep) console.log(`\nkept ${work}`);
@@ -204,7 +231,11 @@ function artillery(node, worker, name, url, match) {
     NODE_PATH: join(worker, 'node_modules'),
     ARTILLERY_DISABLE_TELEMETRY: 'true',
   });
-  return { status, report: existsSync(report) ? JSON.parse(readFileSync(report, 'utf8')) : undefined };
+  return { status, report: readReport(report) };
+}
+
+function readReport(path) {
+  return existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : undefined;
 }
 
 /** Starts `wxsocket serve --json` and resolves once it listens, with its URL, its log and a way to stop it. */
