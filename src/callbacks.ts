@@ -3,6 +3,7 @@
  * (contract §0.2), or a Promise when the API returns one (§2, §3). Results are data built here; user code runs
  * through `invokeSafely`.
  */
+import type { DeliveryGate } from './delivery-gate.js';
 import { later } from './schedule.js';
 import { isPlainObject } from './values.js';
 import { invokeSafely, reportSafely, type ErrorReporter } from './report.js';
@@ -51,16 +52,18 @@ export class Completion {
   readonly #api: string;
   readonly #report: ErrorReporter;
   readonly #callbacks: Callbacks | undefined;
+  readonly #gate: DeliveryGate | undefined;
   #settled = false;
   #resolve: ((result: CallResult) => void) | undefined;
   #reject: ((result: CallResult) => void) | undefined;
   /** The Promise handed to the caller, when the call has no callbacks and returns one. */
   readonly promise: TrackedPromise<CallResult> | undefined;
 
-  constructor(api: string, report: ErrorReporter, callbacks?: Callbacks) {
+  constructor(api: string, report: ErrorReporter, callbacks?: Callbacks, gate?: DeliveryGate) {
     this.#api = api;
     this.#report = report;
     this.#callbacks = callbacks;
+    this.#gate = gate;
     if (callbacks) return;
     this.promise = new TrackedPromise<CallResult>((resolve, reject) => {
       this.#resolve = resolve;
@@ -77,6 +80,8 @@ export class Completion {
    */
   settle(result: CallResult, succeeded: boolean): void {
     if (this.#settled) return;
+    // A suspended app gets no result until it shows again (§8.1).
+    if (this.#gate?.hold(() => this.settle(result, succeeded))) return;
     this.#settled = true;
     const callbacks = this.#callbacks;
     if (callbacks) {
@@ -130,16 +135,17 @@ export function plainOptions(option: unknown): object | undefined {
 
 /**
  * The completion of a call, or `undefined` when nobody is listening (no callbacks, no Promise): the common
- * `task.send({data})` then allocates nothing for its result.
+ * `task.send({data})` then allocates nothing for its result. `gate` holds the result while the app is suspended.
  */
 export function completionFor(
   api: string,
   options: object | undefined,
   report: ErrorReporter,
   promiseWithoutCallbacks: boolean,
+  gate?: DeliveryGate,
 ): Completion | undefined {
-  if (options && hasCallbackKeys(options)) return new Completion(api, report, readCallbacks(options));
-  return promiseWithoutCallbacks ? new Completion(api, report) : undefined;
+  if (options && hasCallbackKeys(options)) return new Completion(api, report, readCallbacks(options), gate);
+  return promiseWithoutCallbacks ? new Completion(api, report, undefined, gate) : undefined;
 }
 
 /** Fails a call on a later turn with a whole `errMsg`; returns its Promise, if it has one. */

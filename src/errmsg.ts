@@ -69,3 +69,16 @@ export const androidDomainRejected = 'fail:url not in domain list';
 export const iosDomainRejected = 'createSocketTask:fail url not in domain list';
 /** [ours] the reason of a close code 1006 that had none. */
 export const abnormalClosure = 'abnormal closure';
+/**
+ * [ours, by analogy with the text reported for `wx.request` in the same state] a network call made while the app is
+ * suspended (§8.1): the permission layer's refusal of the native call, here `createSocketTask`.
+ */
+export const suspended = (event: string): string =>
+  `${event}:fail: jsapi has no permission, event=${event}, runningState=suspend, permissionMsg=permission ok, ` +
+  'detail=network api interrupted in suspend state';
+/** [src Android] `onError` of a socket the phone lost its network under (§8.3). */
+export const networkDown = 'network is down';
+/** [src Android, weak] the reason of the close frame a socket sends when the app is suspended (§8.1). */
+export const suspendCloseReason = 'default_close';
+/** [src Android; field] the reason `onClose` reports for a socket the suspension closed (§8.1). */
+export const interrupted = 'interrupted';

@@ -19,3 +19,21 @@ export class WxOptionsError extends TypeError {
     super(`createWx: ${problem}`, cause === undefined ? undefined : { cause });
   }
 }
+
+/**
+ * Bad input to the emulated phone's control (`phoneOf(wx)`, contract §8): an unknown network type, a negative
+ * latency, an unknown key, a `phoneOf` argument that is no `wx` object. `method` names the call (`phone.weaken`,
+ * `phoneOf`); the message starts with it: `phone.weaken: latency.up must be …`. Like `WxOptionsError`, a programming mistake in the test, not a WeChat
+ * result.
+ */
+export class WxPhoneError extends TypeError {
+  readonly code = 'WXSOCKET_INVALID_PHONE_INPUT';
+  override readonly name = 'WxPhoneError';
+
+  constructor(
+    readonly method: string,
+    problem: string,
+  ) {
+    super(`${method}: ${problem}`);
+  }
+}

@@ -3,12 +3,15 @@
  * (MQTT clients, IM SDKs) runs outside WeChat.
  */
 import type { WxOptions } from './options.js';
+import { phoneOf, type Phone } from './phone.js';
 import type { Wx } from './types.js';
 
 /** What `installWx` returns. */
 export interface InstalledWx {
   /** The installed object, also at `globalThis.wx`. */
   readonly wx: Wx;
+  /** The control of the emulated phone the installed object runs on (§8): the same as `phoneOf(wx)`. */
+  readonly phone: Phone;
   /**
    * Restores what `globalThis.wx` was before this install, exactly (the same value, or the same property
    * descriptor), or removes it if there was none. Calling it again does nothing. Nested installs unwind in reverse
@@ -29,6 +32,7 @@ export function installWxWith(create: (options?: WxOptions) => Wx, options?: WxO
   let installed = true;
   return {
     wx,
+    phone: phoneOf(wx),
     uninstall() {
       if (!installed) return;
       installed = false;

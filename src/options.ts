@@ -4,6 +4,7 @@
  */
 import { createDomainPolicy, type DomainPolicy } from './domain-policy.js';
 import { WxOptionsError } from './errors.js';
+import { resolveFieldOptions, type BackgroundMode, type FieldSettings, type LaunchOptions } from './field-options.js';
 import { isPlainObject, typeName } from './values.js';
 import { PROFILES, userAgentOf, type PlatformProfile } from './profiles.js';
 import { consoleReporter, type ErrorReporter } from './report.js';
@@ -42,6 +43,18 @@ export interface WxOptions {
    * printed on the console as WeChat's `thirdScriptError`. [ours: an extension]
    */
   reportError?: ErrorReporter;
+  /**
+   * The emulated launch: what `wx.onAppShow` reports (`path`, `scene`, `query`, `referrerInfo`). Default: the main
+   * page `'pages/index/index'`, scene 1001, no query (§8.1).
+   */
+  launch?: LaunchOptions;
+  /**
+   * app.json's `requiredBackgroundModes`: with `'audio'` or `'location'` the app is not suspended in the background
+   * and its sockets survive (§8.1).
+   */
+  requiredBackgroundModes?: readonly BackgroundMode[];
+  /** Milliseconds from `phone.hide()` to the suspension. Default 5000, as on WeChat (§8.1). */
+  suspendDelay?: number;
 }
 
 /** Everything one `wx` object runs on. */
@@ -58,6 +71,8 @@ export interface Settings {
   readonly transport: Transport;
   readonly maxMessageSize: number;
   readonly report: ErrorReporter;
+  /** The field conditions (§8): launch, background modes, suspension delay. */
+  readonly field: FieldSettings;
 }
 
 /** WeChat's default handshake timeout when app.json sets none [doc]. */
@@ -104,6 +119,7 @@ export function resolveOptions(options: WxOptions | undefined, defaultTransport:
     transport: optionalFunction('transport', options.transport) ?? defaultTransport,
     maxMessageSize: positive('maxMessageSize', options.maxMessageSize) ?? DEFAULT_MAX_MESSAGE_SIZE,
     report: optionalFunction('reportError', options.reportError) ?? consoleReporter,
+    field: resolveFieldOptions(options),
   };
 }
 

@@ -9,6 +9,7 @@
 import { isArrayBuffer, utf8Length } from './bytes.js';
 import { completionFor, failLater, plainOptions, type CallResult } from './callbacks.js';
 import type { ConnectRequest } from './connect-options.js';
+import type { DeliveryGate } from './delivery-gate.js';
 import * as ErrMsg from './errmsg.js';
 import type { Settings } from './options.js';
 import { CLOSED, CLOSING, CONNECTING, OPEN } from './ready-state.js';
@@ -48,7 +49,14 @@ export interface TaskOwner {
   dispatched<E extends SocketEvent>(task: TaskController, event: E, result: EventResults[E]): void;
   /** The task reached CLOSED and is about to deliver its terminal event: its slot is free. */
   released(task: TaskController): void;
+  /** Holds terminal events and call results while the app is suspended (§8.1). */
+  readonly gate: DeliveryGate;
+  /** The emulated phone's network (§8.3): no connection can be made while it is offline. */
+  readonly network: { readonly isConnected: boolean };
 }
+
+/** Why the phone's network went away under a connection (§8.3). */
+export type NetworkLoss = 'offline' | 'switch';
 
 type Listeners = { [E in SocketEvent]: Array<(result: EventResults[E]) => unknown> };
 
@@ -73,6 +81,9 @@ interface Failure {
 
 /** What `close()` without options, and every close WeChat starts itself, asks for. */
 const NORMAL_CLOSURE: CloseRequest = { code: 1000, reason: '' };
+/** The close frame a socket sends when the app is suspended, and what its `onClose` then reports (§8.1). */
+const SUSPEND_FRAME: CloseRequest = { code: 1000, reason: ErrMsg.suspendCloseReason };
+const INTERRUPTED: CloseRequest = { code: 1000, reason: ErrMsg.interrupted };
 
 /**
  * How a task begins: CONNECTING with a request, or CLOSED from the start without touching the network, either
@@ -105,11 +116,14 @@ export class TaskController {
     this.#phase = CLOSED;
     if (start === 'domain-rejected') {
       // `onError` alone (§5), on a later macrotask: listeners attached right after `connectSocket` see it [lib].
-      later(() => {
-        this.#emitError({ errMsg: this.settings.profile.domainRejected, errCode: NEVER_OPENED });
-        this.#endListeners();
-      });
+      later(() => this.#rejectDomain());
     }
+  }
+
+  #rejectDomain(): void {
+    if (this.#owner.gate.hold(() => this.#rejectDomain())) return; // the app is suspended (§8.1)
+    this.#emitError({ errMsg: this.settings.profile.domainRejected, errCode: NEVER_OPENED });
+    this.#endListeners();
   }
 
   /**
@@ -143,7 +157,13 @@ export class TaskController {
 
   send(option: unknown, notOpen: string, promiseWithoutCallbacks: boolean): Promise<CallResult> | void {
     const options = plainOptions(option);
-    const completion = completionFor(ErrMsg.sendApi, options, this.settings.report, promiseWithoutCallbacks);
+    const completion = completionFor(
+      ErrMsg.sendApi,
+      options,
+      this.settings.report,
+      promiseWithoutCallbacks,
+      this.#owner.gate,
+    );
     if (!options)
       return failLater(completion, ErrMsg.fail(ErrMsg.sendApi, ErrMsg.parameterError('parameter', 'Object', option)));
     // State first, then data: the state check is the base library's, the data check the native layer's [lib].
@@ -173,7 +193,13 @@ export class TaskController {
    */
   close(option: unknown, promiseWithoutCallbacks: boolean, accepted?: () => void): Promise<CallResult> | void {
     const options = plainOptions(option);
-    const completion = completionFor(ErrMsg.closeApi, options, this.settings.report, promiseWithoutCallbacks);
+    const completion = completionFor(
+      ErrMsg.closeApi,
+      options,
+      this.settings.report,
+      promiseWithoutCallbacks,
+      this.#owner.gate,
+    );
     // `close()` with no options closes with 1000; below 1.4.0 code and reason do not exist [doc].
     const request =
       this.#phase === CLOSED
@@ -211,6 +237,40 @@ export class TaskController {
     if (this.#phase !== CLOSED) this.#endNow(NORMAL_CLOSURE);
   }
 
+  /**
+   * The app is suspended (§8.1): the connection is closed from the client side now (a close frame 1000 if open, else
+   * an abort), and `onClose` `{1000, "interrupted"}` comes once the app shows again (the gate holds it), without
+   * `onError`, whatever close was under way. A task whose end was already decided (its connection let go, the
+   * terminal event waiting to be delivered) keeps that end.
+   */
+  interrupt(): void {
+    if (this.#phase === CLOSED || (!this.#link && (this.#closeRequest || this.#failure))) return;
+    this.#closeRequest = INTERRUPTED;
+    clearTimeout(this.#timer);
+    this.#unlink(SUSPEND_FRAME);
+    if (this.#phase === OPEN) this.#phase = CLOSING;
+    later(() => this.#finish(INTERRUPTED.code, INTERRUPTED.reason));
+  }
+
+  /**
+   * The phone's network went away under the connection (§8.3): it is dropped now (no close frame can be sent),
+   * and `onError` then `onClose` 1006 follow on a later turn. Offline: `network is down`. A switch of network type:
+   * `abnormal closure` after open, the transport-failure text of §2 during the handshake [ours]. A task with no
+   * connection (not started yet, or already ended) is left alone: one not started meets the new network when it
+   * starts.
+   */
+  loseNetwork(loss: NetworkLoss): void {
+    if (!this.#link) return;
+    const opened = this.#phase !== CONNECTING;
+    const errMsg =
+      loss === 'offline' ? ErrMsg.networkDown : opened ? ErrMsg.abnormalClosure : ErrMsg.openTransportError;
+    this.#failure = { errMsg, errCode: opened ? FAILED_AFTER_OPEN : NEVER_OPENED };
+    clearTimeout(this.#timer);
+    this.#unlink();
+    if (this.#phase === OPEN) this.#phase = CLOSING;
+    later(() => this.#finish(1006, ErrMsg.abnormalClosure));
+  }
+
   /** Ends the task without waiting for the network: a close frame if open, else an abort; `onClose` next turn. */
   #endNow(request: CloseRequest): void {
     const { code, reason } = (this.#closeRequest ??= request);
@@ -224,6 +284,8 @@ export class TaskController {
   #start(request: ConnectRequest): void {
     // Closed before the attempt began (close while CONNECTING in the same turn): no network at all.
     if (this.#phase !== CONNECTING || this.#closeRequest) return;
+    // Offline (§8.3): the attempt fails in the transport, as a name that does not resolve would.
+    if (!this.#owner.network.isConnected) return this.#fail(ErrMsg.openTransportError);
     const { settings } = this;
     // The per-call timeout wins over app.json's (§1), capped to what `setTimeout` honours (a larger delay fires at
     // once).
@@ -289,6 +351,8 @@ export class TaskController {
   /** The one way to CLOSED: releases the slot, then delivers `onError` (if any) and `onClose`, each once. */
   #finish(code: number, reason: string): void {
     if (this.#phase === CLOSED) return;
+    // The app is suspended: the task ends (and frees its slot) when the app shows again (§8.1).
+    if (this.#owner.gate.hold(() => this.#finish(code, reason))) return;
     clearTimeout(this.#timer);
     this.#phase = CLOSED;
     this.#owner.released(this);

@@ -152,8 +152,93 @@ export interface Wx {
   closeSocket<T extends CloseSocketOption = CloseSocketOption>(
     option?: T,
   ): PromisifySuccessResult<T, CloseSocketOption>;
-  /** Whether the emulated base library has a socket API, option or field [doc: wx.canIUse]. */
+  /** Whether the emulated base library has a socket or field-condition API, option or field [doc: wx.canIUse]. */
   canIUse(schema: string): boolean;
+
+  // Field conditions (§8). Each exists only from its base library version on, as on a phone: feature-detect with
+  // `wx.canIUse('onAppShow')` or `typeof wx.onAppShow === 'function'`.
+  /** Listens for the app coming to the foreground (2.1.2) [doc: wx.onAppShow]. Additive. */
+  onAppShow(listener: OnAppShowCallback): void;
+  /** Listens for the app going to the background (2.1.2) [doc: wx.onAppHide]. Additive. */
+  onAppHide(listener: OnAppHideCallback): void;
+  /** Removes an `onAppShow` listener, or all without an argument (2.1.2). */
+  offAppShow(listener?: AnyListener): void;
+  /** Removes an `onAppHide` listener, or all without an argument (2.1.2). */
+  offAppHide(listener?: AnyListener): void;
+  /** The network type (1.0.0) [doc: wx.getNetworkType]; a Promise without callbacks from 2.10.2. */
+  getNetworkType<T extends GetNetworkTypeOption = GetNetworkTypeOption>(
+    option?: T,
+  ): PromisifySuccessResult<T, GetNetworkTypeOption>;
+  /** Listens for changes of network type or connectivity (1.1.0) [doc: wx.onNetworkStatusChange]. Additive. */
+  onNetworkStatusChange(listener: Callback<OnNetworkStatusChangeListenerResult>): void;
+  /** Removes an `onNetworkStatusChange` listener, or all without an argument (2.9.3). */
+  offNetworkStatusChange(listener?: AnyListener): void;
+  /** Listens for the weak-network state flipping (2.21.0) [doc: wx.onNetworkWeakChange]. Additive. */
+  onNetworkWeakChange(listener: Callback<OnNetworkWeakChangeListenerResult>): void;
+  /** Removes an `onNetworkWeakChange` listener, or all without an argument (2.21.0). */
+  offNetworkWeakChange(listener?: AnyListener): void;
+}
+
+/** A listener of any result type, as the `off*` methods take one. */
+export type AnyListener = (result: never) => void;
+
+/** The network types WeChat reports [doc: wx.getNetworkType]; `none` means offline. */
+export type NetworkType = 'wifi' | '2g' | '3g' | '4g' | '5g' | 'unknown' | 'none';
+
+/** `wx.onAppShow`'s result: the launch (or re-entry) the app was shown for [doc: App.onShow]. */
+export interface OnAppShowListenerResult {
+  /** The page path, e.g. `'pages/index/index'`. */
+  path: string;
+  /** The scene value, e.g. 1001. */
+  scene: number;
+  query: Record<string, string>;
+  /** Where the user came from; `{}` when from nowhere in particular [doc]. */
+  referrerInfo: { appId?: string; extraData?: Record<string, unknown> };
+  /** `'default'` (2.20.0). */
+  apiCategory?: 'default' | 'nativeFunctionalized' | 'browseOnly' | 'embedded' | 'chatTool';
+}
+
+/**
+ * An `onAppShow` listener. Its parameter is checked both ways (the method-parameter rule), so listeners typed with
+ * the official `LaunchOptionsApp` are accepted: that type requires fields WeChat sends only in particular scenes
+ * (`forwardMaterials` for scene 1173, `hostExtraData` in third-party apps), which wxsocket never sends.
+ */
+export type OnAppShowCallback = { bivariant(result: OnAppShowListenerResult): void }['bivariant'];
+
+/** `wx.onAppHide`'s result: `{}`, with `reason` from 3.5.7 (0 left the app, 1 another mini program, 2 a native page, 3 other) [doc]. */
+export interface OnAppHideListenerResult {
+  reason?: 0 | 1 | 2 | 3;
+}
+export type OnAppHideCallback = Callback<OnAppHideListenerResult>;
+
+/** `wx.onNetworkStatusChange`'s result [doc]. */
+export interface OnNetworkStatusChangeListenerResult {
+  isConnected: boolean;
+  networkType: NetworkType;
+}
+
+/** `wx.onNetworkWeakChange`'s result [doc]. */
+export interface OnNetworkWeakChangeListenerResult {
+  weakNet: boolean;
+  networkType: NetworkType;
+}
+
+/** `wx.getNetworkType`'s success result [doc]. */
+export interface GetNetworkTypeSuccessCallbackResult extends GeneralCallbackResult {
+  networkType: NetworkType;
+  /** Signal strength in dBm; 0 here: there is no radio to measure [ours]. */
+  signalStrength: number;
+  /** Whether a system proxy is set (2.22.1): always `false` here. */
+  hasSystemProxy: boolean;
+  /** Whether the network is weak (3.5.3). */
+  weakNet: boolean;
+}
+
+/** `wx.getNetworkType` options [doc]. */
+export interface GetNetworkTypeOption {
+  success?: Callback<GetNetworkTypeSuccessCallbackResult> | undefined;
+  fail?: Callback<GeneralCallbackResult> | undefined;
+  complete?: Callback<GeneralCallbackResult> | undefined;
 }
 
 export type { CallResult };

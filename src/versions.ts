@@ -32,6 +32,25 @@ export const FEATURE_SINCE = {
   openProfile: '2.10.4',
   /** `connectSocket({forceCellularNetwork})`. */
   forceCellularNetwork: '2.29.0',
+  // Field conditions (§8). The "需要基础库" notes of each API's page and of the official typings.
+  /** `wx.getNetworkType`: in the first public base library. */
+  getNetworkType: '1.0.0',
+  /** `wx.onNetworkStatusChange`. */
+  onNetworkStatusChange: '1.1.0',
+  /** `wx.onAppShow`, `wx.onAppHide`, `wx.offAppShow`, `wx.offAppHide`. */
+  appEvents: '2.1.2',
+  /** `wx.offNetworkStatusChange`. */
+  offNetworkStatusChange: '2.9.3',
+  /** `apiCategory` in the `onAppShow` result. */
+  apiCategory: '2.20.0',
+  /** `wx.onNetworkWeakChange`, `wx.offNetworkWeakChange`. */
+  networkWeak: '2.21.0',
+  /** `hasSystemProxy` in the `getNetworkType` result. */
+  hasSystemProxy: '2.22.1',
+  /** `weakNet` in the `getNetworkType` result. */
+  weakNetField: '3.5.3',
+  /** `reason` in the `onAppHide` result. */
+  hideReason: '3.5.7',
 } as const;
 
 export type Feature = keyof typeof FEATURE_SINCE;
@@ -83,7 +102,7 @@ const onError = { callback: { errMsg: '' } } as const;
 const onClose = { callback: closeFields } as const;
 
 /**
- * The socket schemas `wx.canIUse` answers for, as a tree. WeChat's schema grammar is
+ * The schemas `wx.canIUse` answers for, as a tree. WeChat's schema grammar is
  * `${API}.${method}.${param}.${option}` or `${class}.${method}.${param}.${option}` [doc: wx.canIUse].
  */
 const SCHEMAS: SchemaChildren = {
@@ -109,6 +128,34 @@ const SCHEMAS: SchemaChildren = {
   onSocketMessage: onMessage,
   onSocketError: onError,
   onSocketClose: onClose,
+  getNetworkType: [
+    'getNetworkType',
+    {
+      object: callbacks,
+      success: { networkType: '', signalStrength: '', hasSystemProxy: 'hasSystemProxy', weakNet: 'weakNetField' },
+    },
+  ],
+  onNetworkStatusChange: ['onNetworkStatusChange', { callback: { isConnected: '', networkType: '' } }],
+  offNetworkStatusChange: 'offNetworkStatusChange',
+  onNetworkWeakChange: ['networkWeak', { callback: { weakNet: '', networkType: '' } }],
+  offNetworkWeakChange: 'networkWeak',
+  onAppShow: [
+    'appEvents',
+    {
+      callback: {
+        path: '',
+        scene: '',
+        query: '',
+        referrerInfo: '',
+        apiCategory: 'apiCategory',
+        forwardMaterials: '',
+        hostExtraData: '',
+      },
+    },
+  ],
+  onAppHide: ['appEvents', { callback: { reason: 'hideReason' } }],
+  offAppShow: 'appEvents',
+  offAppHide: 'appEvents',
   SocketTask: [
     'socketTask',
     {
@@ -123,8 +170,9 @@ const SCHEMAS: SchemaChildren = {
 };
 
 /**
- * `wx.canIUse(schema)` for the socket API: true when the emulated version has what `schema` names. A leading
- * `wx.` is accepted, as WeChat does. Schemas outside the socket API answer `false`: this object has nothing else.
+ * `wx.canIUse(schema)` for the socket API and the field-condition APIs (§8): true when the emulated version has
+ * what `schema` names. A leading `wx.` is accepted, as WeChat does. Other schemas answer `false`: this object has
+ * nothing else.
  */
 export function canIUse(schema: unknown, features: FeatureSet): boolean {
   // Below 1.1.0 `wx.canIUse` did not exist; ours stays callable and knows nothing [ours].

@@ -1,13 +1,19 @@
 /**
- * The `wx` object: `wx.connectSocket` and the global socket API (contract §1, §3–§6). Each object is one isolated
- * "mini program" with its own current socket, global listeners and connection count.
+ * The `wx` object: `wx.connectSocket` and the global socket API (contract §1, §3–§6), plus the app-lifecycle and
+ * network APIs of the field conditions (§8, in their own files). Each object is one isolated "mini program" with its
+ * own current socket, global listeners and connection count, on its own emulated phone.
  */
+import { AppLifecycle } from './app-lifecycle.js';
 import { completionFor, failLater, plainOptions, type CallResult } from './callbacks.js';
 import { readConnectOptions } from './connect-options.js';
+import { DeliveryGate } from './delivery-gate.js';
 import { isUrlAllowed } from './domain-policy.js';
 import * as ErrMsg from './errmsg.js';
 import { WxOptionsError } from './errors.js';
+import type { AddMethod, FieldProgram } from './field-program.js';
+import { NetworkStatus } from './network-status.js';
 import { resolveOptions, type Settings, type WxOptions } from './options.js';
+import { Phone, registerPhone } from './phone.js';
 import { CLOSED, OPEN } from './ready-state.js';
 import { invokeSafely, reportSafely } from './report.js';
 import { SocketTask } from './socket-task.js';
@@ -21,8 +27,11 @@ import { canIUse } from './versions.js';
 const GLOBAL_WHERE = Object.fromEntries(EVENTS.map((event) => [event, `wx.onSocket${capitalized(event)} listener`]));
 
 /** One emulated mini program's sockets. */
-class MiniProgram implements TaskOwner {
+class MiniProgram implements TaskOwner, FieldProgram {
   readonly settings: Settings;
+  readonly gate = new DeliveryGate();
+  readonly lifecycle = new AppLifecycle(this);
+  readonly network = new NetworkStatus(this);
   /** Tasks not yet CLOSED: the connection count (§6) and the sockets `wx.closeSocket` closes (§3). */
   readonly #live = new Set<TaskController>();
   /**
@@ -50,6 +59,7 @@ class MiniProgram implements TaskOwner {
       Object(options) === options ? (options as object) : undefined,
       report,
       false,
+      this.gate,
     );
     const request = isPlainObject(options)
       ? readConnectOptions(options, this.settings)
@@ -61,6 +71,12 @@ class MiniProgram implements TaskOwner {
     const replacing = legacy && current.readyState !== CLOSED;
     if (this.#live.size - (replacing ? 1 : 0) >= maxConnections) {
       void failLater(completion, ErrMsg.fail(ErrMsg.connectApi, ErrMsg.tooManySockets(maxConnections)));
+      return legacy ? undefined : new SocketTask(new TaskController(this, 'closed'));
+    }
+    // §8.1: no network call while suspended; the permission layer refuses the native call (after the base
+    // library's own checks above). The fail, like everything, waits for the app to show again.
+    if (this.lifecycle.state === 'suspended') {
+      failLater(completion, ErrMsg.fail(ErrMsg.connectApi, ErrMsg.suspended('createSocketTask')));
       return legacy ? undefined : new SocketTask(new TaskController(this, 'closed'));
     }
     if (replacing) {
@@ -95,7 +111,13 @@ class MiniProgram implements TaskOwner {
     const withPromise = this.settings.features.promise;
     // The seed's caveat: a socket still CONNECTING cannot be closed through the global API [doc]; it still opens.
     if (current.readyState !== OPEN) {
-      const completion = completionFor(ErrMsg.closeApi, plainOptions(options), this.settings.report, withPromise);
+      const completion = completionFor(
+        ErrMsg.closeApi,
+        plainOptions(options),
+        this.settings.report,
+        withPromise,
+        this.gate,
+      );
       return failLater(completion, ErrMsg.fail(ErrMsg.closeApi, ErrMsg.notConnected));
     }
     // [lib 2.30.3] wx.closeSocket also closes every other socket this mini program opened, with 1000.
@@ -127,6 +149,10 @@ class MiniProgram implements TaskOwner {
   released(task: TaskController): void {
     this.#live.delete(task);
   }
+
+  liveTasks(): readonly TaskController[] {
+    return [...this.#live];
+  }
 }
 
 /** `instanceof` itself throws when an option's getter threw a revoked proxy (or a proxy with a throwing trap). */
@@ -156,7 +182,7 @@ export function createWxWith(options: WxOptions | undefined, defaultTransport: T
   /**
    * Adds a method. Plain functions, not methods: WeChat's work unbound (`const close = wx.closeSocket; close()`) [lib].
    */
-  const add = (name: string, method: (argument: unknown) => unknown): void => {
+  const add: AddMethod = (name, method) => {
     wx[name] = (argument) => {
       // Backstop for §0.5: a `wx.*` method never throws, whatever happens inside.
       try {
@@ -172,6 +198,9 @@ export function createWxWith(options: WxOptions | undefined, defaultTransport: T
   add('sendSocketMessage', (option) => program.sendSocketMessage(option));
   add('closeSocket', (option) => program.closeSocket(option));
   add('canIUse', (schema) => canIUse(schema, settings.features));
+  program.lifecycle.addApi(add);
+  program.network.addApi(add);
+  registerPhone(wx as unknown as Wx, new Phone(program.lifecycle, program.network, settings.field));
   return wx as unknown as Wx;
 }
 

@@ -1,0 +1,17 @@
+/**
+ * What the field conditions (contract §8) act on: one mini program's settings, its delivery gate and its sockets.
+ * The `wx` object's program implements it; the app lifecycle and the network status only see this.
+ */
+import type { DeliveryGate } from './delivery-gate.js';
+import type { Settings } from './options.js';
+import type { TaskController } from './task-controller.js';
+
+export interface FieldProgram {
+  readonly settings: Settings;
+  readonly gate: DeliveryGate;
+  /** The tasks not yet CLOSED, as a copy (acting on one may end it). */
+  liveTasks(): readonly TaskController[];
+}
+
+/** Adds a method to the `wx` object (never throwing, working unbound: see `createWxWith`). */
+export type AddMethod = (name: string, method: (argument: unknown) => unknown) => void;

@@ -1,0 +1,140 @@
+/**
+ * The emulated phone's network (contract §8.2, §8.3): `wx.getNetworkType`, `wx.onNetworkStatusChange`,
+ * `wx.onNetworkWeakChange` and their `off*`, and what a change of network does to the sockets. The phone control
+ * (`phone.ts`) changes it; sockets read `isConnected` when they start.
+ * @see https://developers.weixin.qq.com/miniprogram/dev/api/device/network/wx.getNetworkType.html
+ */
+import { completionFor, failLater, type CallResult } from './callbacks.js';
+import { fail, ok, parameterError } from './errmsg.js';
+import { isPlainObject } from './values.js';
+import type { AddMethod, FieldProgram } from './field-program.js';
+import { ListenerList } from './listener-list.js';
+import { later } from './schedule.js';
+import type {
+  GetNetworkTypeSuccessCallbackResult,
+  NetworkType,
+  OnNetworkStatusChangeListenerResult,
+  OnNetworkWeakChangeListenerResult,
+} from './types.js';
+
+/** The network types, `none` being offline [doc]. */
+export const NETWORK_TYPES: readonly NetworkType[] = ['wifi', '2g', '3g', '4g', '5g', 'unknown', 'none'];
+
+/** A weak link's conditions, resolved: one-way latency (ms) and bandwidth (bytes per second) per direction. */
+export interface LinkConditions {
+  readonly latency: { readonly up: number; readonly down: number };
+  /** `Infinity` when not limited. */
+  readonly bandwidth: { readonly up: number; readonly down: number };
+  /** Extra latency, from 0 to this many ms, varying per chunk (never reordering). */
+  readonly jitter: number;
+}
+
+const API = 'getNetworkType';
+
+export class NetworkStatus {
+  readonly #program: FieldProgram;
+  readonly #statusListeners = new ListenerList<OnNetworkStatusChangeListenerResult>();
+  readonly #weakListeners = new ListenerList<OnNetworkWeakChangeListenerResult>();
+  #type: NetworkType = 'wifi'; // the default of §8.2
+  /** The type before going offline, which `online()` comes back to. */
+  #lastOnline: NetworkType = 'wifi';
+  #link: LinkConditions | undefined;
+
+  constructor(program: FieldProgram) {
+    this.#program = program;
+  }
+
+  get type(): NetworkType {
+    return this.#type;
+  }
+
+  get isConnected(): boolean {
+    return this.#type !== 'none';
+  }
+
+  get lastOnline(): NetworkType {
+    return this.#lastOnline;
+  }
+
+  /** The weak link's conditions, or `undefined` when the link is not weak. */
+  get link(): LinkConditions | undefined {
+    return this.#link;
+  }
+
+  /** The `wx` methods, each from its base library version on [doc]. */
+  addApi(add: AddMethod): void {
+    const { features } = this.#program.settings;
+    if (features.getNetworkType) add('getNetworkType', (option) => this.#getNetworkType(option));
+    if (features.onNetworkStatusChange) add('onNetworkStatusChange', (listener) => this.#statusListeners.add(listener));
+    if (features.offNetworkStatusChange)
+      add('offNetworkStatusChange', (listener) => this.#statusListeners.remove(listener));
+    if (features.networkWeak) {
+      add('onNetworkWeakChange', (listener) => this.#weakListeners.add(listener));
+      add('offNetworkWeakChange', (listener) => this.#weakListeners.remove(listener));
+    }
+  }
+
+  /**
+   * The phone changes network: `onNetworkStatusChange` on a later turn, then, when a network was left, every
+   * connection fails (§8.3). The same type again: nothing happens.
+   */
+  setType(type: NetworkType): void {
+    const previous = this.#type;
+    if (type === previous) return;
+    this.#type = type;
+    if (previous !== 'none') this.#lastOnline = previous;
+    const result: OnNetworkStatusChangeListenerResult = { isConnected: type !== 'none', networkType: type };
+    this.#deliver(() =>
+      this.#statusListeners.emit(result, this.#program.settings.report, 'wx.onNetworkStatusChange listener'),
+    );
+    // Coming online from offline: nothing was connected. Otherwise every connection dies [src Android; field].
+    if (previous === 'none') return;
+    for (const task of this.#program.liveTasks()) task.loseNetwork(type === 'none' ? 'offline' : 'switch');
+  }
+
+  /** The link becomes weak (or its conditions change): `onNetworkWeakChange` when it was not weak before. */
+  weaken(link: LinkConditions): void {
+    const wasWeak = this.#link !== undefined;
+    this.#link = link;
+    if (!wasWeak) this.#weakChanged(true);
+  }
+
+  /** The link is strong again: `onNetworkWeakChange` when it was weak. */
+  strengthen(): void {
+    if (this.#link === undefined) return;
+    this.#link = undefined;
+    this.#weakChanged(false);
+  }
+
+  #weakChanged(weakNet: boolean): void {
+    const result: OnNetworkWeakChangeListenerResult = { weakNet, networkType: this.#type };
+    this.#deliver(() =>
+      this.#weakListeners.emit(result, this.#program.settings.report, 'wx.onNetworkWeakChange listener'),
+    );
+  }
+
+  /** Delivers on a later turn, or when the app shows again if it is suspended then (§8.1). */
+  #deliver(delivery: () => void): void {
+    const { gate } = this.#program;
+    later(() => {
+      if (!gate.hold(delivery)) delivery();
+    });
+  }
+
+  #getNetworkType(option: unknown): Promise<CallResult> | void {
+    const { settings, gate } = this.#program;
+    const options = isPlainObject(option) ? option : undefined;
+    const completion = completionFor(API, options, settings.report, settings.features.promise, gate);
+    if (option !== undefined && !options)
+      return failLater(completion, fail(API, parameterError('parameter', 'Object', option)));
+    const result: CallResult & Partial<GetNetworkTypeSuccessCallbackResult> = {
+      errMsg: ok(API),
+      networkType: this.#type,
+      signalStrength: 0, // [ours] no radio to measure
+    };
+    if (settings.features.hasSystemProxy) result.hasSystemProxy = false;
+    if (settings.features.weakNetField) result.weakNet = this.#link !== undefined;
+    completion?.settleLater(result, true);
+    return completion?.promise;
+  }
+}

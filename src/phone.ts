@@ -1,0 +1,227 @@
+/**
+ * The control of the emulated phone (contract §8): what a test, the CLI or a load scenario does to the phone a `wx`
+ * object runs on (hide and show the app, suspend it, change the network, weaken the link). WeChat's `wx` has no such
+ * method, so it lives outside the `wx` object: `phoneOf(wx)`, and `installWx().phone`.
+ *
+ * Every change of state happens at once (a `connectSocket` right after `offline()` sees the phone offline); every
+ * event it causes reaches the mini program on a later turn, as WeChat's events do (§0.1).
+ */
+import { AppLifecycle, DEFAULT_HIDE_REASON, type AppState } from './app-lifecycle.js';
+import { WxPhoneError } from './errors.js';
+import { isPlainObject, typeName } from './values.js';
+import { checkDelay, readLaunch, type LaunchOptions } from './field-options.js';
+import { NETWORK_TYPES, NetworkStatus, type LinkConditions } from './network-status.js';
+import type { NetworkType, Wx } from './types.js';
+
+/** `phone.hide` options. */
+export interface HideOptions {
+  /** Milliseconds until the suspension; default the `createWx` option `suspendDelay` (5000). */
+  suspendDelay?: number;
+  /** `onAppHide`'s `reason` (base library 3.5.7+): 0 left the app, 1 another mini program, 2 a native page, 3 other (default). */
+  reason?: 0 | 1 | 2 | 3;
+}
+
+/** A value per direction: `up` is from the phone to the server, `down` from the server to the phone. */
+export interface PerDirection {
+  up?: number;
+  down?: number;
+}
+
+/** `phone.weaken` conditions. Numbers apply to both directions. */
+export interface WeakLinkConditions {
+  /** One-way latency added, in ms. Default 0. */
+  latency?: number | PerDirection;
+  /** Bandwidth, in bytes per second. Default: not limited. */
+  bandwidth?: number | PerDirection;
+  /** Extra latency, from 0 to this many ms, varying over time; bytes never overtake each other. Default 0. */
+  jitter?: number;
+}
+
+/** A snapshot of the phone, as `phone.state` reads it. */
+export interface PhoneState {
+  readonly app: AppState;
+  readonly networkType: NetworkType;
+  readonly isConnected: boolean;
+  readonly weakNet: boolean;
+  /** The weak link's conditions, or `undefined`. */
+  readonly link: LinkConditions | undefined;
+}
+
+/** The emulated phone of one `wx` object. */
+export class Phone {
+  readonly #lifecycle: AppLifecycle;
+  readonly #network: NetworkStatus;
+  readonly #defaults: { readonly launch: Readonly<Required<LaunchOptions>>; readonly suspendDelay: number };
+
+  /** @internal Phones are made with their `wx` object; reach one with `phoneOf(wx)`. */
+  constructor(
+    lifecycle: AppLifecycle,
+    network: NetworkStatus,
+    defaults: { readonly launch: Readonly<Required<LaunchOptions>>; readonly suspendDelay: number },
+  ) {
+    this.#lifecycle = lifecycle;
+    this.#network = network;
+    this.#defaults = defaults;
+  }
+
+  get state(): PhoneState {
+    const network = this.#network;
+    return Object.freeze({
+      app: this.#lifecycle.state,
+      networkType: network.type,
+      isConnected: network.isConnected,
+      weakNet: network.link !== undefined,
+      link: network.link,
+    });
+  }
+
+  /**
+   * The user leaves the app: `onAppHide`, then the suspension after the delay unless a background mode
+   * (`requiredBackgroundModes`) keeps it running. Sockets stay open until then. No effect unless in the foreground.
+   */
+  hide(options?: HideOptions): void {
+    const { suspendDelay = this.#defaults.suspendDelay, reason = DEFAULT_HIDE_REASON } = readOptions('hide', options, [
+      'suspendDelay',
+      'reason',
+    ]) as HideOptions;
+    const delay = checkDelay(suspendDelay, (key, problem) => invalid('hide', `${key} ${problem}`));
+    if (!(reason === 0 || reason === 1 || reason === 2 || reason === 3)) invalid('hide', 'reason must be 0, 1, 2 or 3');
+    this.#lifecycle.hide(reason, delay);
+  }
+
+  /**
+   * The user comes back: `onAppShow` (with the `createWx` launch, or these fields over it), then what was held
+   * while suspended: each socket the suspension closed gets `onClose` `{1000, "interrupted"}`. No effect in the
+   * foreground.
+   */
+  show(launch?: LaunchOptions): void {
+    const resolved =
+      launch === undefined
+        ? this.#defaults.launch
+        : readLaunch(launch, this.#defaults.launch, (key, problem) =>
+            invalid('show', key ? `${key} ${problem}` : `launch ${problem}`),
+          );
+    this.#lifecycle.show(resolved);
+  }
+
+  /** The app is suspended now, whatever its background modes (hidden first when in the foreground). */
+  suspend(): void {
+    this.#lifecycle.suspend();
+  }
+
+  /** The phone changes network; leaving a network kills every connection (§8.3). `none` is `offline()`. */
+  setNetworkType(type: NetworkType): void {
+    if (!NETWORK_TYPES.includes(type)) {
+      invalid('setNetworkType', `type must be one of ${NETWORK_TYPES.join(', ')}, not ${describeValue(type)}`);
+    }
+    this.#network.setType(type);
+  }
+
+  /** The phone loses its network: `onNetworkStatusChange`, then every socket fails with `network is down`. */
+  offline(): void {
+    this.#network.setType('none');
+  }
+
+  /** The phone gets a network again: `type`, or the one it had before going offline. */
+  online(type?: Exclude<NetworkType, 'none'>): void {
+    if (type === undefined)
+      return this.#network.setType(this.#network.isConnected ? this.#network.type : this.#network.lastOnline);
+    if ((type as NetworkType) === 'none' || !NETWORK_TYPES.includes(type)) {
+      invalid(
+        'online',
+        `type must be one of ${NETWORK_TYPES.filter((t) => t !== 'none').join(', ')}, not ${describeValue(type)}`,
+      );
+    }
+    this.#network.setType(type);
+  }
+
+  /** The link becomes weak: latency, bandwidth and jitter apply to every connection's bytes (§8.3). */
+  weaken(conditions: WeakLinkConditions): void {
+    this.#network.weaken(readConditions(conditions));
+  }
+
+  /** The link is strong again. */
+  strengthen(): void {
+    this.#network.strengthen();
+  }
+}
+
+const phones = new WeakMap<object, Phone>();
+
+/** @internal Ties a `wx` object to its phone (done by `createWx`). */
+export function registerPhone(wx: Wx, phone: Phone): void {
+  phones.set(wx, phone);
+}
+
+/**
+ * The emulated phone a `wx` object runs on (contract §8). Throws a `WxPhoneError` for anything that is not a `wx`
+ * made by `createWx` or `installWx`.
+ */
+export function phoneOf(wx: Wx): Phone {
+  const phone = typeof wx === 'object' && wx !== null ? phones.get(wx) : undefined;
+  if (!phone)
+    throw new WxPhoneError('phoneOf', `expects a wx object made by createWx or installWx, not ${typeName(wx)}`);
+  return phone;
+}
+
+function invalid(method: string, problem: string): never {
+  throw new WxPhoneError(`phone.${method}`, problem);
+}
+
+function describeValue(value: unknown): string {
+  return typeof value === 'string' ? JSON.stringify(value) : typeName(value);
+}
+
+/** Reads an options object with only the given keys (undefined is none). */
+function readOptions(method: string, options: unknown, keys: readonly string[]): Record<string, unknown> {
+  if (options === undefined) return {};
+  if (!isPlainObject(options)) invalid(method, `options must be an object, not ${typeName(options)}`);
+  for (const key of Object.keys(options)) {
+    if (!keys.includes(key)) invalid(method, `unknown option ${JSON.stringify(key)} (known: ${keys.join(', ')})`);
+  }
+  return options as Record<string, unknown>;
+}
+
+/** Checks `weaken`'s conditions and resolves them per direction. */
+function readConditions(conditions: unknown): LinkConditions {
+  if (!isPlainObject(conditions)) invalid('weaken', 'conditions must be an object such as {latency, bandwidth}');
+  const {
+    latency = 0,
+    bandwidth = Infinity,
+    jitter = 0,
+  } = readOptions('weaken', conditions, ['latency', 'bandwidth', 'jitter']);
+  const latencyOf = perDirection(
+    'latency',
+    latency,
+    0,
+    (value) => value >= 0 && Number.isFinite(value),
+    'a number of milliseconds ≥ 0',
+  );
+  const bandwidthOf = perDirection(
+    'bandwidth',
+    bandwidth,
+    Infinity,
+    (value) => value > 0,
+    'a number of bytes per second > 0',
+  );
+  if (typeof jitter !== 'number' || !(jitter >= 0) || !Number.isFinite(jitter))
+    invalid('weaken', 'jitter must be a number of milliseconds ≥ 0');
+  return Object.freeze({ latency: latencyOf, bandwidth: bandwidthOf, jitter });
+}
+
+function perDirection(
+  name: string,
+  value: unknown,
+  fallback: number,
+  valid: (value: number) => boolean,
+  expected: string,
+): { readonly up: number; readonly down: number } {
+  const check = (key: string, entry: unknown): number => {
+    if (typeof entry !== 'number' || !valid(entry))
+      invalid('weaken', `${key} must be ${expected}, not ${describeValue(entry)}`);
+    return entry;
+  };
+  if (typeof value === 'number') return Object.freeze({ up: check(name, value), down: check(name, value) });
+  const { up = fallback, down = fallback } = readOptions('weaken', value, ['up', 'down']) as PerDirection;
+  return Object.freeze({ up: check(`${name}.up`, up), down: check(`${name}.down`, down) });
+}
