@@ -32,7 +32,9 @@ export function installWxWith(create: (options?: WxOptions) => Wx, options?: WxO
   let installed = true;
   return {
     wx,
-    phone: phoneOf(wx),
+    get phone() {
+      return phoneOf(wx);
+    },
     uninstall() {
       if (!installed) return;
       installed = false;

@@ -10,6 +10,7 @@ import { isPlainObject } from './values.js';
 import type { AddMethod, FieldProgram } from './field-program.js';
 import { ListenerList } from './listener-list.js';
 import { later } from './schedule.js';
+import type { LinkConditions, NetworkLink } from './transport.js';
 import type {
   GetNetworkTypeSuccessCallbackResult,
   NetworkType,
@@ -20,18 +21,13 @@ import type {
 /** The network types, `none` being offline [doc]. */
 export const NETWORK_TYPES: readonly NetworkType[] = ['wifi', '2g', '3g', '4g', '5g', 'unknown', 'none'];
 
-/** A weak link's conditions, resolved: one-way latency (ms) and bandwidth (bytes per second) per direction. */
-export interface LinkConditions {
-  readonly latency: { readonly up: number; readonly down: number };
-  /** `Infinity` when not limited. */
-  readonly bandwidth: { readonly up: number; readonly down: number };
-  /** Extra latency, from 0 to this many ms, varying per chunk (never reordering). */
-  readonly jitter: number;
-}
-
 const API = 'getNetworkType';
 
-export class NetworkStatus {
+/**
+ * The network of one emulated phone. It is also the link its connections go through (`TransportRequest.link`): the
+ * transport reads `conditions` as bytes enter it, so `weaken`/`strengthen` apply to open connections too.
+ */
+export class NetworkStatus implements NetworkLink {
   readonly #program: FieldProgram;
   readonly #statusListeners = new ListenerList<OnNetworkStatusChangeListenerResult>();
   readonly #weakListeners = new ListenerList<OnNetworkWeakChangeListenerResult>();
@@ -39,6 +35,8 @@ export class NetworkStatus {
   /** The type before going offline, which `online()` comes back to. */
   #lastOnline: NetworkType = 'wifi';
   #link: LinkConditions | undefined;
+  /** Whether connections go through the link: only once the phone is controlled, so that otherwise it costs nothing. */
+  #shaping = false;
 
   constructor(program: FieldProgram) {
     this.#program = program;
@@ -56,9 +54,19 @@ export class NetworkStatus {
     return this.#lastOnline;
   }
 
-  /** The weak link's conditions, or `undefined` when the link is not weak. */
-  get link(): LinkConditions | undefined {
+  /** The weak link's conditions, or `undefined` when the link is not weak (`NetworkLink`). */
+  get conditions(): LinkConditions | undefined {
     return this.#link;
+  }
+
+  /** The link to hand the transport with each new connection, or `undefined` when the phone is not controlled. */
+  get transportLink(): NetworkLink | undefined {
+    return this.#shaping ? this : undefined;
+  }
+
+  /** From now on, new connections go through the link (the phone's control was asked for). */
+  startShaping(): void {
+    this.#shaping = true;
   }
 
   /** The `wx` methods, each from its base library version on [doc]. */
@@ -123,9 +131,10 @@ export class NetworkStatus {
 
   #getNetworkType(option: unknown): Promise<CallResult> | void {
     const { settings, gate } = this.#program;
-    const options = isPlainObject(option) ? option : undefined;
-    const completion = completionFor(API, options, settings.report, settings.features.promise, gate);
-    if (option !== undefined && !options)
+    // An array or a function may still carry callbacks, as with `connectSocket` (§1); a primitive has none.
+    const carrier = Object(option) === option ? (option as object) : undefined;
+    const completion = completionFor(API, carrier, settings.report, settings.features.promise, gate);
+    if (option !== undefined && !isPlainObject(option))
       return failLater(completion, fail(API, parameterError('parameter', 'Object', option)));
     const result: CallResult & Partial<GetNetworkTypeSuccessCallbackResult> = {
       errMsg: ok(API),

@@ -10,7 +10,8 @@ import { AppLifecycle, DEFAULT_HIDE_REASON, type AppState } from './app-lifecycl
 import { WxPhoneError } from './errors.js';
 import { isPlainObject, typeName } from './values.js';
 import { checkDelay, readLaunch, type LaunchOptions } from './field-options.js';
-import { NETWORK_TYPES, NetworkStatus, type LinkConditions } from './network-status.js';
+import { NETWORK_TYPES, NetworkStatus } from './network-status.js';
+import type { LinkConditions, LinkDirection } from './transport.js';
 import type { NetworkType, Wx } from './types.js';
 
 /** `phone.hide` options. */
@@ -33,8 +34,8 @@ export interface WeakLinkConditions {
   latency?: number | PerDirection;
   /** Bandwidth, in bytes per second. Default: not limited. */
   bandwidth?: number | PerDirection;
-  /** Extra latency, from 0 to this many ms, varying over time; bytes never overtake each other. Default 0. */
-  jitter?: number;
+  /** Extra latency, from 0 to this many ms, varying per chunk; bytes never overtake each other. Default 0. */
+  jitter?: number | PerDirection;
 }
 
 /** A snapshot of the phone, as `phone.state` reads it. */
@@ -62,6 +63,9 @@ export class Phone {
     this.#lifecycle = lifecycle;
     this.#network = network;
     this.#defaults = defaults;
+    // From now on new connections go through the phone's link, so that `weaken` can shape them. A `wx` whose phone
+    // is never asked for hands its transport no link at all: no cost (benchmarks run so).
+    network.startShaping();
   }
 
   get state(): PhoneState {
@@ -70,8 +74,8 @@ export class Phone {
       app: this.#lifecycle.state,
       networkType: network.type,
       isConnected: network.isConnected,
-      weakNet: network.link !== undefined,
-      link: network.link,
+      weakNet: network.conditions !== undefined,
+      link: network.conditions,
     });
   }
 
@@ -146,11 +150,12 @@ export class Phone {
   }
 }
 
-const phones = new WeakMap<object, Phone>();
+/** Each `wx` object's phone, made at the first `phoneOf`. */
+const phones = new WeakMap<object, Phone | (() => Phone)>();
 
-/** @internal Ties a `wx` object to its phone (done by `createWx`). */
-export function registerPhone(wx: Wx, phone: Phone): void {
-  phones.set(wx, phone);
+/** @internal Ties a `wx` object to the maker of its phone (done by `createWx`). */
+export function registerPhone(wx: Wx, makePhone: () => Phone): void {
+  phones.set(wx, makePhone);
 }
 
 /**
@@ -158,9 +163,12 @@ export function registerPhone(wx: Wx, phone: Phone): void {
  * made by `createWx` or `installWx`.
  */
 export function phoneOf(wx: Wx): Phone {
-  const phone = typeof wx === 'object' && wx !== null ? phones.get(wx) : undefined;
-  if (!phone)
+  const entry = typeof wx === 'object' && wx !== null ? phones.get(wx) : undefined;
+  if (!entry)
     throw new WxPhoneError('phoneOf', `expects a wx object made by createWx or installWx, not ${typeName(wx)}`);
+  if (entry instanceof Phone) return entry;
+  const phone = entry();
+  phones.set(wx, phone);
   return phone;
 }
 
@@ -169,7 +177,8 @@ function invalid(method: string, problem: string): never {
 }
 
 function describeValue(value: unknown): string {
-  return typeof value === 'string' ? JSON.stringify(value) : typeName(value);
+  if (typeof value === 'string') return JSON.stringify(value);
+  return typeof value === 'number' ? String(value) : typeName(value);
 }
 
 /** Reads an options object with only the given keys (undefined is none). */
@@ -182,46 +191,44 @@ function readOptions(method: string, options: unknown, keys: readonly string[]):
   return options as Record<string, unknown>;
 }
 
-/** Checks `weaken`'s conditions and resolves them per direction. */
+/** Checks `weaken`'s conditions and resolves them per direction, as the transport reads them. */
 function readConditions(conditions: unknown): LinkConditions {
   if (!isPlainObject(conditions)) invalid('weaken', 'conditions must be an object such as {latency, bandwidth}');
-  const {
-    latency = 0,
-    bandwidth = Infinity,
-    jitter = 0,
-  } = readOptions('weaken', conditions, ['latency', 'bandwidth', 'jitter']);
-  const latencyOf = perDirection(
-    'latency',
-    latency,
-    0,
-    (value) => value >= 0 && Number.isFinite(value),
-    'a number of milliseconds ≥ 0',
-  );
-  const bandwidthOf = perDirection(
+  const fields = readOptions('weaken', conditions, ['latency', 'bandwidth', 'jitter']);
+  const milliseconds = (value: number): boolean => value >= 0 && value <= 2 ** 31 - 1;
+  const latency = perDirection('latency', fields['latency'], milliseconds, 'a number of milliseconds ≥ 0');
+  const jitter = perDirection('jitter', fields['jitter'], milliseconds, 'a number of milliseconds ≥ 0');
+  const bandwidth = perDirection(
     'bandwidth',
-    bandwidth,
-    Infinity,
-    (value) => value > 0,
+    fields['bandwidth'],
+    (value) => value > 0 && Number.isFinite(value),
     'a number of bytes per second > 0',
   );
-  if (typeof jitter !== 'number' || !(jitter >= 0) || !Number.isFinite(jitter))
-    invalid('weaken', 'jitter must be a number of milliseconds ≥ 0');
-  return Object.freeze({ latency: latencyOf, bandwidth: bandwidthOf, jitter });
+  const direction = (key: 'up' | 'down'): LinkDirection =>
+    Object.freeze({
+      latency: latency[key] ?? 0,
+      jitter: jitter[key] ?? 0,
+      ...(bandwidth[key] !== undefined && { bandwidth: bandwidth[key] }),
+    });
+  return Object.freeze({ up: direction('up'), down: direction('down') });
 }
 
+/** One condition, a number for both directions or `{up, down}`; `undefined` where not given. */
 function perDirection(
   name: string,
   value: unknown,
-  fallback: number,
   valid: (value: number) => boolean,
   expected: string,
-): { readonly up: number; readonly down: number } {
-  const check = (key: string, entry: unknown): number => {
+): { readonly up?: number | undefined; readonly down?: number | undefined } {
+  const check = (key: string, entry: unknown): number | undefined => {
+    if (entry === undefined) return undefined;
     if (typeof entry !== 'number' || !valid(entry))
       invalid('weaken', `${key} must be ${expected}, not ${describeValue(entry)}`);
     return entry;
   };
-  if (typeof value === 'number') return Object.freeze({ up: check(name, value), down: check(name, value) });
-  const { up = fallback, down = fallback } = readOptions('weaken', value, ['up', 'down']) as PerDirection;
-  return Object.freeze({ up: check(`${name}.up`, up), down: check(`${name}.down`, down) });
+  if (value === undefined || typeof value === 'number') return { up: check(name, value), down: check(name, value) };
+  if (!isPlainObject(value))
+    invalid('weaken', `${name} must be ${expected} or {up, down}, not ${describeValue(value)}`);
+  const { up, down } = readOptions('weaken', value, ['up', 'down']);
+  return { up: check(`${name}.up`, up), down: check(`${name}.down`, down) };
 }

@@ -6,7 +6,6 @@
 export { WxOptionsError, WxPhoneError } from './errors.js';
 export type { AppState } from './app-lifecycle.js';
 export type { BackgroundMode, LaunchOptions } from './field-options.js';
-export type { LinkConditions } from './network-status.js';
 // The emulated phone's control (§8): outside the `wx` object, as WeChat's `wx` has no way to leave the app.
 export {
   phoneOf,
@@ -21,6 +20,9 @@ export type { CertificateAuthority, WxOptions } from './options.js';
 export type { ErrorReporter } from './report.js';
 export { ReadyState } from './ready-state.js';
 export type {
+  LinkConditions,
+  LinkDirection,
+  NetworkLink,
   Transport,
   TransportConnection,
   TransportFailureKind,

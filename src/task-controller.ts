@@ -15,7 +15,13 @@ import type { Settings } from './options.js';
 import { CLOSED, CLOSING, CONNECTING, OPEN } from './ready-state.js';
 import { invokeSafely } from './report.js';
 import { later } from './schedule.js';
-import type { SocketProfile, TransportConnection, TransportFailureKind, TransportHandlers } from './transport.js';
+import type {
+  NetworkLink,
+  SocketProfile,
+  TransportConnection,
+  TransportFailureKind,
+  TransportHandlers,
+} from './transport.js';
 import type {
   OnOpenListenerResult,
   SocketTaskOnCloseListenerResult,
@@ -51,8 +57,11 @@ export interface TaskOwner {
   released(task: TaskController): void;
   /** Holds terminal events and call results while the app is suspended (§8.1). */
   readonly gate: DeliveryGate;
-  /** The emulated phone's network (§8.3): no connection can be made while it is offline. */
-  readonly network: { readonly isConnected: boolean };
+  /**
+   * The emulated phone's network (§8.3): no connection can be made while it is offline, and connections go through
+   * its link (when there is one: only once the phone is controlled).
+   */
+  readonly network: { readonly isConnected: boolean; readonly transportLink: NetworkLink | undefined };
 }
 
 /** Why the phone's network went away under a connection (§8.3). */
@@ -293,7 +302,8 @@ export class TaskController {
     this.#timer = setTimeout(() => this.#fail(ErrMsg.openTimeout), delay);
     const link = (this.#link = new Link(this));
     try {
-      const connection = settings.transport(request, link);
+      const networkLink = this.#owner.network.transportLink;
+      const connection = settings.transport(networkLink ? { ...request, link: networkLink } : request, link);
       // A transport may report a failure before it returns; the connection is then already let go.
       if (link.task) link.connection = connection;
       else connection.abort();

@@ -200,7 +200,7 @@ export function createWxWith(options: WxOptions | undefined, defaultTransport: T
   add('canIUse', (schema) => canIUse(schema, settings.features));
   program.lifecycle.addApi(add);
   program.network.addApi(add);
-  registerPhone(wx as unknown as Wx, new Phone(program.lifecycle, program.network, settings.field));
+  registerPhone(wx as unknown as Wx, () => new Phone(program.lifecycle, program.network, settings.field));
   return wx as unknown as Wx;
 }
 

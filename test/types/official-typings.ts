@@ -27,7 +27,13 @@ import type {
   SocketTaskOnMessageListenerResult,
   SocketTaskSendOption,
   Wx,
+  GetNetworkTypeSuccessCallbackResult,
+  OnAppHideListenerResult,
+  OnAppShowListenerResult,
+  OnNetworkStatusChangeListenerResult,
+  OnNetworkWeakChangeListenerResult,
 } from '../../src/public.js';
+import { phoneOf } from '../../src/public.js';
 
 /** `Assignable<A, B>` is `true` only when every `A` is a `B`. */
 type Assignable<A, B> = [A] extends [B] ? true : false;
@@ -185,6 +191,71 @@ async function promiseStyle(wx: Wx): Promise<void> {
   >();
 }
 
+// ---------------------------------------------------------------------------------------------------------------
+// Field conditions (§8): the app-lifecycle and network APIs, both ways.
+
+// GAP: `onAppShow` is left out. The official `LaunchOptionsApp` requires `forwardMaterials` and `hostExtraData`, which
+// WeChat sends only in particular scenes and wxsocket never sends, so our listener type cannot stand for theirs
+// (callback parameters are compared strictly). The other way round works: official listeners are accepted below.
+type OfficialFieldApi = Pick<
+  WechatMiniprogram.Wx,
+  | 'onAppHide'
+  | 'offAppShow'
+  | 'offAppHide'
+  | 'getNetworkType'
+  | 'onNetworkStatusChange'
+  | 'offNetworkStatusChange'
+  | 'onNetworkWeakChange'
+  | 'offNetworkWeakChange'
+>;
+const fieldApi: OfficialFieldApi = ours;
+expectTrue<Assignable<OnNetworkStatusChangeListenerResult, WechatMiniprogram.OnNetworkStatusChangeListenerResult>>();
+expectTrue<Assignable<OnNetworkWeakChangeListenerResult, WechatMiniprogram.OnNetworkWeakChangeListenerResult>>();
+expectTrue<Assignable<GetNetworkTypeSuccessCallbackResult, WechatMiniprogram.GetNetworkTypeSuccessCallbackResult>>();
+expectTrue<Assignable<OnAppHideListenerResult, WechatMiniprogram.HideOptionsApp>>();
+// The official `LaunchOptionsApp` requires fields sent only in particular scenes; ours has the rest of it.
+expectTrue<
+  Assignable<Omit<WechatMiniprogram.LaunchOptionsApp, 'forwardMaterials' | 'hostExtraData'>, OnAppShowListenerResult>
+>();
+
+declare const onAppShow: WechatMiniprogram.OnAppShowCallback;
+declare const onAppHide: WechatMiniprogram.OnAppHideCallback;
+declare const offAppShow: WechatMiniprogram.OffAppShowCallback;
+declare const onNetworkStatusChange: WechatMiniprogram.OnNetworkStatusChangeCallback;
+declare const offNetworkStatusChange: WechatMiniprogram.OffNetworkStatusChangeCallback;
+declare const onNetworkWeakChange: WechatMiniprogram.OnNetworkWeakChangeCallback;
+declare const officialGetNetworkType: WechatMiniprogram.GetNetworkTypeOption;
+
+async function officialFieldCode(wx: Wx): Promise<void> {
+  wx.onAppShow(onAppShow);
+  wx.onAppHide(onAppHide);
+  wx.offAppShow(offAppShow);
+  wx.offAppHide();
+  wx.onNetworkStatusChange(onNetworkStatusChange);
+  wx.offNetworkStatusChange(offNetworkStatusChange);
+  wx.onNetworkWeakChange(onNetworkWeakChange);
+  wx.offNetworkWeakChange(onNetworkWeakChange);
+  wx.getNetworkType(officialGetNetworkType);
+  // The official docs' examples.
+  wx.getNetworkType({
+    success(res) {
+      const networkType: string = res.networkType;
+      const weakNet: boolean = res.weakNet;
+      (void networkType, weakNet);
+    },
+  });
+  wx.onNetworkStatusChange(function (res) {
+    const connected: boolean = res.isConnected;
+    void connected;
+  });
+  wx.onAppShow((res) => void res.query['room']);
+  const type: WechatMiniprogram.GetNetworkTypeSuccessCallbackResult = await wx.getNetworkType();
+  void type;
+  // The phone's control is typed too.
+  phoneOf(wx).setNetworkType('4g');
+  phoneOf(wx).weaken({ latency: { up: 100, down: 300 }, bandwidth: 32_000 });
+}
+
 // What libraries read although the official typings omit it [lib]: readyState and its constants.
 const states: readonly number[] = [task.readyState, task.CONNECTING, task.OPEN, task.CLOSING, task.CLOSED];
 
@@ -202,6 +273,10 @@ const notUdp: WechatMiniprogram.UDPSocket = task;
 expectFalse<Assignable<SocketTask, WechatMiniprogram.UDPSocket>>();
 // @ts-expect-error the Promise form resolves with a result, not a string.
 const wrong: Promise<string> = ours.closeSocket({ code: 1000 });
+// @ts-expect-error a network type outside WeChat's list.
+phoneOf(ours).setNetworkType('lte');
+// @ts-expect-error the network status result has no field the platform does not send.
+ours.onNetworkStatusChange((res) => void res.signalStrength);
 
 export {
   socketApiWithoutPromises,
@@ -212,6 +287,8 @@ export {
   states,
   officialDocExamples,
   promiseStyle,
+  fieldApi,
+  officialFieldCode,
   notUdp,
   wrong,
 };

@@ -1,0 +1,222 @@
+/**
+ * The emulated phone's control (contract §8): `phoneOf(wx)` and `installWx().phone`, their typed errors for bad input
+ * (state untouched), the field-condition options of `createWx`, and the suspension delay as a timer that fake timers
+ * drive.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { WxOptionsError, WxPhoneError, createWx, installWx, phoneOf } from '../../src/node.js';
+import type { Phone } from '../../src/public.js';
+import { Log, settle } from '../conformance/recorder.js';
+
+/** Asserts that `call` throws a `WxPhoneError` whose message matches. */
+function assertPhoneError(call: () => unknown, message: RegExp): void {
+  assert.throws(call, (error: unknown) => {
+    assert.ok(error instanceof WxPhoneError, `a WxPhoneError, not ${String(error)}`);
+    assert.ok(error instanceof TypeError);
+    assert.equal(error.code, 'WXSOCKET_INVALID_PHONE_INPUT');
+    assert.match(error.message, message);
+    return true;
+  });
+}
+
+describe('phoneOf', () => {
+  it('returns one control per wx object, and installWx hands out the same', () => {
+    const wx = createWx();
+    assert.equal(phoneOf(wx), phoneOf(wx));
+    assert.notEqual(phoneOf(createWx()), phoneOf(wx));
+    const installed = installWx();
+    try {
+      assert.equal(installed.phone, phoneOf(installed.wx));
+    } finally {
+      installed.uninstall();
+    }
+  });
+
+  it('throws a WxPhoneError for anything that is not a wx object made by createWx', () => {
+    for (const value of [undefined, null, 42, 'wx', {}, { ...createWx() }, new Proxy(createWx(), {})]) {
+      assertPhoneError(() => phoneOf(value as never), /^phoneOf: expects a wx object made by createWx or installWx/);
+    }
+  });
+
+  it('reads its state as a frozen snapshot: foreground, wifi, strong link by default', () => {
+    const phone = phoneOf(createWx());
+    assert.deepEqual(phone.state, {
+      app: 'foreground',
+      networkType: 'wifi',
+      isConnected: true,
+      weakNet: false,
+      link: undefined,
+    });
+    assert.ok(Object.isFrozen(phone.state));
+  });
+});
+
+describe('bad input to the control', () => {
+  const cases: [string, (phone: Phone) => unknown, RegExp][] = [
+    [
+      'an unknown network type',
+      (phone) => phone.setNetworkType('lte' as never),
+      /^phone\.setNetworkType: type must be one of wifi, 2g, 3g, 4g, 5g, unknown, none, not "lte"$/,
+    ],
+    ['online with none', (phone) => phone.online('none' as never), /^phone\.online: type must be one of/],
+    [
+      'a negative latency',
+      (phone) => phone.weaken({ latency: -1 }),
+      /^phone\.weaken: latency must be a number of milliseconds ≥ 0, not -1$/,
+    ],
+    [
+      'a NaN latency per direction',
+      (phone) => phone.weaken({ latency: { up: NaN } }),
+      /^phone\.weaken: latency\.up must be/,
+    ],
+    [
+      'a zero bandwidth',
+      (phone) => phone.weaken({ bandwidth: 0 }),
+      /^phone\.weaken: bandwidth must be a number of bytes per second > 0, not 0$/,
+    ],
+    ['an infinite bandwidth', (phone) => phone.weaken({ bandwidth: Infinity }), /^phone\.weaken: bandwidth must be/],
+    [
+      'a string jitter',
+      (phone) => phone.weaken({ jitter: '5' as never }),
+      /^phone\.weaken: jitter must be a number of milliseconds ≥ 0 or {up, down}, not "5"$/,
+    ],
+    [
+      'an unknown condition',
+      (phone) => phone.weaken({ delay: 5 } as never),
+      /^phone\.weaken: unknown option "delay" \(known: latency, bandwidth, jitter\)$/,
+    ],
+    [
+      'an unknown direction',
+      (phone) => phone.weaken({ latency: { up: 1, sideways: 2 } as never }),
+      /^phone\.weaken: unknown option "sideways"/,
+    ],
+    ['no conditions', (phone) => phone.weaken(undefined as never), /^phone\.weaken: conditions must be an object/],
+    [
+      'a negative suspension delay',
+      (phone) => phone.hide({ suspendDelay: -1 }),
+      /^phone\.hide: suspendDelay must be a number of milliseconds from 0 to 2147483647$/,
+    ],
+    ['an unknown hide option', (phone) => phone.hide({ delay: 5 } as never), /^phone\.hide: unknown option "delay"/],
+    [
+      'a hide reason outside 0–3',
+      (phone) => phone.hide({ reason: 7 as never }),
+      /^phone\.hide: reason must be 0, 1, 2 or 3$/,
+    ],
+    [
+      'a scene that is not a number',
+      (phone) => phone.show({ scene: '1001' as never }),
+      /^phone\.show: scene must be a whole number ≥ 0$/,
+    ],
+    [
+      'an unknown launch field',
+      (phone) => phone.show({ page: 'index' } as never),
+      /^phone\.show: page is not a launch field/,
+    ],
+    [
+      'a query of numbers',
+      (phone) => phone.show({ query: { id: 7 } as never }),
+      /^phone\.show: query must be an object of strings$/,
+    ],
+  ];
+  for (const [name, call, message] of cases) {
+    it(`throws for ${name}, and the phone is unchanged`, () => {
+      const phone = phoneOf(createWx());
+      const before = phone.state;
+      assertPhoneError(() => call(phone), message);
+      assert.deepEqual(phone.state, before);
+    });
+  }
+});
+
+describe('createWx options of the field conditions', () => {
+  const cases: [string, object, string][] = [
+    ['a negative suspendDelay', { suspendDelay: -5 }, 'suspendDelay'],
+    ['a suspendDelay setTimeout cannot honour', { suspendDelay: 2 ** 31 }, 'suspendDelay'],
+    ['an unknown background mode', { requiredBackgroundModes: ['video'] }, 'requiredBackgroundModes'],
+    ['background modes as a string', { requiredBackgroundModes: 'audio' }, 'requiredBackgroundModes'],
+    ['a fractional scene', { launch: { scene: 1.5 } }, 'launch.scene'],
+    ['an unknown launch field', { launch: { page: 'x' } }, 'launch.page'],
+    ['a launch that is not an object', { launch: 'pages/index' }, 'launch'],
+  ];
+  for (const [name, options, option] of cases) {
+    it(`throws a WxOptionsError naming ${option} for ${name}`, () => {
+      assert.throws(
+        () => createWx(options as never),
+        (error: unknown) => error instanceof WxOptionsError && error.option === option,
+      );
+    });
+  }
+});
+
+describe('the suspension delay', () => {
+  it('is a setTimeout, so fake timers drive it: suspended exactly when the delay has passed', async (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout'] });
+    const wx = createWx({ suspendDelay: 3000 });
+    const phone = phoneOf(wx);
+    phone.hide();
+    t.mock.timers.tick(2999);
+    assert.equal(phone.state.app, 'background');
+    t.mock.timers.tick(1);
+    assert.equal(phone.state.app, 'suspended');
+    phone.show();
+    assert.equal(phone.state.app, 'foreground');
+  });
+
+  it('is called off by show(), and hide({suspendDelay}) overrides the createWx option', (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout'] });
+    const phone = phoneOf(createWx());
+    phone.hide({ suspendDelay: 10 });
+    phone.show();
+    t.mock.timers.tick(10_000);
+    assert.equal(phone.state.app, 'foreground');
+    phone.hide({ suspendDelay: 10 });
+    t.mock.timers.tick(10);
+    assert.equal(phone.state.app, 'suspended');
+  });
+
+  it('never starts with a background mode: the app stays in the background', (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout'] });
+    const phone = phoneOf(createWx({ requiredBackgroundModes: ['location'] }));
+    phone.hide();
+    t.mock.timers.tick(60_000);
+    assert.equal(phone.state.app, 'background');
+    phone.suspend(); // an explicit suspension still suspends
+    assert.equal(phone.state.app, 'suspended');
+  });
+});
+
+describe('the additive listener lists', () => {
+  it('off*(non-function) is ignored; a listener added twice runs twice and is removed with one off*', async () => {
+    const wx = createWx();
+    const phone = phoneOf(wx);
+    const log = new Log();
+    const listener = (result: unknown): void => log.add('status', result);
+    wx.onNetworkStatusChange(listener);
+    wx.onNetworkStatusChange(listener);
+    wx.onNetworkStatusChange('not a function' as never);
+    wx.offNetworkStatusChange(null as never);
+    phone.offline();
+    await log.waitFor('status', { count: 2 });
+    wx.offNetworkStatusChange(listener);
+    phone.online();
+    await settle(5);
+    assert.equal(log.all('status').length, 2);
+  });
+
+  it('a listener added during a dispatch runs from the next event on', async () => {
+    const wx = createWx();
+    const phone = phoneOf(wx);
+    const log = new Log();
+    wx.onAppHide(() => {
+      log.add('first', null);
+      wx.onAppHide(() => log.add('added', null));
+    });
+    phone.hide();
+    phone.show();
+    phone.hide();
+    await log.waitFor('added');
+    await settle(3);
+    assert.deepEqual(log.names(), ['first', 'first', 'added']);
+  });
+});
