@@ -46,6 +46,12 @@ export type CheckId = keyof typeof CHECKS;
 /** Collects results; a check not recorded by the end is reported as skipped, with the reason given. */
 export class Report {
   readonly #results = new Map<CheckId, CheckResult>();
+  readonly #onResult: ((result: CheckResult) => void) | undefined;
+
+  /** `onResult` sees each result as it is recorded (to show progress). */
+  constructor(onResult?: (result: CheckResult) => void) {
+    this.#onResult = onResult;
+  }
 
   add(
     id: CheckId,
@@ -53,13 +59,15 @@ export class Report {
     detail: string,
     extra: { remedy?: string | undefined; code?: string | undefined } = {},
   ): void {
-    this.#results.set(id, {
+    const result: CheckResult = {
       id,
       status,
       detail,
       ...(extra.remedy !== undefined && { remedy: extra.remedy }),
       ...(extra.code !== undefined && { code: extra.code }),
-    });
+    };
+    this.#results.set(id, result);
+    this.#onResult?.(result);
   }
 
   /** Marks every check not yet recorded among `ids` as skipped. */
@@ -91,33 +99,36 @@ const TITLE_WIDTH = 24;
 
 /** The report for people: one line per check, remedies indented below, a verdict at the end. */
 export function formatReport(report: Report, heading: string, style: Style): string {
-  const paint = { pass: style.green, warn: style.yellow, fail: style.red, skip: style.dim } as const;
   const lines = [style.bold(heading), ''];
-  for (const result of report.results) {
-    const title = CHECKS[result.id as CheckId].padEnd(TITLE_WIDTH);
-    const code = result.code === undefined ? '' : `${result.code}: `;
-    const detail = result.status === 'skip' ? style.dim(result.detail) : `${code}${result.detail}`;
-    lines.push(
-      `  ${paint[result.status](result.status.padEnd(4))}  ${result.status === 'skip' ? style.dim(title) : title}${detail}`,
-    );
-    if (result.remedy !== undefined && result.status !== 'pass')
-      lines.push(`${' '.repeat(8 + TITLE_WIDTH)}${style.cyan('fix:')} ${result.remedy}`);
-  }
+  for (const result of report.results) lines.push(...formatResult(result, style));
+  lines.push('', formatVerdict(report, style));
+  return `${lines.join('\n')}\n`;
+}
+
+/** One check's lines: its status, title and detail, and its fix below when it did not pass. */
+export function formatResult(result: CheckResult, style: Style): string[] {
+  const paint = { pass: style.green, warn: style.yellow, fail: style.red, skip: style.dim } as const;
+  const title = CHECKS[result.id as CheckId].padEnd(TITLE_WIDTH);
+  const code = result.code === undefined ? '' : `${result.code}: `;
+  const detail = result.status === 'skip' ? style.dim(result.detail) : `${code}${result.detail}`;
+  const lines = [
+    `  ${paint[result.status](result.status.padEnd(4))}  ${result.status === 'skip' ? style.dim(title) : title}${detail}`,
+  ];
+  if (result.remedy !== undefined && result.status !== 'pass')
+    lines.push(`${' '.repeat(8 + TITLE_WIDTH)}${style.cyan('fix:')} ${result.remedy}`);
+  return lines;
+}
+
+/** The last line: whether WeChat can connect, and what failed. */
+export function formatVerdict(report: Report, style: Style): string {
   const { fail, warn } = report.counts();
   const failedIds = report.results.filter((result) => result.status === 'fail').map((result) => result.id);
-  lines.push('');
   if (fail > 0) {
-    lines.push(
-      style.red(
-        `✗ WeChat will not connect: ${fail} check${fail === 1 ? '' : 's'} failed (${failedIds.join(', ')})${warn > 0 ? `, ${warn} warning${warn === 1 ? '' : 's'}` : ''}.`,
-      ),
-    );
-  } else {
-    lines.push(
-      style.green(
-        `✓ WeChat can connect${warn > 0 ? ` (${warn} warning${warn === 1 ? '' : 's'}: read them before deploying)` : ''}.`,
-      ),
+    return style.red(
+      `✗ WeChat will not connect: ${fail} check${fail === 1 ? '' : 's'} failed (${failedIds.join(', ')})${warn > 0 ? `, ${warn} warning${warn === 1 ? '' : 's'}` : ''}.`,
     );
   }
-  return `${lines.join('\n')}\n`;
+  return style.green(
+    `✓ WeChat can connect${warn > 0 ? ` (${warn} warning${warn === 1 ? '' : 's'}: read them before deploying)` : ''}.`,
+  );
 }

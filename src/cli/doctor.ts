@@ -3,15 +3,18 @@
  * the upgrade response), then connects through the wx API as a mini program would, and reports each check with
  * pass, warn, fail or skip and how to fix what is wrong. Exits 1 when a check fails.
  */
+import { isIP } from 'node:net';
 import { NEWEST_SDK_VERSION } from '../node.js';
 import { PROFILES, userAgentOf } from '../profiles.js';
 import { ExitCode, UsageError, parseCommandLine, parseHeaders } from './args.js';
 import { checkConnection, checkDns, checkDomain, checkHost, checkScheme, checkUpgrade } from './doctor-checks.js';
 import { probeConnection, probeDns, probeUpgrade, type ConnectionProbe, type Target } from './doctor-probes.js';
-import { CHECKS, Report, formatReport, type CheckId } from './doctor-report.js';
+import { DoctorProgress } from './doctor-progress.js';
+import { CHECKS, Report, formatReport, formatVerdict, type CheckId } from './doctor-report.js';
 import { checkWithWx } from './doctor-wx.js';
 import { HELP } from './help.js';
-import { stylesOf, type Io } from './io.js';
+import { formatDuration } from './format.js';
+import { stylesOf, widthOf, type Io } from './io.js';
 import { WX_FLAGS, createWxFromFlags, type WxSetup } from './wx-setup.js';
 
 const OPTIONS = {
@@ -41,23 +44,31 @@ export async function runDoctor(argv: readonly string[], io: Io): Promise<number
     reportError: (error, where) => void scriptErrors.push(`${where}: ${String(error)}`),
     urlCheck: false,
   });
-  const report = new Report();
+  const heading = `wxsocket doctor ${url}  (${setup.platform}, base library ${setup.SDKVersion ?? NEWEST_SDK_VERSION})`;
+  const style = stylesOf(io).out;
+  const progress =
+    values.json !== true && io.stdout.isTTY === true
+      ? new DoctorProgress({ write: (text) => void io.stdout.write(text), style, columns: widthOf(io.stdout), heading })
+      : undefined;
+  const report = new Report(progress && ((result) => progress.result(result)));
 
   checkScheme(report, target);
   checkHost(report, target);
   if (setup.domains !== undefined && setup.domainPolicy !== undefined)
     checkDomain(report, url, setup.domains, setup.domainPolicy);
 
-  await checkNetwork(report, target, setup, { url, header, protocols, message: values.message ?? 'ping' });
+  const step = (text: string): void => progress?.step(text);
+  await checkNetwork(report, target, setup, { url, header, protocols, message: values.message ?? 'ping' }, step);
 
-  const heading = `wxsocket doctor ${url}  (${setup.platform}, base library ${setup.SDKVersion ?? NEWEST_SDK_VERSION})`;
-  if (values.json === true) {
+  if (progress !== undefined) {
+    progress.finish(formatVerdict(report, style));
+  } else if (values.json === true) {
     const counts = report.counts();
     io.stdout.write(
       `${JSON.stringify({ url, platform: setup.platform, SDKVersion: setup.SDKVersion ?? NEWEST_SDK_VERSION, ok: !report.failed, counts, checks: report.results }, null, 2)}\n`,
     );
   } else {
-    io.stdout.write(formatReport(report, heading, stylesOf(io).out));
+    io.stdout.write(formatReport(report, heading, style));
   }
   if (scriptErrors.length > 0)
     io.stderr.write(`wxsocket doctor: internal error in a listener: ${scriptErrors.join('; ')}\n`);
@@ -70,12 +81,16 @@ async function checkNetwork(
   target: Target,
   setup: WxSetup,
   request: { url: string; header: Record<string, string>; protocols: readonly string[]; message: string },
+  step: (text: string) => void,
 ): Promise<void> {
   const all = Object.keys(CHECKS) as CheckId[];
   const { header, protocols } = request;
+  if (isIP(target.host) === 0) step(`DNS: looking up ${target.host}`);
   const dns = await probeDns(target, setup.hosts, setup.timeout);
   checkDns(report, target, dns);
   if (dns.kind === 'failed') return report.skip(all, 'needs the host resolved');
+  const endpoint = `${dns.address.includes(':') ? `[${dns.address}]` : dns.address}:${target.port}`;
+  step(`${target.secure ? 'TCP and TLS' : 'TCP'}: connecting to ${endpoint}`);
   const connection = await probeConnection(target, dns.address, setup.ca, setup.timeout);
   checkConnection(report, target, dns.address, connection, setup.ca);
   if ('error' in connection.tcp) return report.skip(all, 'needs a TCP connection');
@@ -94,6 +109,7 @@ async function checkNetwork(
   const profile = PROFILES[setup.platform];
   // The --header values may hold tokens: they go only to a server verified as the wx connection verifies it.
   const verified = !target.secure || isVerified(connection);
+  step(`upgrade: waiting for the answer to the upgrade request (at most ${formatDuration(setup.timeout)})`);
   const upgrade = await probeUpgrade(target, dns.address, {
     protocols,
     header: verified ? header : {},
@@ -104,6 +120,7 @@ async function checkNetwork(
   });
   checkUpgrade(report, target, upgrade, { protocols, withheld: verified ? [] : Object.keys(header) });
   // The wx connection verifies TLS itself (1.2 or newer, a trusted chain, the host name) before sending anything.
+  step(`handshake (wx): wx.connectSocket on ${setup.platform}, then a message round trip and a close`);
   await checkWithWx(report, { setup, ...request });
 }
 

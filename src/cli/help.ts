@@ -76,6 +76,7 @@ Will this endpoint work from WeChat? Each check passes, warns or fails, with how
   TLS version (1.2 or newer), certificate trusted, chain complete, host name match, expiry,
   upgrade answered with 101, subprotocol echoed (with --protocol), permessage-deflate,
   handshake through wx.connectSocket, a message round trip, a clean close.
+On a terminal each check shows as soon as it is known, with the step under way below.
 
 Options:
   --domain host              the legal socket domains to check the URL against (repeatable)

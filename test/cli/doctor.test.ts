@@ -6,7 +6,10 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
+import { Readable, Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
+import type { Io } from '../../src/cli/io.js';
+import { main } from '../../src/cli/main.js';
 import {
   createTestCertificates,
   createTestServer,
@@ -422,6 +425,55 @@ describe('wxsocket doctor names the exact problem and exits 1', () => {
       assert.match(result.stdout, /^ {2}fail {2}certificate host name {3}ERR_TLS_CERT_ALTNAME_INVALID: wrong host: /m);
       assert.match(result.stdout, /fix: use a certificate whose subjectAltName lists DNS:chat\.example\.test/);
       assert.match(result.stdout, /✗ WeChat will not connect: 2 checks failed \(certificate-host, handshake\)/);
+    });
+  });
+});
+
+/** A terminal for an in-process run: each write is kept with what the server had seen by then. */
+function terminal(seen: () => number): { io: Io; writes: Array<{ text: string; handshakes: number }> } {
+  const writes: Array<{ text: string; handshakes: number }> = [];
+  const stdout = Object.assign(
+    new Writable({
+      write(chunk: Buffer | string, _encoding, done) {
+        writes.push({ text: chunk.toString(), handshakes: seen() });
+        done();
+      },
+    }),
+    { isTTY: true, columns: 100 },
+  );
+  const stderr = new Writable({ write: (_chunk, _encoding, done) => done() });
+  return { io: { stdin: Readable.from([]), stdout, stderr, env: { NO_COLOR: '1' } }, writes };
+}
+
+describe('wxsocket doctor on a terminal', () => {
+  test('shows each check as it is known and the step under way, before the server has answered anything', async () => {
+    await withServer({ fault: { type: 'no-upgrade-response' } }, async (args, _port, server) => {
+      const { io, writes } = terminal(() => server.handshakeCount);
+      const code = await main(['doctor', ...args, '--timeout', '1500'], io);
+      assert.equal(code, 1);
+      const tcp = writes.find((write) => /^ {2}pass {2}TCP connection/m.test(write.text));
+      assert.ok(tcp, 'no TCP line');
+      assert.equal(tcp.handshakes, 0, 'the TCP line waited for the upgrade request');
+      const waiting = writes.find((write) => /upgrade: waiting for the answer to the upgrade request/.test(write.text));
+      assert.ok(waiting, 'no status line for the upgrade');
+      assert.ok(writes.indexOf(waiting) > writes.indexOf(tcp));
+      // The status line is erased: what is left on screen is the report itself.
+      const screen = writes
+        .map((write) => write.text)
+        .join('')
+        .replace(/[^\n]*\r\u001b\[2K/g, '');
+      assert.doesNotMatch(screen, /waiting for the answer/);
+      assert.match(screen, /^ {2}fail {2}upgrade \(101\) +ETIMEDOUT: /m);
+      assert.match(screen, /\n✗ WeChat will not connect: 2 checks failed \(upgrade, handshake\)/);
+    });
+  });
+
+  test('--json on a terminal prints the JSON report alone, at the end', async () => {
+    await withServer({}, async (args, _port, server) => {
+      const { io, writes } = terminal(() => server.handshakeCount);
+      assert.equal(await main(['doctor', ...args, '--json'], io), 0);
+      assert.equal(writes.length, 1);
+      assert.equal((JSON.parse(writes[0]!.text) as DoctorReport).ok, true);
     });
   });
 });
