@@ -27,7 +27,8 @@ export interface ReliableMessageEvent {
 export interface ReliableCloseEvent {
   /**
    * The task's `onClose` code, or the code the socket closed with itself: 4000 for a dead connection, 1000 when
-   * paused; 1006 for an attempt that failed without `onClose` (`wx.connectSocket` failed, or the domain check).
+   * paused or replaced (`reconnect()`, another network); 1006 for an attempt that failed without `onClose`
+   * (`wx.connectSocket` failed, or the domain check).
    */
   readonly code: number;
   readonly reason: string;

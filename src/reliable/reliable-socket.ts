@@ -1,7 +1,7 @@
 /**
  * `ReliableSocket`: one logical connection over a succession of `SocketTask`s: queueing while not open, an
  * application heartbeat, dead-connection detection, reconnection with backoff, state restored after reconnecting,
- * and pause/resume with the mini program's background state. Guide and decisions: docs/reliable.md.
+ * and pauses while the mini program is in the background or offline. Guide and decisions: docs/reliable.md.
  *
  * One field holds the state (`#state`); it changes only in the named transitions `#connect`, `#opened`, `#leave`,
  * `#ended`, `#wait` and `#finish`. What the app and the platform ask for goes through one function, `#request`. At
@@ -13,6 +13,7 @@ import { invokeSafely } from '../report.js';
 import { Attempt, type AttemptHandlers } from './attempt.js';
 import { backoffDelay } from './backoff.js';
 import { Emitter, type ReliableSocketEvent, type ReliableSocketEventMap } from './events.js';
+import { FieldEvents } from './field-events.js';
 import { Heartbeat } from './heartbeat.js';
 import {
   checkCloseArguments,
@@ -32,15 +33,19 @@ export type ReliableSocketState = 'connecting' | 'open' | 'closing' | 'waiting' 
 export type SendResult = 'sent' | 'queued' | 'dropped';
 
 /**
- * What the app or the platform asks for: `end` (`close()`), `pause` (`pause()`, `wx.onAppHide`), `connect`
- * (`reconnect()`, and a pause lifted). The precedence is end > pause > connect: a request never undoes one that
- * ranks higher. Nothing follows an end; a pause holds until every reason for it is lifted, and a connect asked
- * meanwhile is not kept (lifting the last pause connects anyway).
+ * What the app or the platform asks for: `end` (`close()`), `pause` (`pause()`, `wx.onAppHide`, the network gone),
+ * `connect` (`reconnect()`, a pause lifted, a new network). The precedence is end > pause > connect: a request never
+ * undoes one that ranks higher. Nothing follows an end; a pause holds until every reason for it is lifted, and a
+ * connect asked meanwhile is not kept (lifting the last pause connects anyway).
  */
 type Request = 'end' | 'pause' | 'connect';
 
-/** Why the socket is paused; it stays paused while any of them holds. */
-type Hold = 'pause()' | 'background';
+/**
+ * Why the socket is paused; it stays paused while any of them holds. `pause()` and `background` close the
+ * connection; `offline` does not (the platform ends what the network took, contract §8.3) but lets no new attempt
+ * start, since none could succeed.
+ */
+type Hold = 'pause()' | 'background' | 'offline';
 
 /**
  * What follows once the closing task has ended: a reconnection after the backoff delay (the connection was lost), a
@@ -68,6 +73,7 @@ export const DEAD_CONNECTION_CODE = 4000;
 const DEAD_CONNECTION: CloseRequest = { code: DEAD_CONNECTION_CODE, reason: 'heartbeat timeout' };
 const PAUSED: CloseRequest = { code: 1000, reason: 'paused' };
 const RECONNECT: CloseRequest = { code: 1000, reason: 'reconnect' };
+const NETWORK_CHANGED: CloseRequest = { code: 1000, reason: 'network changed' };
 /** Code of the `close` event of an attempt that ended without an `onClose` [ours, as a browser reports it]. */
 const NO_CLOSE_FRAME = 1006;
 
@@ -91,8 +97,9 @@ export class ReliableSocket {
   /** Whether a connection has opened before (for `reconnected`). */
   #hasOpened = false;
   readonly #holds = new Set<Hold>();
-  readonly #onHide = (): void => this.#hold('background');
-  readonly #onShow = (): void => this.#lift('background');
+  readonly #field: FieldEvents;
+  /** The network type last reported (`wx.getNetworkType`, `wx.onNetworkStatusChange`), if any. */
+  #networkType: string | undefined;
 
   /** @internal Use {@link createReliableSocket}. */
   constructor(wx: WxLike, options: ReliableSocketOptions) {
@@ -112,11 +119,19 @@ export class ReliableSocket {
         dead: () => this.#dead(),
       });
     }
-    if (settings.pauseInBackground) {
-      // wx.onAppHide/onAppShow exist from base library 2.1.2, and not in wxsocket's wx [doc].
-      if (typeof wx.onAppHide === 'function') wx.onAppHide(this.#onHide);
-      if (typeof wx.onAppShow === 'function') wx.onAppShow(this.#onShow);
-    }
+    this.#field = new FieldEvents(
+      wx,
+      { app: settings.pauseInBackground },
+      {
+        hidden: () => this.#hold('background'),
+        shown: () => this.#shown(),
+        networkChanged: (online, networkType) => this.#networkChanged(online, networkType),
+        networkKnown: (online, networkType) => this.#networkKnown(online, networkType),
+      },
+    );
+    // Connecting does not wait for the answer: the first attempt starts at once (listeners attached right after
+    // creation miss nothing), and an answer of `none` only keeps a failed attempt from being retried.
+    this.#field.askNetworkType();
     this.#connect();
   }
 
@@ -180,7 +195,7 @@ export class ReliableSocket {
 
   /** Reconnects at once after `pause()` (or after `wx.onAppHide`). */
   resume(): void {
-    this.#lift('pause()', 'background');
+    this.#lift(['pause()', 'background']);
   }
 
   /**
@@ -225,15 +240,48 @@ export class ReliableSocket {
   #hold(hold: Hold): void {
     if (this.#state.name === 'closed') return;
     this.#holds.add(hold);
-    this.#request('pause', PAUSED);
+    // Offline closes nothing, but a pending backoff stops: the attempt could not succeed.
+    if (hold !== 'offline' || this.#state.name === 'waiting') this.#request('pause', PAUSED);
   }
 
-  /** Lifts reasons to stay paused; when none is left, connects at once, the backoff starting again. */
-  #lift(...holds: Hold[]): void {
+  /**
+   * Lifts reasons to stay paused; when none is left, connects at once, the backoff starting again (a connection
+   * still open, which only `offline` allows, is replaced and closed with `close`).
+   */
+  #lift(holds: readonly Hold[], close = RECONNECT): void {
     const lifted = holds.filter((hold) => this.#holds.delete(hold));
     if (lifted.length === 0 || this.#holds.size > 0) return;
     this.#failures = 0;
-    this.#request('connect', RECONNECT);
+    this.#request('connect', close);
+  }
+
+  /** `wx.onAppShow`: the background pause is lifted; if the network was gone, it is asked about again. */
+  #shown(): void {
+    this.#lift(['background']);
+    // Changes while the app was suspended may not have been reported (WeChat runs no JavaScript then).
+    if (this.#holds.has('offline')) this.#field.askNetworkType();
+  }
+
+  /**
+   * `wx.onNetworkStatusChange`. Offline: no attempt until the network is back. Back, or on another network (Wi-Fi to
+   * 4G): connect at once, the backoff starting again, replacing a connection made on the old network (its address
+   * is gone, and it may not say so for minutes, contract §8.3).
+   */
+  #networkChanged(online: boolean, networkType: string): void {
+    const changed = networkType !== this.#networkType;
+    this.#networkType = networkType;
+    if (!online) return this.#hold('offline');
+    if (this.#holds.has('offline')) return this.#lift(['offline'], NETWORK_CHANGED);
+    if (!changed) return; // the same network reported again: nothing to do
+    this.#failures = 0;
+    this.#request('connect', NETWORK_CHANGED);
+  }
+
+  /** `wx.getNetworkType`'s answer: what the network is now, not a change of it. */
+  #networkKnown(online: boolean, networkType: string): void {
+    this.#networkType = networkType;
+    if (!online) this.#hold('offline');
+    else this.#lift(['offline'], NETWORK_CHANGED);
   }
 
   /** Sets the state, clearing the previous state's timer. */
@@ -421,18 +469,14 @@ export class ReliableSocket {
   }
 
   /**
-   * The end: every timer cleared, queued messages dropped, app listeners removed, the final `close`, listeners let go.
+   * The end: every timer cleared, the `wx` listeners removed, queued messages dropped, the final `close`, listeners
+   * let go.
    */
   #finish(closed: CloseRequest): void {
     this.#heartbeat?.stop();
     this.#enter({ name: 'closed' });
     this.#holds.clear();
-    const wx = this.#wx;
-    if (this.#settings.pauseInBackground) {
-      // Always with our own function: `wx.offAppHide()` without one removes every listener of the mini program.
-      if (typeof wx.offAppHide === 'function') wx.offAppHide(this.#onHide);
-      if (typeof wx.offAppShow === 'function') wx.offAppShow(this.#onShow);
-    }
+    this.#field.stop();
     this.#outbox.clear();
     this.#emitter.emit('close', { code: closed.code, reason: closed.reason, final: true });
     this.#emitter.clear();

@@ -54,10 +54,17 @@ export interface SocketTaskLike {
   onClose(listener: (result: { code: number; reason: string }) => void): void;
 }
 
+/** `wx.onNetworkStatusChange`'s result [doc]. `networkType`: `wifi`, `2g`, `3g`, `4g`, `5g`, `unknown` or `none`. */
+export interface WxNetworkStatus {
+  isConnected: boolean;
+  networkType: string;
+}
+
 /**
- * A `wx`-like object: `connectSocket` (base library 1.7.0+, which returns a `SocketTask`), and, where they exist,
- * `onAppHide`/`onAppShow` (2.1.2) with their `off*` counterparts (2.9.3). wxsocket's own `wx` has no app events;
- * a wrapper object can add them.
+ * A `wx`-like object: `connectSocket` (base library 1.7.0+, which returns a `SocketTask`), and, where they exist, the
+ * app's lifecycle events `onAppHide`/`onAppShow` (2.1.2, `off*` 2.9.3 in WeChat's typings, 2.1.2 in wxsocket's) and
+ * the network's `getNetworkType` (1.0.0), `onNetworkStatusChange` (1.1.0) and `offNetworkStatusChange` (2.9.3). Each
+ * of those is optional: an older `wx`-like without them still works, without the pauses they drive.
  */
 export interface WxLike {
   /** Returns the task, or `undefined` for invalid options and below base library 1.7.0 (contract §1). */
@@ -66,4 +73,10 @@ export interface WxLike {
   onAppShow?(listener: (result: unknown) => void): void;
   offAppHide?(listener: (result: unknown) => void): void;
   offAppShow?(listener: (result: unknown) => void): void;
+  getNetworkType?(option: {
+    success?: (result: { networkType: string }) => void;
+    fail?: (result: WxCallResult) => void;
+  }): unknown;
+  onNetworkStatusChange?(listener: (result: WxNetworkStatus) => void): void;
+  offNetworkStatusChange?(listener: (result: unknown) => void): void;
 }

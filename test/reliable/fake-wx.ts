@@ -2,7 +2,13 @@
 // send is confirmed or fails, and whether a close is ever answered. For the edges a real server cannot produce on
 // demand (a send confirmed after the connection died, a platform that never reports onClose, connectSocket
 // returning nothing).
-import type { SocketTaskLike, WxCallResult, WxConnectSocketOption, WxLike } from '../../src/reliable/index.js';
+import type {
+  SocketTaskLike,
+  WxCallResult,
+  WxConnectSocketOption,
+  WxLike,
+  WxNetworkStatus,
+} from '../../src/reliable/index.js';
 
 interface PendingSend {
   readonly data: string | ArrayBuffer;
@@ -76,31 +82,47 @@ export class FakeTask implements SocketTaskLike {
 }
 
 type AppListener = (result: unknown) => void;
+type NetworkListener = (result: WxNetworkStatus) => void;
 
 /**
  * Hands out `FakeTask`s; `next` decides what the next `connectSocket` call does. Has WeChat's app events
- * (`onAppHide`/`onAppShow` and their `off*`), which `hide()`/`show()` fire, unless made with `{ appEvents: false }`
- * (an older `wx`-like without them).
+ * (`onAppHide`/`onAppShow` and their `off*`), which `hide()`/`show()` fire, and its network APIs
+ * (`getNetworkType`, answered by `answerNetworkType()`; `onNetworkStatusChange`/`off*`, which `setNetwork()` fires),
+ * unless made without them (`{ appEvents: false, network: false }`: an older `wx`-like).
  */
 export class FakeWx implements WxLike {
   readonly tasks: FakeTask[] = [];
   next: 'task' | { fail: string; task?: false } | { success: true } | 'throw' = 'task';
   readonly hideListeners = new Set<AppListener>();
   readonly showListeners = new Set<AppListener>();
+  readonly networkListeners = new Set<NetworkListener>();
+  /** `getNetworkType` calls not yet answered. */
+  readonly networkQuestions: Array<(result: { networkType: string }) => void> = [];
+  networkType = 'wifi';
   onAppHide?: (listener: AppListener) => void;
   onAppShow?: (listener: AppListener) => void;
   offAppHide?: (listener?: AppListener) => void;
   offAppShow?: (listener?: AppListener) => void;
+  getNetworkType?: (option: { success?: (result: { networkType: string }) => void }) => void;
+  onNetworkStatusChange?: (listener: NetworkListener) => void;
+  offNetworkStatusChange?: (listener?: (result: unknown) => void) => void;
 
-  constructor({ appEvents = true }: { appEvents?: boolean } = {}) {
+  constructor({ appEvents = true, network = true }: { appEvents?: boolean; network?: boolean } = {}) {
+    // Without a listener, WeChat's off* removes them all (contract §8.1).
+    const remover =
+      <L>(set: Set<L>) =>
+      (listener?: L): void =>
+        void (listener ? set.delete(listener) : set.clear());
     if (appEvents) {
       this.onAppHide = (listener) => void this.hideListeners.add(listener);
       this.onAppShow = (listener) => void this.showListeners.add(listener);
-      // Without a listener, WeChat's off* removes them all (contract §8.1).
-      this.offAppHide = (listener) =>
-        void (listener ? this.hideListeners.delete(listener) : this.hideListeners.clear());
-      this.offAppShow = (listener) =>
-        void (listener ? this.showListeners.delete(listener) : this.showListeners.clear());
+      this.offAppHide = remover(this.hideListeners);
+      this.offAppShow = remover(this.showListeners);
+    }
+    if (network) {
+      this.getNetworkType = (option) => void (option.success && this.networkQuestions.push(option.success));
+      this.onNetworkStatusChange = (listener) => void this.networkListeners.add(listener);
+      this.offNetworkStatusChange = remover(this.networkListeners as Set<(result: unknown) => void>);
     }
   }
 
@@ -110,6 +132,18 @@ export class FakeWx implements WxLike {
 
   show(): void {
     for (const listener of [...this.showListeners]) listener({ path: 'pages/index/index', scene: 1001, query: {} });
+  }
+
+  /** Changes the network and reports it to the `onNetworkStatusChange` listeners (`none`: offline). */
+  setNetwork(networkType: string): void {
+    this.networkType = networkType;
+    const status = { isConnected: networkType !== 'none', networkType };
+    for (const listener of [...this.networkListeners]) listener(status);
+  }
+
+  /** Answers every pending `getNetworkType` with the current type. */
+  answerNetworkType(): void {
+    for (const answer of this.networkQuestions.splice(0)) answer({ networkType: this.networkType });
   }
 
   connectSocket(option: WxConnectSocketOption): SocketTaskLike | undefined {
