@@ -102,7 +102,8 @@ export class Completion {
 
   /** Ends the call on a later turn, for results known before the call returns (contract §0.1). */
   settleLater(result: CallResult, succeeded: boolean): void {
-    queueMicrotask(() => this.settle(result, succeeded));
+    // A promise job rather than `queueMicrotask`, which jest's default fake timers replace (host-timers.ts).
+    void Promise.resolve().then(() => this.settle(result, succeeded));
   }
 }
 

@@ -2,6 +2,7 @@
  * wxsocket on Node.js: the WeChat Mini Program socket API over `ws`.
  * @see https://developers.weixin.qq.com/miniprogram/dev/api/network/websocket/wx.connectSocket.html
  */
+import './node-host.js';
 import { installWxWith, type InstalledWx } from './install-wx.js';
 import type { WxOptions } from './options.js';
 import { defaultWsTransport } from './transports/ws.js';

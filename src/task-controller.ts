@@ -14,6 +14,7 @@ import * as ErrMsg from './errmsg.js';
 import type { Settings } from './options.js';
 import { CLOSED, CLOSING, CONNECTING, OPEN } from './ready-state.js';
 import { invokeSafely } from './report.js';
+import { hostTimers, type TimerHandle } from './host-timers.js';
 import { later } from './schedule.js';
 import type {
   NetworkLink,
@@ -110,7 +111,7 @@ export class TaskController {
   #phase: Phase = CONNECTING;
   #listeners: Partial<Listeners> | undefined;
   #link: Link | undefined;
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  #timer: TimerHandle | undefined;
   #closeRequest: CloseRequest | undefined;
   /** A failure waiting for `#finish`, which reports it before `onClose` (§2 event order). */
   #failure: Failure | undefined;
@@ -255,7 +256,7 @@ export class TaskController {
   interrupt(): void {
     if (this.#phase === CLOSED || (!this.#link && (this.#closeRequest || this.#failure))) return;
     this.#closeRequest = INTERRUPTED;
-    clearTimeout(this.#timer);
+    hostTimers.clearTimeout(this.#timer);
     this.#unlink(SUSPEND_FRAME);
     if (this.#phase === OPEN) this.#phase = CLOSING;
     later(() => this.#finish(INTERRUPTED.code, INTERRUPTED.reason));
@@ -274,7 +275,7 @@ export class TaskController {
     const errMsg =
       loss === 'offline' ? ErrMsg.networkDown : opened ? ErrMsg.abnormalClosure : ErrMsg.openTransportError;
     this.#failure = { errMsg, errCode: opened ? FAILED_AFTER_OPEN : NEVER_OPENED };
-    clearTimeout(this.#timer);
+    hostTimers.clearTimeout(this.#timer);
     this.#unlink();
     if (this.#phase === OPEN) this.#phase = CLOSING;
     later(() => this.#finish(1006, ErrMsg.abnormalClosure));
@@ -283,7 +284,7 @@ export class TaskController {
   /** Ends the task without waiting for the network: a close frame if open, else an abort; `onClose` next turn. */
   #endNow(request: CloseRequest): void {
     const { code, reason } = (this.#closeRequest ??= request);
-    clearTimeout(this.#timer);
+    hostTimers.clearTimeout(this.#timer);
     this.#unlink(request);
     if (this.#phase === OPEN) this.#phase = CLOSING;
     later(() => this.#finish(code, reason));
@@ -297,9 +298,9 @@ export class TaskController {
     if (!this.#owner.network.isConnected) return this.#fail(ErrMsg.openTransportError);
     const { settings } = this;
     // The per-call timeout wins over app.json's (§1), capped to what `setTimeout` honours (a larger delay fires at
-    // once).
+    // once). A real timer: WeChat times the handshake natively, not on the page's clock (docs/decisions.md).
     const delay = Math.min(request.timeout ?? settings.defaultTimeout, 2 ** 31 - 1);
-    this.#timer = setTimeout(() => this.#fail(ErrMsg.openTimeout), delay);
+    this.#timer = hostTimers.setTimeout(() => this.#fail(ErrMsg.openTimeout), delay);
     const link = (this.#link = new Link(this));
     try {
       const networkLink = this.#owner.network.transportLink;
@@ -315,7 +316,7 @@ export class TaskController {
 
   opened(header: Record<string, string>, profile: SocketProfile): void {
     if (this.#phase !== CONNECTING) return;
-    clearTimeout(this.#timer);
+    hostTimers.clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#phase = OPEN;
     const { features } = this.settings;
@@ -363,7 +364,7 @@ export class TaskController {
     if (this.#phase === CLOSED) return;
     // The app is suspended: the task ends (and frees its slot) when the app shows again (§8.1).
     if (this.#owner.gate.hold(() => this.#finish(code, reason))) return;
-    clearTimeout(this.#timer);
+    hostTimers.clearTimeout(this.#timer);
     this.#phase = CLOSED;
     this.#owner.released(this);
     if (this.#failure) {

@@ -157,7 +157,10 @@ export interface Settings {
   readonly onListenerError: (error: unknown, where: string) => void;
 }
 
-/** The global timers, looked up at each call (so node:test's `mock.timers` applies even when enabled later). */
+/**
+ * The global timers, looked up at each call: in WeChat they are the page's own timers, so a test runner's fake timers
+ * drive them, even when installed after this module loaded (docs/decisions.md, Timing).
+ */
 const globalTimers: Timers = {
   setTimeout: (callback, delay) => globalThis.setTimeout(callback, delay),
   clearTimeout: (handle) => globalThis.clearTimeout(handle as Parameters<typeof globalThis.clearTimeout>[0]),

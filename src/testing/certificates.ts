@@ -21,6 +21,7 @@ import {
   time,
   utf8String,
 } from './der.js';
+import { hostNow } from '../node-host.js';
 
 /** Object identifiers used below (RFC 5280, RFC 5758, RFC 5480). */
 const OID = {
@@ -102,7 +103,7 @@ export function createCertificateAuthority(options: CertificateAuthorityOptions 
   const subject = name(options.commonName ?? 'wxsocket test CA');
   const spki = publicKey.export({ type: 'spki', format: 'der' });
   const keyId = keyIdentifier(spki);
-  const now = Date.now();
+  const now = hostNow();
   const extensions = [
     extension(OID.basicConstraints, true, sequence(boolean(true))),
     // keyCertSign (bit 5) and cRLSign (bit 6): 0b0000_0110, the last bit unused.
@@ -130,7 +131,7 @@ export function issueServerCertificate(
   options: TestCertificateOptions = {},
 ): { certPem: string; keyPem: string } {
   const hostnames = options.hostnames ?? DEFAULT_HOSTNAMES;
-  const now = Date.now();
+  const now = hostNow();
   const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const spki = publicKey.export({ type: 'spki', format: 'der' });
   const extensions = [

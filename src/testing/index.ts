@@ -5,6 +5,8 @@
  * Not exported: the DER and frame writers and the certificate authority internals, which are implementation
  * details of the faults; `createTestCertificates` is the supported way to get certificates.
  */
+import '../node-host.js';
+
 export { createTestServer, echo, type TestServer, type TestServerOptions } from './server.js';
 export type { TestClient, TestMessage, TestData, CloseInfo, HandshakeRequest } from './client.js';
 export type { Fault, HandshakeFault, ConnectionFault, FaultPlan } from './faults.js';

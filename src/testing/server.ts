@@ -25,6 +25,8 @@ import {
 } from './certificates.js';
 import { TestClient, type HandshakeRequest } from './client.js';
 import { answerUpgradeWithFault, isCertificateFault, isHandshakeFault, type Fault, type FaultPlan } from './faults.js';
+import { hostTimers, type TimerHandle } from '../host-timers.js';
+import { hostNow } from '../node-host.js';
 import { WaitQueue, type WaitOptions } from './waiting.js';
 import { wxOptionsFor, type TestServerWxOptions } from './wx-options.js';
 
@@ -96,7 +98,7 @@ export class TestServer {
   readonly #connections = new WeakMap<Duplex, ConnectionRecord>();
   readonly #requests = new WeakMap<IncomingMessage, HandshakeRequest>();
   readonly #streams = new Set<Duplex>();
-  readonly #timers = new Set<ReturnType<typeof setTimeout>>();
+  readonly #timers = new Set<TimerHandle>();
   readonly #clients = new Set<TestClient>();
   readonly #handshakes: HandshakeRequest[] = [];
   readonly #connectionQueue = new WaitQueue<TestClient>();
@@ -198,7 +200,7 @@ export class TestServer {
 
   async #shutDown(): Promise<void> {
     const closed = new Promise<void>((resolve) => this.#net.close(() => resolve()));
-    for (const timer of this.#timers) clearTimeout(timer);
+    for (const timer of this.#timers) hostTimers.clearTimeout(timer);
     this.#timers.clear();
     const gone = new Promise<void>((resolve) => {
       if (this.#streams.size === 0) resolve();
@@ -213,8 +215,8 @@ export class TestServer {
     // net.Server reports 'close' before libuv has released the listening handle: that happens in the loop's close
     // phase, which follows the check phase. The second setImmediate runs after one full close phase, so once this
     // resolves `process.getActiveResourcesInfo()` no longer lists the server.
-    await new Promise((resolve) => setImmediate(resolve));
-    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => hostTimers.setImmediate!(() => resolve(undefined)));
+    await new Promise((resolve) => hostTimers.setImmediate!(() => resolve(undefined)));
   }
 
   #checkFault(fault: Fault): void {
@@ -272,7 +274,7 @@ export class TestServer {
         : 'normal';
     const cached = this.#contexts.get(key);
     if (cached !== undefined) return cached;
-    const now = Date.now();
+    const now = hostNow();
     let made: SecureContext;
     switch (fault?.type) {
       case 'expired-certificate':
@@ -305,7 +307,7 @@ export class TestServer {
     const key = request.headers['sec-websocket-key'] ?? '';
     if (fault !== undefined && isHandshakeFault(fault)) {
       if (fault.type === 'slow-upgrade-response') {
-        const timer = setTimeout(() => {
+        const timer = hostTimers.setTimeout(() => {
           this.#timers.delete(timer);
           if (!stream.destroyed) this.#completeUpgrade(request, stream, head, handshake, undefined);
         }, fault.delay);

@@ -1,7 +1,11 @@
 /**
  * Awaitable queues for the test kit: events are kept until someone asks for them, so a test never misses one that
  * happened before it started waiting, and every wait is bounded by a timeout so a broken test fails instead of hanging.
+ *
+ * The timeouts run on the host's real clock (host-timers.ts): a test that fakes timers still gets its failure after
+ * `timeout` real milliseconds instead of a wait that never ends.
  */
+import { hostTimers, type TimerHandle } from '../host-timers.js';
 
 /** Options of every `next*`/`waitFor*` helper. */
 export interface WaitOptions {
@@ -66,22 +70,22 @@ export function withTimeout<T>(
 ): Promise<T> {
   const timeout = options.timeout ?? DEFAULT_WAIT_TIMEOUT;
   return new Promise<T>((resolve, reject) => {
-    let timer: ReturnType<typeof setTimeout> | undefined;
+    let timer: TimerHandle | undefined;
     let settled = false;
     const forget = start(
       (value) => {
         settled = true;
-        clearTimeout(timer);
+        hostTimers.clearTimeout(timer);
         resolve(value);
       },
       (error) => {
         settled = true;
-        clearTimeout(timer);
+        hostTimers.clearTimeout(timer);
         reject(error);
       },
     );
     if (!settled && Number.isFinite(timeout)) {
-      timer = setTimeout(() => {
+      timer = hostTimers.setTimeout(() => {
         forget();
         reject(new Error(`Timed out after ${timeout} ms waiting for ${what}`));
       }, timeout);

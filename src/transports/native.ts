@@ -21,6 +21,7 @@ import type {
   TransportRequest,
 } from '../transport.js';
 import { isArrayBuffer, utf8Length } from '../bytes.js';
+import { hostTimers, type TimerHandle } from '../host-timers.js';
 import { connectionUrl } from './connection-url.js';
 
 /**
@@ -93,7 +94,7 @@ class NativeConnection implements TransportConnection {
   /** Bytes passed to `socket.send` so far (UTF-8 for text, as `bufferedAmount` counts them). */
   #sent = 0;
   readonly #pending: PendingSend[] = [];
-  #poll: ReturnType<typeof setTimeout> | undefined;
+  #poll: TimerHandle | undefined;
   #pollDelay = 0;
 
   constructor(
@@ -124,7 +125,10 @@ class NativeConnection implements TransportConnection {
   send(data: string | ArrayBuffer, done?: (error?: Error) => void): void {
     // A platform socket that is no longer OPEN drops the data silently (WHATWG); report it instead.
     if (this.#socket.readyState !== OPEN) {
-      if (done) setTimeout(done, 0, new Error(`WebSocket is not open: readyState ${this.#socket.readyState}`));
+      if (done) {
+        const error = new Error(`WebSocket is not open: readyState ${this.#socket.readyState}`);
+        hostTimers.setTimeout(() => done(error), 0);
+      }
       return;
     }
     this.#socket.send(typeof data === 'string' || this.#copiesOnSend ? data : data.slice(0));
@@ -202,7 +206,7 @@ class NativeConnection implements TransportConnection {
 
   #schedulePoll(delay: number): void {
     if (this.#poll !== undefined) return;
-    this.#poll = setTimeout(() => {
+    this.#poll = hostTimers.setTimeout(() => {
       this.#poll = undefined;
       this.#flush();
     }, delay);

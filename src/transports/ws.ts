@@ -14,6 +14,7 @@ import {
   type SecureContextOptions,
 } from 'node:tls';
 import WebSocket from 'ws';
+import { hostNow } from '../node-host.js';
 import type {
   SocketProfile,
   Transport,
@@ -76,7 +77,8 @@ function hostsLookup(hosts: ReadonlyMap<string, string>) {
     const family = isIP(address);
     // Answer asynchronously, as DNS does: `net` emits 'lookup' from this callback, and the profile's timing listens
     // for it only once `net.connect` has returned.
-    queueMicrotask(() => {
+    // A promise job: jest's default fake timers replace `queueMicrotask` (host-timers.ts).
+    void Promise.resolve().then(() => {
       if (options.all) callback(null, [{ address, family }]);
       else callback(null, address, family);
     });
@@ -85,8 +87,8 @@ function hostsLookup(hosts: ReadonlyMap<string, string>) {
 
 const MAX_PENDING_PONGS = 4096;
 
-/** Milliseconds since the epoch, as WeChat's `profile` timestamps are. */
-const now = Date.now;
+/** Milliseconds since the epoch, as WeChat's `profile` timestamps are: by the real clock, as WeChat's native layer. */
+const now = hostNow;
 
 /** What one handshake needs and learns; dropped at open, so that an open connection holds no more than it must. */
 interface Handshake {
@@ -194,9 +196,14 @@ function onUpgrade(this: WebSocket, response: IncomingMessage): void {
   handshake.header = headersOf(response.rawHeaders);
 }
 
-function onUnexpectedResponse(this: WebSocket): void {
-  connectionOf(this).handshake!.responded = true;
-  this.terminate(); // reported through 'error'
+function onUnexpectedResponse(this: WebSocket, _request: unknown, response: IncomingMessage): void {
+  const { handshake, handlers } = connectionOf(this);
+  handshake!.responded = true;
+  // Reported here rather than through the 'error' that `terminate` emits, which `ws` defers with `process.nextTick`:
+  // jest's default fake timers fake the nextTick `ws` sees, and the failure would never come. The core then aborts
+  // the connection and ignores the deferred 'error'.
+  handlers.onError('handshake', new Error(`Unexpected server response: ${response.statusCode}`));
+  this.terminate();
 }
 
 function onOpen(this: WebSocket): void {

@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it, mock } from 'node:test';
+import { hostTimers, type HostTimers } from '../../src/host-timers.js';
 import { createWx } from '../../src/node.js';
 import { createTestServer } from '../../src/testing/index.js';
 import type { Transport } from '../../src/transport.js';
@@ -82,6 +83,13 @@ describe('§5 the domain check through connectSocket', () => {
 describe('§1 handshake timeout', () => {
   it('§1 without timeout or networkTimeout, the handshake is given exactly 60000 ms', async () => {
     const server = await createTestServer({ fault: { type: 'no-upgrade-response' } });
+    // The handshake timer is the host's real one (fake timers do not reach it, as they do not reach WeChat's native
+    // timer): routed through the global setTimeout for this test, so node:test's mock clock drives it.
+    const real = { ...hostTimers };
+    Object.assign(hostTimers, <Partial<HostTimers>>{
+      setTimeout: (callback, delay) => globalThis.setTimeout(callback, delay),
+      clearTimeout: (handle) => globalThis.clearTimeout(handle as Parameters<typeof clearTimeout>[0]),
+    });
     mock.timers.enable({ apis: ['setTimeout'] });
     try {
       const wx = createWx();
@@ -96,6 +104,7 @@ describe('§1 handshake timeout', () => {
       assert.equal(log.only('error').errMsg, 'exception onOpen fail code:9, msg:Timer Expired');
     } finally {
       mock.timers.reset();
+      Object.assign(hostTimers, real);
       await server.close();
     }
   });

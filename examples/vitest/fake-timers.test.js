@@ -1,0 +1,67 @@
+// Fake timers and sockets, with vitest's defaults (`vi.useFakeTimers()` fakes setTimeout, setInterval, setImmediate,
+// Date...). The network does not run on the fake clock: sockets open, deliver and close, and the test kit's waits
+// time out, in real time. Your own timers, the reliable socket's backoff included, wait for `vi.advanceTimersByTime`.
+import { afterEach, beforeEach, expect, test, vi } from 'vitest';
+import { createWx } from 'wxsocket';
+import { createReliableSocket } from 'wxsocket/reliable';
+import { createTestServer, echo } from 'wxsocket/testing';
+
+const cleanups = [];
+beforeEach(() => vi.useFakeTimers());
+afterEach(async () => {
+  vi.useRealTimers();
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/** The next event of this type from a reliable socket. */
+function nextEvent(socket, type) {
+  return new Promise((resolve) => {
+    const off = socket.on(type, (event) => {
+      off();
+      resolve(event);
+    });
+  });
+}
+
+test('a socket opens, echoes and closes while the clock is fake', async () => {
+  const server = await createTestServer({ handler: echo });
+  cleanups.push(() => server.close());
+  const task = createWx().connectSocket({ url: server.url });
+  await new Promise((resolve) => task.onOpen(resolve));
+  const receiving = new Promise((resolve) => task.onMessage(resolve));
+  task.send({ data: 'hello' });
+  expect((await receiving).data).toBe('hello');
+  const closing = new Promise((resolve) => task.onClose(resolve));
+  task.close({ code: 1000, reason: 'bye' });
+  expect(await closing).toEqual({ code: 1000, reason: 'bye' });
+});
+
+test("the test kit's waits still time out", async () => {
+  const server = await createTestServer();
+  cleanups.push(() => server.close());
+  await expect(server.nextConnection({ timeout: 100 })).rejects.toThrow(/Timed out after 100 ms/);
+});
+
+test('a reconnection with backoff, driven by the fake clock', async () => {
+  // The first reconnection is refused (TCP connection 2), so the second delay is twice the first.
+  const server = await createTestServer({ fault: ({ number }) => (number === 2 ? { type: 'refuse' } : undefined) });
+  cleanups.push(() => server.close());
+  const socket = createReliableSocket(createWx(), { url: server.url, reconnect: { initialDelay: 1000, jitter: 0 } });
+  cleanups.push(() => socket.close());
+  await nextEvent(socket, 'open');
+
+  const first = nextEvent(socket, 'reconnecting');
+  await (await server.nextConnection()).inject({ type: 'drop' });
+  expect(await first).toEqual({ attempt: 1, delay: 1000 });
+  vi.advanceTimersByTime(999);
+  expect(socket.state).toBe('waiting'); // not a millisecond early
+
+  const second = nextEvent(socket, 'reconnecting');
+  vi.advanceTimersByTime(1);
+  expect(await second).toEqual({ attempt: 2, delay: 2000 });
+
+  const opening = nextEvent(socket, 'open');
+  vi.advanceTimersByTime(2000);
+  expect((await opening).reconnected).toBe(true);
+  expect(server.connectionCount).toBe(3);
+});
