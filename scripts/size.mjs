@@ -9,7 +9,7 @@ import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
 /**
- * The budget for the browser entry, minified and gzipped: the issue's 8 KB for the socket API, plus 4 KB since the
+ * The budget for the browser entry, minified and gzipped: 8 KB for the socket API, plus 4 KB since the
  * field conditions (contract §8: the app lifecycle, the network status and the phone's control) are part of every
  * `wx` object, in browsers by default (§8.4). They measured about 3 KB gzipped when they came.
  */

@@ -14,7 +14,7 @@ import { NEWEST_SDK_VERSION, featuresOf, parseVersion, type FeatureSet } from '.
 /** A PEM certificate (string or bytes). */
 export type CertificateAuthority = string | Uint8Array;
 
-/** Options of `createWx` (see product.md). */
+/** Options of `createWx` (README's "Use"; the rules they set are in docs/platform-rules.md). */
 export interface WxOptions {
   /** Which of WeChat's two socket implementations to emulate. Default `'android'`. */
   platform?: 'android' | 'ios';
@@ -127,7 +127,7 @@ function resolveDomainPolicy(options: WxOptions, allowLan: boolean): DomainPolic
   const { domains, urlCheck } = options;
   if (domains !== undefined && !Array.isArray(domains)) invalid('domains', 'must be an array of domains');
   if (urlCheck !== undefined && typeof urlCheck !== 'boolean') invalid('urlCheck', 'must be a boolean');
-  // product.md: checking defaults to on exactly when domains are configured.
+  // Checking defaults to on exactly when domains are configured (contract §5).
   if (!(urlCheck ?? domains !== undefined)) return undefined;
   const policy = createDomainPolicy(domains ?? [], { allowLan });
   if (typeof policy === 'string') throw new WxOptionsError('domains', policy);

@@ -109,7 +109,7 @@ class MiniProgram implements TaskOwner, FieldProgram {
   closeSocket(options: unknown): Promise<CallResult> | void {
     const current = this.#current;
     const withPromise = this.settings.features.promise;
-    // The seed's caveat: a socket still CONNECTING cannot be closed through the global API [doc]; it still opens.
+    // The 1.x docs' caveat (§3): a socket still CONNECTING cannot be closed through the global API [doc]; it opens.
     if (current.readyState !== OPEN) {
       const completion = completionFor(
         ErrMsg.closeApi,

@@ -1,6 +1,6 @@
 /**
  * The browser entry's size and contents, measured by scripts/size.mjs (esbuild bundle for the browser, minified,
- * gzipped): the budget is 12 KB gzipped (the issue's 8 KB for the socket API, 4 KB for the field conditions of §8),
+ * gzipped): the budget is 12 KB gzipped (8 KB for the socket API, 4 KB for the field conditions of §8),
  * and the bundle must hold nothing Node-only.
  */
 import assert from 'node:assert/strict';

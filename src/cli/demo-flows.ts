@@ -1,5 +1,6 @@
 /**
- * The flows `wxsocket demo` runs on each profile: the seed page's samples and the rules a mini program meets first.
+ * The flows `wxsocket demo` runs on each profile: the 1.x documentation's samples (contract §4) and the rules a mini
+ * program meets first.
  * Each flow is ordinary mini-program code against a real `wx` object; every line of the timeline comes from a
  * callback or listener it registered, or names a call it is about to make. Notes explain; they are never events.
  */
@@ -49,7 +50,7 @@ function listener<R>(timeline: Timeline, name: string, then?: (result: R) => voi
   };
 }
 
-/** The seed page's sample: messages sent before `onSocketOpen` wait in a queue, then go out on open. */
+/** The 1.x documentation's sample: messages sent before `onSocketOpen` wait in a queue, then go out on open. */
 const queueBeforeOpen: Flow = {
   run: ({ timeline, makeWx, url, section }) =>
     new Promise((resolve) => {
@@ -137,7 +138,7 @@ const taskTextBinaryClose: Flow = {
     }),
 };
 
-/** The seed's timing caveat: `wx.closeSocket` before `onSocketOpen` does not close the socket. */
+/** The 1.x documentation's timing caveat (§3): `wx.closeSocket` before `onSocketOpen` does not close the socket. */
 const closeBeforeOpen: Flow = {
   run: ({ timeline, makeWx, url, section }) =>
     new Promise((resolve) => {

@@ -1,7 +1,7 @@
 /**
  * Third-party code as it is written for mini programs, run unmodified on a global `wx` from `installWx()`: the
  * free global, unbound functions, `protocols` as a string, `readyState`, `wx.canIUse`, options WeChat does not know
- * (issue 7). The SDK under test is fixtures/legacy-sdk.cjs.
+ * (docs/compatibility.md). The SDK under test is fixtures/legacy-sdk.cjs.
  */
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';

@@ -8,11 +8,11 @@ import { Log, callbacks, recordGlobal, recordTask, settle } from './recorder.js'
 export const globalApiSuite: Suite = (env, test) => {
   const promises = env.atLeast('2.10.2');
 
-  test("§3 the seed's sample: messages queued before open are sent from onSocketOpen, in order", async () => {
+  test("§3 the 1.x documentation's sample: messages queued before open are sent from onSocketOpen, in order", async () => {
     const server = await env.startServer();
     try {
       const wx = env.createWx(server.wxOptions);
-      // The seed document's code, as written there (with the URL of the test server).
+      // The 1.x documentation's code, as written there (with the URL of the test server).
       let socketOpen = false;
       let socketMsgQueue: string[] = [];
       wx.connectSocket({ url: server.url });
@@ -80,7 +80,7 @@ export const globalApiSuite: Suite = (env, test) => {
       }
       wx.connectSocket({ url: server.url });
       const early = new Log();
-      // The seed's timing caveat: closing before onSocketOpen does not close the socket.
+      // The 1.x documentation's timing caveat: closing before onSocketOpen does not close the socket.
       wx.closeSocket({ ...callbacks(early) });
       await early.waitFor('complete');
       assert.equal(early.only('fail').errMsg, 'closeSocket:fail WebSocket is not connected');

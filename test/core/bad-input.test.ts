@@ -1,5 +1,5 @@
 /**
- * Contract §0.5 and issue "Bad input": every entry point takes hostile input without throwing, answers with a
+ * Contract §0.5: every entry point takes hostile input without throwing, answers with a
  * specific `fail`, and leaves no socket, timer or listener behind.
  */
 import assert from 'node:assert/strict';

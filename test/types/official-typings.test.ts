@@ -1,6 +1,6 @@
 /**
  * Types: wxsocket's public types are structurally compatible with the official `miniprogram-api-typings`
- * (issue 7). The checks themselves are in `official-typings.ts`; this runs the compiler over them.
+ * (docs/compatibility.md). The checks themselves are in `official-typings.ts`; this runs the compiler over them.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
