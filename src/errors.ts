@@ -23,8 +23,8 @@ export class WxOptionsError extends TypeError {
 /**
  * Bad input to the emulated phone's control (`phoneOf(wx)`, contract §8): an unknown network type, a negative
  * latency, an unknown key, a `phoneOf` argument that is no `wx` object. `method` names the call (`phone.weaken`,
- * `phoneOf`); the message starts with it: `phone.weaken: latency.up must be …`. Like `WxOptionsError`, a programming mistake in the test, not a WeChat
- * result.
+ * `phoneOf`); the message starts with it: `phone.weaken: latency.up must be …`. Like `WxOptionsError`, a
+ * programming mistake in the test, not a WeChat result.
  */
 export class WxPhoneError extends TypeError {
   readonly code = 'WXSOCKET_INVALID_PHONE_INPUT';

@@ -18,7 +18,10 @@ import type { NetworkType, Wx } from './types.js';
 export interface HideOptions {
   /** Milliseconds until the suspension; default the `createWx` option `suspendDelay` (5000). */
   suspendDelay?: number;
-  /** `onAppHide`'s `reason` (base library 3.5.7+): 0 left the app, 1 another mini program, 2 a native page, 3 other (default). */
+  /**
+   * `onAppHide`'s `reason` (base library 3.5.7+): 0 left the app, 1 another mini program, 2 a native page, 3 other
+   * (default).
+   */
   reason?: 0 | 1 | 2 | 3;
 }
 

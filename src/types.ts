@@ -205,7 +205,10 @@ export interface OnAppShowListenerResult {
  */
 export type OnAppShowCallback = { bivariant(result: OnAppShowListenerResult): void }['bivariant'];
 
-/** `wx.onAppHide`'s result: `{}`, with `reason` from 3.5.7 (0 left the app, 1 another mini program, 2 a native page, 3 other) [doc]. */
+/**
+ * `wx.onAppHide`'s result: `{}`, with `reason` from 3.5.7 (0 left the app, 1 another mini program, 2 a native page,
+ * 3 other) [doc].
+ */
 export interface OnAppHideListenerResult {
   reason?: 0 | 1 | 2 | 3;
 }

@@ -76,7 +76,7 @@ class MiniProgram implements TaskOwner, FieldProgram {
     // §8.1: no network call while suspended; the permission layer refuses the native call (after the base
     // library's own checks above). The fail, like everything, waits for the app to show again.
     if (this.lifecycle.state === 'suspended') {
-      failLater(completion, ErrMsg.fail(ErrMsg.connectApi, ErrMsg.suspended('createSocketTask')));
+      void failLater(completion, ErrMsg.fail(ErrMsg.connectApi, ErrMsg.suspended('createSocketTask')));
       return legacy ? undefined : new SocketTask(new TaskController(this, 'closed'));
     }
     if (replacing) {

@@ -110,13 +110,13 @@ export const appLifecycleSuite: Suite = (env, test) => {
         const log = recordTask(task);
         await log.waitFor('open');
         phone.hide(); // the default delay, 5 s: the app is shown long before
-        task.send({ data: 'in the background' });
+        void task.send({ data: 'in the background' });
         assert.deepEqual(await log.waitFor('message'), { data: 'in the background' });
         phone.show();
-        task.send({ data: 'back' });
+        void task.send({ data: 'back' });
         assert.deepEqual(await log.waitFor('message', { count: 2 }), { data: 'back' });
         assert.equal(task.readyState, 1);
-        task.close({});
+        void task.close({});
         await log.waitFor('close');
         assert.deepEqual(log.names(), ['open', 'message', 'message', 'close']);
       } finally {
@@ -148,7 +148,7 @@ export const appLifecycleSuite: Suite = (env, test) => {
         const during = new Log();
         const refused = wx.connectSocket({ url: server.url, ...callbacks(during, 'connect ') });
         assert.equal(refused.readyState, 3);
-        task.send({ data: 'lost', ...callbacks(during, 'send ') });
+        void task.send({ data: 'lost', ...callbacks(during, 'send ') });
         await settle(5);
         assert.deepEqual(during.names(), [], 'nothing delivered while suspended');
         const appEventNames = (names: string[]): string[] => (env.atLeast('2.1.2') ? names : []);
@@ -173,7 +173,7 @@ export const appLifecycleSuite: Suite = (env, test) => {
         const again = wx.connectSocket({ url: server.url });
         const againLog = recordTask(again);
         await againLog.waitFor('open');
-        again.close({});
+        void again.close({});
         await againLog.waitFor('close');
       } finally {
         await server.close();
@@ -225,13 +225,13 @@ export const appLifecycleSuite: Suite = (env, test) => {
         await log.waitFor('open');
         phone.hide();
         // A round trip takes longer than a suspension due at 0 ms would.
-        task.send({ data: 'still here' });
+        void task.send({ data: 'still here' });
         assert.deepEqual(await log.waitFor('message'), { data: 'still here' });
         await settle(5);
         assert.equal(phone.state.app, 'background');
         assert.equal(task.readyState, 1);
         phone.show();
-        task.close({});
+        void task.close({});
         await log.waitFor('close');
         assert.deepEqual(log.names(), ['open', 'message', 'close']);
       } finally {

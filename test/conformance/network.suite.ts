@@ -109,7 +109,7 @@ export const networkSuite: Suite = (env, test) => {
         await log.waitFor('open');
         phone.offline();
         assert.equal(task.readyState, 1, 'still OPEN until the events come (readyState never reads CLOSING)');
-        task.send({ data: 'x', ...callbacks(log, 'send ') });
+        void task.send({ data: 'x', ...callbacks(log, 'send ') });
         await log.waitFor('close');
         await log.waitFor('send complete');
         const expected = [
@@ -161,7 +161,7 @@ export const networkSuite: Suite = (env, test) => {
         const again = wx.connectSocket({ url: server.url });
         const againLog = recordTask(again);
         await againLog.waitFor('open');
-        again.close({});
+        void again.close({});
         await againLog.waitFor('close');
       } finally {
         await server.close();
@@ -189,9 +189,9 @@ export const networkSuite: Suite = (env, test) => {
           ['close', { code: 1006, reason: 'abnormal closure' }],
         ]);
         await nextLog.waitFor('open');
-        next.send({ data: 'on 4g' });
+        void next.send({ data: 'on 4g' });
         assert.deepEqual(await nextLog.waitFor('message'), { data: 'on 4g' });
-        next.close({});
+        void next.close({});
         await nextLog.waitFor('close');
         assert.deepEqual(nextLog.names(), ['open', 'message', 'close']);
       } finally {

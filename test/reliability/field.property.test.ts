@@ -106,8 +106,8 @@ test('§8 random interleavings of app lifecycle, network changes and socket call
               const entry = observed[op.task % Math.max(observed.length, 1)];
               if (!entry) continue;
               const callbacks = watch(`${op.type} on task ${observed.indexOf(entry)}`);
-              if (op.type === 'send') entry.task.send({ data: 'ping', ...callbacks });
-              else entry.task.close({ ...callbacks });
+              if (op.type === 'send') void entry.task.send({ data: 'ping', ...callbacks });
+              else void entry.task.close({ ...callbacks });
             } else {
               const { action } = op;
               if (action === 'wifi' || action === '4g') phone.setNetworkType(action);
@@ -120,7 +120,7 @@ test('§8 random interleavings of app lifecycle, network changes and socket call
           phone.show();
           phone.online();
           await turns(3);
-          for (const { task } of observed) task.close({});
+          for (const { task } of observed) void task.close({});
           const settled = await until(
             () => observed.every(({ created, events }) => !created || events.some((event) => event.name === 'close')),
             { maxMs: 5000 },

@@ -241,7 +241,7 @@ async function officialFieldCode(wx: Wx): Promise<void> {
     success(res) {
       const networkType: string = res.networkType;
       const weakNet: boolean = res.weakNet;
-      (void networkType, weakNet);
+      void [networkType, weakNet];
     },
   });
   wx.onNetworkStatusChange(function (res) {
