@@ -19,9 +19,16 @@ export const typeName = (value: unknown): string => objectTag(value).slice(8, -1
 /** Whether WeChat's checks take a value for an object (its `typeName` is `Object`), without building the name. */
 export const isPlainObject = (value: unknown): value is object => objectTag(value) === '[object Object]';
 
-/** A short, safe description of a thrown value: `Error: message` for an error (of any realm), as `String` gives it. */
+/**
+ * A short, safe description of a thrown value: `Error: message` for an error (of any realm), as `String` gives it;
+ * the `errMsg` of a WeChat result object, which is what a rejected API call rejects with.
+ */
 export function describe(error: unknown): string {
   try {
+    if (isPlainObject(error)) {
+      const errMsg: unknown = (error as { errMsg?: unknown }).errMsg;
+      if (typeof errMsg === 'string') return errMsg;
+    }
     return String(error);
   } catch {
     // A null-prototype object, a revoked proxy, a `toString` that throws.

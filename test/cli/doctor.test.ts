@@ -458,10 +458,12 @@ describe('wxsocket doctor on a terminal', () => {
       assert.ok(waiting, 'no status line for the upgrade');
       assert.ok(writes.indexOf(waiting) > writes.indexOf(tcp));
       // The status line is erased: what is left on screen is the report itself.
-      const screen = writes
-        .map((write) => write.text)
-        .join('')
-        .replace(/[^\n]*\r\u001b\[2K/g, '');
+      let screen = '';
+      for (const write of writes) {
+        const [first = '', ...erased] = write.text.split('\r\u001b[2K');
+        screen += first;
+        for (const part of erased) screen = screen.slice(0, screen.lastIndexOf('\n') + 1) + part;
+      }
       assert.doesNotMatch(screen, /waiting for the answer/);
       assert.match(screen, /^ {2}fail {2}upgrade \(101\) +ETIMEDOUT: /m);
       assert.match(screen, /\n✗ WeChat will not connect: 2 checks failed \(upgrade, handshake\)/);
