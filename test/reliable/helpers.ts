@@ -83,6 +83,10 @@ export class TrackedWx implements WxLike {
   offAppHide?: (listener: (result: unknown) => void) => void;
   offAppShow?: (listener: (result: unknown) => void) => void;
 
+  getNetworkType?: NonNullable<WxLike['getNetworkType']>;
+  onNetworkStatusChange?: NonNullable<WxLike['onNetworkStatusChange']>;
+  offNetworkStatusChange?: NonNullable<WxLike['offNetworkStatusChange']>;
+
   constructor(inner: WxLike, options: { appEvents?: boolean } = {}) {
     this.#inner = inner;
     if (options.appEvents === true) {
@@ -90,7 +94,16 @@ export class TrackedWx implements WxLike {
       this.onAppShow = (listener) => void this.showListeners.add(listener);
       this.offAppHide = (listener) => void this.hideListeners.delete(listener);
       this.offAppShow = (listener) => void this.showListeners.delete(listener);
+    } else {
+      // The inner wx's own lifecycle events, where it has them (wxsocket's, driven by phoneOf).
+      if (inner.onAppHide) this.onAppHide = inner.onAppHide.bind(inner);
+      if (inner.onAppShow) this.onAppShow = inner.onAppShow.bind(inner);
+      if (inner.offAppHide) this.offAppHide = inner.offAppHide.bind(inner);
+      if (inner.offAppShow) this.offAppShow = inner.offAppShow.bind(inner);
     }
+    if (inner.getNetworkType) this.getNetworkType = inner.getNetworkType.bind(inner);
+    if (inner.onNetworkStatusChange) this.onNetworkStatusChange = inner.onNetworkStatusChange.bind(inner);
+    if (inner.offNetworkStatusChange) this.offNetworkStatusChange = inner.offNetworkStatusChange.bind(inner);
   }
 
   /** Tasks made and not yet ended. */
