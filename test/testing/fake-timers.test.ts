@@ -49,7 +49,7 @@ describe('with node:test mock timers on (defaults)', () => {
           assert.deepEqual(sent, { errMsg: 'sendSocketMessage:ok' });
           assert.equal((await receiving).data, 'hello');
           const closing = next(task, 'onClose');
-          task.close({ code: 1000, reason: 'bye' });
+          void task.close({ code: 1000, reason: 'bye' });
           assert.deepEqual(await closing, { code: 1000, reason: 'bye' });
         } finally {
           await server.close();
