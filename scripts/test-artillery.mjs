@@ -184,6 +184,13 @@ try {
     storm === 0 && stormCounters['wx.reconnects'] === stormCounters['vusers.created'],
     `exit ${storm}, ${stormCounters['wx.reconnects']} reconnects of ${stormCounters['vusers.created']} users`,
   );
+  const commute = run(node, ['run.mjs', 'commute.yml', '--', '--output', 'commute.json'], example, exampleEnv);
+  const commuteCounters = readReport(join(example, 'commute.json'))?.aggregate.counters ?? {};
+  check(
+    'example commute.yml: at least three reconnections per virtual user (network switch, offline, background)',
+    commute === 0 && commuteCounters['wx.reconnects'] >= 3 * commuteCounters['vusers.created'],
+    `exit ${commute}, ${commuteCounters['wx.reconnects']} reconnects of ${commuteCounters['vusers.created']} users`,
+  );
 } finally {
   server?.kill();
   if (keep) console.log(`\nkept ${work}`);

@@ -9,7 +9,7 @@
  */
 import { resolveEngineConfig, type EngineSettings } from './config.js';
 import { StepError } from './errors.js';
-import { compileFlow, type FlowDefaults } from './flow.js';
+import { compileFlow, flowUses, type FlowDefaults } from './flow.js';
 import { Metrics, type ScenarioEvents } from './metrics.js';
 import { isRecord } from './record.js';
 import type { Step } from './spec.js';
@@ -65,9 +65,10 @@ export class WxSocketEngine {
     events: ScenarioEvents,
   ): (context: ScenarioContext, callback: ScenarioCallback) => void {
     const steps = compileFlow(spec.flow, `scenario ${JSON.stringify(spec.name ?? '')}.flow`, this.#defaults());
+    const usesPhone = flowUses(spec.flow, ['background', 'network']);
     return (context, callback) => {
       events.emit('started');
-      void runVirtualUser(steps, this.#settings, this.#helpers, events, context).then((error) =>
+      void runVirtualUser(steps, usesPhone, this.#settings, this.#helpers, events, context).then((error) =>
         // Outside the promise chain, so that an exception in Artillery's callback is not swallowed as a rejection.
         queueMicrotask(() => callback(error, context)),
       );
@@ -89,6 +90,7 @@ export class WxSocketEngine {
  */
 async function runVirtualUser(
   steps: readonly Step[],
+  usesPhone: boolean,
   settings: EngineSettings,
   helpers: EngineHelpers,
   events: ScenarioEvents,
@@ -97,7 +99,7 @@ async function runVirtualUser(
   let vu: VirtualUser | undefined;
   let failure: Error | null = null;
   try {
-    vu = new VirtualUser(settings, helpers, events, context);
+    vu = new VirtualUser(settings, helpers, events, context, usesPhone);
     for (const step of steps) await step(vu);
   } catch (error) {
     failure = error instanceof Error ? error : new Error(String(error));

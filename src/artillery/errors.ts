@@ -60,9 +60,7 @@ export type StepErrorKind =
   /** A `function` step threw, rejected or passed an error to its callback. */
   | 'function_error'
   /** A step's templated value is not usable (a duration, a loop count, a close code). */
-  | 'invalid_step'
-  /** A step needs the simulated phone (`background`, `network`), which this build of wxsocket lacks. */
-  | 'phone_unavailable';
+  | 'invalid_step';
 
 /** A step failed; `kind` is what Artillery counts, `message` says what happened. */
 export class StepError extends Error {

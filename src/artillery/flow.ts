@@ -3,6 +3,7 @@
  * the socket steps, Artillery's own `think`, `loop`, `function` and `log` work as they do in its built-in engines.
  */
 import { EngineConfigError, StepError } from './errors.js';
+import { backgroundStep, networkStep } from './phone-steps.js';
 import { isRecord } from './record.js';
 import {
   closeStep,
@@ -34,6 +35,8 @@ const STEPS: Readonly<Record<string, StepCompiler>> = {
   loop: (value, path, spec, defaults) => loopStep(value, path, spec, defaults),
   function: (value, path, _, defaults) => functionStep(value, path, defaults),
   log: (value) => async (vu) => console.log(vu.template(value)),
+  background: (value, path) => backgroundStep(value, path),
+  network: (value, path) => networkStep(value, path),
 };
 
 /** Options that stand beside a step's name in the same mapping. */
@@ -43,6 +46,15 @@ const MODIFIERS: Readonly<Record<string, readonly string[]>> = { loop: ['count',
 export function compileFlow(flow: unknown, path: string, defaults: FlowDefaults): Step[] {
   if (!Array.isArray(flow)) throw new EngineConfigError(path, 'must be a list of steps');
   return flow.map((spec: unknown, index) => compileStep(spec, `${path}[${index}]`, defaults));
+}
+
+/** Whether a flow (loops included) has one of these steps. */
+export function flowUses(flow: unknown, steps: readonly string[]): boolean {
+  if (!Array.isArray(flow)) return false;
+  return flow.some(
+    (spec: unknown) =>
+      isRecord(spec) && (steps.some((step) => Object.hasOwn(spec, step)) || flowUses(spec['loop'], steps)),
+  );
 }
 
 function compileStep(spec: unknown, path: string, defaults: FlowDefaults): Step {

@@ -36,6 +36,11 @@ export const Metric = {
   expectSkipped: 'wx.expect_skipped',
   /** Unread messages dropped from a full inbox. */
   inboxDropped: 'wx.inbox_dropped',
+  /** `background` steps, and those in which WeChat suspended the app (its sockets closed). */
+  backgrounds: 'wx.background',
+  suspensions: 'wx.suspended',
+  /** Times offline (`network: {offline}`). */
+  offline: 'wx.offline',
   /** Errors thrown by code the virtual user's `wx` called back (a `function` step's listeners). */
   listenerErrors: 'wx.listener_errors',
 } as const;

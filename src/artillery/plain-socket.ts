@@ -98,7 +98,9 @@ export class PlainSocket implements VuSocket {
       void task.send({
         data,
         success: () => resolve(),
-        fail: ({ errMsg }) => reject(new StepError('send_failed', errMsg)),
+        // Closed under the step (a suspension whose onClose is still held): the socket's end, not the send's.
+        fail: ({ errMsg }) =>
+          reject(new StepError(/not connected|not OPEN/.test(errMsg) ? 'socket_closed' : 'send_failed', errMsg)),
       });
     });
   }

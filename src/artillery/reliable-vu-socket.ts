@@ -48,16 +48,12 @@ export class ReliableVuSocket implements VuSocket {
     this.inbox = new Inbox(inboxLimit, () => metrics.counter(Metric.inboxDropped));
     let markClosed!: () => void;
     this.closed = new Promise((resolve) => (markClosed = resolve));
-    // The socket's `wx`: the virtual user's, with each attempt's start noted for `wx.connect_time`.
-    const timed: WxLike = {
-      connectSocket: (option) => {
-        this.#attemptStartedAt = performance.now();
-        return wx.connectSocket(option);
-      },
-      ...(wx.onAppHide && { onAppHide: wx.onAppHide.bind(wx) }),
-      ...(wx.onAppShow && { onAppShow: wx.onAppShow.bind(wx) }),
-      ...(wx.offAppHide && { offAppHide: wx.offAppHide.bind(wx) }),
-      ...(wx.offAppShow && { offAppShow: wx.offAppShow.bind(wx) }),
+    // The socket's `wx`: the virtual user's (its app and network events drive pauses and reconnections), with each
+    // attempt's start noted for `wx.connect_time`. wx methods are plain functions, so inherited ones work unbound.
+    const timed = Object.create(wx) as WxLike;
+    timed.connectSocket = (option) => {
+      this.#attemptStartedAt = performance.now();
+      return wx.connectSocket(option);
     };
     const socket = (this.#socket = createReliableSocket(timed, {
       ...settings,

@@ -3,6 +3,7 @@
  * global socket state) and its named sockets. Everything it opens is closed by `shutdown`, whatever happened.
  */
 import { createWx } from '../node.js';
+import { phoneOf, type Phone } from '../phone.js';
 import type { Wx } from '../types.js';
 import type { EngineSettings, Platform } from './config.js';
 import { StepError } from './errors.js';
@@ -35,10 +36,21 @@ export class VirtualUser {
   readonly settings: EngineSettings;
   readonly #helpers: EngineHelpers;
   readonly #sockets = new Map<string, VuSocket>();
+  #phone: Phone | undefined;
   /** Every socket ever made, named or replaced, so that `shutdown` misses none. */
   readonly #all: VuSocket[] = [];
 
-  constructor(settings: EngineSettings, helpers: EngineHelpers, events: ScenarioEvents, context: ScenarioContext) {
+  /**
+   * `usesPhone`: the flow has `background` or `network` steps. The phone is then taken before any connection, since
+   * only connections opened after it feel a weak link; a flow without them pays nothing for it.
+   */
+  constructor(
+    settings: EngineSettings,
+    helpers: EngineHelpers,
+    events: ScenarioEvents,
+    context: ScenarioContext,
+    usesPhone = false,
+  ) {
     this.settings = settings;
     this.#helpers = helpers;
     this.context = context;
@@ -58,6 +70,12 @@ export class VirtualUser {
       reportError: () => this.metrics.counter(Metric.listenerErrors),
     });
     context.wx = this.wx;
+    if (usesPhone) this.#phone = phoneOf(this.wx);
+  }
+
+  /** The virtual user's emulated phone (contract §8). */
+  phone(): Phone {
+    return (this.#phone ??= phoneOf(this.wx));
   }
 
   /** `value` with its templates filled from this user's variables. */
