@@ -125,8 +125,10 @@ class ConnectSession {
         resolve(code);
       };
       const { platform, SDKVersion, domains } = this.#setup;
-      const check = domains === undefined ? 'domain check off' : `domain check on: ${domains.join(', ')}`;
-      this.#timeline.note(`${platform}, base library ${SDKVersion ?? NEWEST_SDK_VERSION}, ${check}`);
+      const check =
+        domains === undefined ? 'domain check off (--domain turns it on)' : `domain check on: ${domains.join(', ')}`;
+      const phone = platform === 'ios' ? 'iOS' : 'Android';
+      this.#timeline.note(`WeChat on ${phone}, base library ${SDKVersion ?? NEWEST_SDK_VERSION}, ${check}`);
       const socket = openSocket(this.#setup.wx, this.#timeline, request, {
         onConnectFailed: () => {
           this.#complain(
@@ -171,7 +173,7 @@ class ConnectSession {
     const policy = this.#setup.domainPolicy;
     const refusal = policy === undefined ? undefined : urlRefusal(url, policy);
     if (!this.#opened && refusal !== undefined) this.#timeline.note(`the domain check refused the URL: ${refusal}`);
-    else if (!this.#opened) this.#timeline.note(`the connection failed; wxsocket doctor ${url} tells why`);
+    else if (!this.#opened) this.#timeline.note(`the connection failed: run wxsocket doctor ${url} to find out why`);
     // A refused URL gets no onClose (contract §5); otherwise onClose follows in the same turn (§2).
     setImmediate(() => {
       if (this.#closed === undefined) this.#end();

@@ -56,7 +56,7 @@ const queueBeforeOpen: Flow = {
     new Promise((resolve) => {
       section(
         'global API: queue messages until the socket opens',
-        "the seed page's sample: wx.connectSocket, wx.onSocket*, wx.sendSocketMessage",
+        "the sample of WeChat's 1.x documentation: wx.connectSocket, wx.onSocket*, wx.sendSocketMessage",
       );
       const wx = makeWx();
       let socketOpen = false;
@@ -103,7 +103,7 @@ const queueBeforeOpen: Flow = {
 const taskTextBinaryClose: Flow = {
   run: ({ timeline, makeWx, url, section }) =>
     new Promise((resolve) => {
-      section('SocketTask: text and binary', 'wx.connectSocket returns a task; its listeners are additive');
+      section('SocketTask: text and binary', 'wx.connectSocket returns a task; each task.on* call adds a listener');
       const wx = makeWx();
       const connect = {
         url: `${url}/chat`,
@@ -144,7 +144,7 @@ const closeBeforeOpen: Flow = {
     new Promise((resolve) => {
       section(
         'wx.closeSocket before onSocketOpen',
-        "the seed's caveat: it cannot close a socket that is still connecting",
+        "a caveat of WeChat's documentation: it cannot close a socket that is still connecting",
       );
       const wx = makeWx();
       const connect = { url, ...traced(timeline, 'wx.connectSocket') };
@@ -155,7 +155,7 @@ const closeBeforeOpen: Flow = {
       wx.closeSocket(early);
       wx.onSocketOpen(
         listener(timeline, 'wx.onSocketOpen', () => {
-          timeline.note('the socket opened all the same; close it from onSocketOpen, as the seed page does');
+          timeline.note('the socket opened all the same: close it once onSocketOpen has fired, as here');
           const close = traced(timeline, 'wx.closeSocket');
           timeline.call('wx.closeSocket', close);
           wx.closeSocket(close);

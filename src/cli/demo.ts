@@ -51,8 +51,9 @@ export async function runDemo(argv: readonly string[], io: Io): Promise<number> 
     const url = server.url;
     const ipUrl = url.replace(DEMO_HOST, '127.0.0.1');
     timeline.section('wxsocket demo', "WeChat's socket API on a local wss server, as a mini program sees it");
-    timeline.note(`server ${url}: ${DEMO_HOST} mapped to 127.0.0.1, certificate from a test CA made for this run`);
-    timeline.note(`legal socket domains: ${DEMO_HOST}; base library ${NEWEST_SDK_VERSION}; times are since the start`);
+    timeline.note(`server ${url}: ${DEMO_HOST} is mapped to 127.0.0.1; its certificate is from a CA made for this run`);
+    timeline.note(`legal socket domains: ${DEMO_HOST} (the domain check is on); base library ${NEWEST_SDK_VERSION}`);
+    timeline.note('→ a call the mini program makes, ← what WeChat delivers to it; times are since the start');
     let sections = 0;
     for (const platform of platforms) {
       let number = 0;

@@ -35,11 +35,17 @@ export function checkScheme(report: Report, target: Target): void {
 /** The host: not an IP address nor localhost (contract §5). */
 export function checkHost(report: Report, target: Target): void {
   const { host } = target;
-  if (host === 'localhost' || host.endsWith('.localhost')) {
-    return report.add('host', 'fail', `${host} is localhost: a phone cannot reach it and it cannot be a legal domain`, {
-      remedy: 'use the public domain name of the server',
-      code: 'LOCALHOST',
-    });
+  if (isLocalhost(host)) {
+    return report.add(
+      'host',
+      'fail',
+      `${host} always names the device itself (on a phone, the phone), and it cannot be a legal socket domain`,
+      {
+        remedy:
+          "use the server's public domain name; to try a server on this computer under such a name, add --resolve <name>:127.0.0.1",
+        code: 'LOCALHOST',
+      },
+    );
   }
   const family = isIP(host);
   if (family === 0) return report.add('host', 'pass', `${host} is a domain name`);
@@ -58,6 +64,10 @@ export function checkHost(report: Report, target: Target): void {
     remedy: 'give the server a domain name (with a certificate for it) and list it as a socket legal domain',
     code: 'IP_ADDRESS',
   });
+}
+
+function isLocalhost(host: string): boolean {
+  return host === 'localhost' || host.endsWith('.localhost');
 }
 
 function isLanIPv4(host: string): boolean {
@@ -91,13 +101,14 @@ export function checkDns(report: Report, target: Target, dns: DnsResult): void {
       });
     case 'resolved': {
       const shown = `${dns.addresses.join(', ')} in ${formatDuration(dns.ms)}`;
+      if (isLocalhost(target.host)) return report.add('dns', 'pass', `resolves to ${shown} (this computer)`);
       if (dns.addresses.every(isPrivateAddress)) {
         return report.add(
           'dns',
           'warn',
           `resolves to ${shown}: private or loopback addresses only, which phones cannot reach`,
           {
-            remedy: `publish a public address for ${target.host}`,
+            remedy: `give ${target.host} a public A or AAAA record in its DNS zone`,
           },
         );
       }

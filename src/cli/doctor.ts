@@ -56,6 +56,7 @@ export async function runDoctor(argv: readonly string[], io: Io): Promise<number
   checkHost(report, target);
   if (setup.domains !== undefined && setup.domainPolicy !== undefined)
     checkDomain(report, url, setup.domains, setup.domainPolicy);
+  else report.add('domain', 'skip', "no --domain given: pass the mini program's socket legal domains to check the URL");
 
   const step = (text: string): void => progress?.step(text);
   await checkNetwork(report, target, setup, { url, header, protocols, message: values.message ?? 'ping' }, step);

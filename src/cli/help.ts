@@ -6,7 +6,7 @@ Usage: wxsocket <command> [options]
 
 Commands:
   demo             run WeChat's socket flows against a local wss server and print what WeChat delivers
-  connect <url>    an interactive client with WeChat's semantics (or scripted: --send, --wait)
+  connect <url>    connect as a mini program would; type to send, see every event (or script it)
   doctor <url>     will this endpoint work from WeChat? checks scheme, domain, DNS, TLS, upgrade, round trip
   serve            a local echo and broadcast server (ws, or wss with --tls) to try a mini program against
 
@@ -15,23 +15,27 @@ Options:
   -v, --version    print the version
 
 Exit codes: 0 ok, 1 a check or connection failed, 2 bad arguments.
-Colours: on for terminals; NO_COLOR=1 turns them off, FORCE_COLOR=1 on. Docs: docs/cli.md
+Colours: on for terminals; NO_COLOR=1 turns them off, FORCE_COLOR=1 on.
+Guide: docs/cli.md in the wxsocket repository.
 `;
 
 const DEMO = `Usage: wxsocket demo [--platform android|ios] [--json]
 
-Starts a local wss server (a certificate from a CA generated for the run, under the legal domain
-demo.wxsocket.test mapped to 127.0.0.1) and runs WeChat's socket flows through the wx API, on the android
-and then the ios profile:
-  1. the global API with the seed page's queue-before-open sample
+Runs small mini-program flows through the wx API, first as WeChat on Android, then on iOS, and
+prints each call the code makes (→) and each callback or listener WeChat delivers (←), with the
+time since the start:
+  1. the global API: messages sent before the socket opens wait in a queue (the sample of
+     WeChat's 1.x documentation)
   2. a SocketTask exchanging text and binary
   3. a close with a code and a reason
-  4. wx.closeSocket before onSocketOpen (the seed's timing caveat)
+  4. wx.closeSocket before onSocketOpen: it does not close a socket that is still connecting
+     (a caveat of WeChat's documentation)
   5. the domain check refusing a URL
-It prints each call (→) and each callback or listener WeChat delivers (←), with the time since the start.
+The server is local: wss://demo.wxsocket.test, mapped to 127.0.0.1, with a certificate from a CA
+made for the run, so WeChat's domain check can stay on. Nothing leaves this machine.
 
 Options:
-  --platform p     run one profile only: android or ios (default: both)
+  --platform p     run one platform only: android or ios (default: both)
   --json           one JSON object per line: {t, type, name, payload, profile, flow}
   -h, --help       show this help
 `;

@@ -101,7 +101,10 @@ describe('wxsocket connect, scripted', () => {
     ]);
     assert.equal(result.code, 0, result.stderr);
     const entries = jsonLines(result.stdout) as Entry[];
-    assert.match(entries[0]!.text!, /^ios, base library \d+\.\d+\.\d+, domain check on: chat\.example\.test$/);
+    assert.match(
+      entries[0]!.text!,
+      /^WeChat on iOS, base library \d+\.\d+\.\d+, domain check on: chat\.example\.test$/,
+    );
     assert.deepEqual(named(entries, 'wx.connectSocket.success')[0]!.payload, {
       errMsg: 'connectSocket:ok',
       socketTaskId: 1,
@@ -162,7 +165,7 @@ describe('wxsocket connect, scripted', () => {
       /task\.onError +\{\s*errMsg: "exception onOpen fail code:2, msg:Underlying Transport Error",\s*errCode: 1004\s*\}/,
     );
     assert.match(result.stdout, /task\.onClose +\{code: 1006, reason: "abnormal closure"\}/);
-    assert.match(result.stdout, /the connection failed; wxsocket doctor wss:\/\/localhost:\d+ tells why/);
+    assert.match(result.stdout, /the connection failed: run wxsocket doctor wss:\/\/localhost:\d+ to find out why/);
   });
 
   test('§2 an HTTP status instead of 101: onError code:20, exit 1', async () => {

@@ -57,7 +57,7 @@ describe('wxsocket demo --json', () => {
     assert.match(entries.at(-1)!.title ?? '', /^done: 5 flows on android and ios in /);
   });
 
-  test("§3 the seed's queue-before-open sample: queued sends go out after wx.onSocketOpen, echoes come back, wx.closeSocket closes", () => {
+  test("§3 the 1.x documentation's queue-before-open sample: queued sends go out after wx.onSocketOpen, echoes come back, wx.closeSocket closes", () => {
     const android = entriesOf(entries, 'android');
     assert.deepEqual(namesIn(android, /queue messages/), [
       'call wx.connectSocket',
@@ -126,7 +126,7 @@ describe('wxsocket demo --json', () => {
     for (const payload of success('ios')) assert.deepEqual(payload, { errMsg: 'connectSocket:ok', socketTaskId: 1 });
   });
 
-  test("§3 the seed's caveat: wx.closeSocket before onSocketOpen fails and the socket opens all the same", () => {
+  test("§3 the documentation's caveat: wx.closeSocket before onSocketOpen fails and the socket opens all the same", () => {
     for (const profile of ['android', 'ios']) {
       assert.deepEqual(namesIn(entriesOf(entries, profile), /before onSocketOpen/), [
         'call wx.connectSocket',
@@ -186,6 +186,19 @@ describe('wxsocket demo for people', () => {
     );
     assert.match(result.stdout, /← task\.onError +\{errMsg: "createSocketTask:fail url not in domain list"\}/);
     assert.match(result.stdout, /^done: 5 flows on ios in /m);
+  });
+
+  test('explains itself in words a newcomer can place: what the arrows mean, where the samples come from', async () => {
+    const help = await runCli(['demo', '--help']);
+    const result = await runCli(['demo', '--platform', 'android']);
+    assert.equal(result.code, 0, result.stderr);
+    for (const text of [help.stdout, result.stdout]) assert.doesNotMatch(text, /\bseed\b/i);
+    assert.match(result.stdout, /→ a call the mini program makes, ← what WeChat delivers to it/);
+    assert.match(result.stdout, /the sample of WeChat's 1\.x documentation/);
+    assert.match(
+      result.stdout,
+      /a caveat of WeChat's documentation: it cannot close a socket that is still connecting/,
+    );
   });
 
   test('colours the timeline when FORCE_COLOR is set and NO_COLOR is not', async () => {

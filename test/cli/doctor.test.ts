@@ -479,3 +479,30 @@ describe('wxsocket doctor on a terminal', () => {
     });
   });
 });
+
+describe('wxsocket doctor explains itself to a newcomer', () => {
+  test('a localhost URL: the host check says what localhost is on a phone; DNS has no address to publish', async () => {
+    const server = await createTestServer({ secure: true, handler: echo });
+    try {
+      const { check } = await doctor([`wss://localhost:${server.port}/`]);
+      assert.equal(check('host').code, 'LOCALHOST');
+      assert.equal(
+        check('host').detail,
+        'localhost always names the device itself (on a phone, the phone), and it cannot be a legal socket domain',
+      );
+      assert.match(check('host').remedy!, /--resolve <name>:127\.0\.0\.1/);
+      assert.doesNotMatch(JSON.stringify(check('dns')), /publish/);
+      assert.match(check('dns').detail, /\(this computer\)$/);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('without --domain the domain check is skipped, and the report says how to run it', async () => {
+    await withServer({}, async (args) => {
+      const { check } = await doctor(args.slice(0, -2));
+      assert.equal(check('domain').status, 'skip');
+      assert.match(check('domain').detail, /^no --domain given/);
+    });
+  });
+});
