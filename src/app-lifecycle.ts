@@ -48,7 +48,7 @@ export class AppLifecycle {
   hide(reason: 0 | 1 | 2 | 3, suspendDelay: number): void {
     if (this.#state !== 'foreground') return;
     this.#background(reason);
-    if (this.#program.settings.field.backgroundModes.length > 0) return;
+    if (this.#program.settings.field.backgroundModes.length > 0 || suspendDelay === Infinity) return;
     // Looked up at each call, so fake timers installed after import drive the suspension (docs/field-conditions.md).
     this.#timer = globalThis.setTimeout(() => {
       this.#timer = undefined;

@@ -5,6 +5,7 @@
  */
 import { installWxWith, type InstalledWx } from './install-wx.js';
 import type { WxOptions } from './options.js';
+import { followPage } from './page-events.js';
 import type { Transport } from './transport.js';
 import { nativeTransport } from './transports/native.js';
 import type { Wx } from './types.js';
@@ -22,10 +23,11 @@ const defaultNativeTransport: Transport = (request, handlers) =>
 
 /**
  * Creates a `wx` object: one isolated mini program with the socket API (`connectSocket`, `onSocket*`,
- * `sendSocketMessage`, `closeSocket`, `canIUse`). Throws a `WxOptionsError` for invalid options.
+ * `sendSocketMessage`, `closeSocket`, `canIUse`) and the field-condition APIs (§8), on a phone that follows the page:
+ * its visibility and network (`pageEvents`, §8.4). Throws a `WxOptionsError` for invalid options.
  */
 export function createWx(options?: WxOptions): Wx {
-  return createWxWith(options, defaultNativeTransport);
+  return createWxWith(options, defaultNativeTransport, followPage);
 }
 
 /** Creates a `wx` object and installs it as `globalThis.wx`; `uninstall()` restores what was there. */

@@ -25,8 +25,12 @@ const BACKGROUND_MODES: readonly string[] = ['audio', 'location'] satisfies Back
 export interface FieldSettings {
   readonly launch: Readonly<Required<LaunchOptions>>;
   readonly backgroundModes: readonly BackgroundMode[];
-  /** Milliseconds from hide to suspension. */
+  /** Milliseconds from hide to suspension; `Infinity`: never on its own. */
   readonly suspendDelay: number;
+  /** Whether the delay was configured: a page going hidden in a browser suspends the app only then (§8.4). */
+  readonly suspendDelayGiven: boolean;
+  /** Whether, in a browser, the page drives the app lifecycle and the network status (§8.4). */
+  readonly pageEvents: boolean;
 }
 
 /** WeChat suspends a mini program 5 s after it goes to the background ("目前是 5 秒") [doc]. */
@@ -43,6 +47,7 @@ export interface FieldOptions {
   launch?: LaunchOptions;
   requiredBackgroundModes?: readonly BackgroundMode[];
   suspendDelay?: number;
+  pageEvents?: boolean;
 }
 
 /**
@@ -75,7 +80,7 @@ export function readLaunch(
 
 /** Resolves the field-condition options of `createWx`; bad ones throw a `WxOptionsError` naming the option. */
 export function resolveFieldOptions(options: FieldOptions): FieldSettings {
-  const { launch, requiredBackgroundModes, suspendDelay } = options;
+  const { launch, requiredBackgroundModes, suspendDelay, pageEvents } = options;
   const invalid = (option: string, problem: string): never => {
     throw new WxOptionsError(option, `${option} ${problem}`);
   };
@@ -95,12 +100,19 @@ export function resolveFieldOptions(options: FieldOptions): FieldSettings {
     launch: resolvedLaunch,
     backgroundModes: Object.freeze([...(requiredBackgroundModes ?? [])]),
     suspendDelay: suspendDelay === undefined ? DEFAULT_SUSPEND_DELAY : checkDelay(suspendDelay, invalid),
+    suspendDelayGiven: suspendDelay !== undefined,
+    pageEvents:
+      pageEvents === undefined
+        ? true
+        : typeof pageEvents === 'boolean'
+          ? pageEvents
+          : invalid('pageEvents', 'must be a boolean'),
   };
 }
 
-/** A delay in milliseconds: finite, ≥ 0, at most what `setTimeout` honours. */
+/** A delay in milliseconds: ≥ 0 and at most what `setTimeout` honours, or `Infinity` for never. */
 export function checkDelay(value: unknown, invalid: (option: string, problem: string) => never): number {
-  if (typeof value !== 'number' || !(value >= 0) || value > 2 ** 31 - 1)
-    return invalid('suspendDelay', 'must be a number of milliseconds from 0 to 2147483647');
+  if (typeof value !== 'number' || !(value >= 0) || (value > 2 ** 31 - 1 && value !== Infinity))
+    return invalid('suspendDelay', 'must be a number of milliseconds from 0 to 2147483647, or Infinity');
   return value;
 }

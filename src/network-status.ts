@@ -82,11 +82,18 @@ export class NetworkStatus implements NetworkLink {
     }
   }
 
+  /** The network the phone starts on, without an event (the page's, in a browser: §8.4). */
+  assume(type: NetworkType): void {
+    this.#type = type;
+    if (type !== 'none') this.#lastOnline = type;
+  }
+
   /**
    * The phone changes network: `onNetworkStatusChange` on a later turn, then, when a network was left, every
-   * connection fails (§8.3). The same type again: nothing happens.
+   * connection fails (§8.3). The same type again: nothing happens. `dropConnections: false` only reports the change
+   * (a browser's own sockets live or die with the real network, §8.4).
    */
-  setType(type: NetworkType): void {
+  setType(type: NetworkType, dropConnections = true): void {
     const previous = this.#type;
     if (type === previous) return;
     this.#type = type;
@@ -96,7 +103,7 @@ export class NetworkStatus implements NetworkLink {
       this.#statusListeners.emit(result, this.#program.settings.report, 'wx.onNetworkStatusChange listener'),
     );
     // Coming online from offline: nothing was connected. Otherwise every connection dies [src Android; field].
-    if (previous === 'none') return;
+    if (previous === 'none' || !dropConnections) return;
     for (const task of this.#program.liveTasks()) task.loseNetwork(type === 'none' ? 'offline' : 'switch');
   }
 

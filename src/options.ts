@@ -53,8 +53,16 @@ export interface WxOptions {
    * and its sockets survive (§8.1).
    */
   requiredBackgroundModes?: readonly BackgroundMode[];
-  /** Milliseconds from `phone.hide()` to the suspension. Default 5000, as on WeChat (§8.1). */
+  /**
+   * Milliseconds from `phone.hide()` to the suspension; `Infinity` for never (until `phone.suspend()`). Default 5000,
+   * as on WeChat (§8.1). In a browser, a page going hidden suspends the app only when this is set (§8.4).
+   */
   suspendDelay?: number;
+  /**
+   * In a browser: whether page visibility drives `onAppHide`/`onAppShow`, and the `online`/`offline` events and
+   * `navigator.connection` the network status (§8.4). Default `true`; nothing to follow on Node.
+   */
+  pageEvents?: boolean;
 }
 
 /** Everything one `wx` object runs on. */

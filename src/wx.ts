@@ -166,9 +166,13 @@ function isOptionsError(error: unknown): error is WxOptionsError {
 
 /**
  * Creates a `wx` object with the given default transport. The entry points (`wxsocket` on Node, in browsers) call
- * this with theirs.
+ * this with theirs; the browser entry also has the page drive the phone (`followPage`, §8.4).
  */
-export function createWxWith(options: WxOptions | undefined, defaultTransport: Transport): Wx {
+export function createWxWith(
+  options: WxOptions | undefined,
+  defaultTransport: Transport,
+  followPage?: (lifecycle: AppLifecycle, network: NetworkStatus, field: Settings['field']) => void,
+): Wx {
   let settings: Settings;
   try {
     settings = resolveOptions(options, defaultTransport);
@@ -200,6 +204,7 @@ export function createWxWith(options: WxOptions | undefined, defaultTransport: T
   add('canIUse', (schema) => canIUse(schema, settings.features));
   program.lifecycle.addApi(add);
   program.network.addApi(add);
+  followPage?.(program.lifecycle, program.network, settings.field); // the browser entry's (§8.4)
   registerPhone(wx as unknown as Wx, () => new Phone(program.lifecycle, program.network, settings.field));
   return wx as unknown as Wx;
 }

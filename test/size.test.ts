@@ -25,10 +25,10 @@ test('the browser entry bundles for the browser with only core modules and the n
   assert.ok(size.browser.modules.includes('src/transports/native.ts'));
 });
 
-test('the native transport and the browser entry add at most 1 KB gzipped to the core', () => {
+test('the native transport and the browser entry (with its page events, §8.4) add at most 1.5 KB gzipped to the core', () => {
   assert.ok(size);
   const added = size.browser.gzipped - size.core.gzipped;
-  assert.ok(added <= 1024, `+${added} B gzipped`);
+  assert.ok(added <= 1536, `+${added} B gzipped`);
 });
 
 test('the browser entry is at most 12 KB minified and gzipped (scripts/size.mjs)', (t) => {

@@ -95,7 +95,7 @@ describe('bad input to the control', () => {
     [
       'a negative suspension delay',
       (phone) => phone.hide({ suspendDelay: -1 }),
-      /^phone\.hide: suspendDelay must be a number of milliseconds from 0 to 2147483647$/,
+      /^phone\.hide: suspendDelay must be a number of milliseconds from 0 to 2147483647, or Infinity$/,
     ],
     ['an unknown hide option', (phone) => phone.hide({ delay: 5 } as never), /^phone\.hide: unknown option "delay"/],
     [
