@@ -60,14 +60,41 @@ export const reasonTooLong = 'reason is longer than 123 bytes';
 /** [ours] a SocketTask method called with `this` not a task (`const send = task.send; send()`). */
 export const detached = (method: string): string =>
   `parameter error: SocketTask.${method} called on an object that is not a SocketTask`;
-/** Handshake failures, as Android clients report them in the wild; used on both profiles. */
-export const openTimeout = 'exception onOpen fail code:9, msg:Timer Expired';
-export const openTransportError = 'exception onOpen fail code:2, msg:Underlying Transport Error';
-export const openHttpError = 'exception onOpen fail code:20, msg:Invalid HTTP status.';
+/**
+ * Why a handshake failed, as the core tells it: the transport's failure kinds, plus the core's own timeout. A kind
+ * the core does not know (a custom transport's) is `transport`.
+ */
+export type OpenFailure = 'timeout' | 'dns' | 'tls' | 'transport' | 'handshake';
+
+/** websocketpp's error codes and messages for each handshake failure [src], as WeChat's texts carry them. */
+const OPEN_FAILURE_CODES: Readonly<Record<OpenFailure, readonly [code: number, message: string]>> = {
+  timeout: [9, 'Timer Expired'],
+  dns: [1, 'Host not found(authoritative)'],
+  tls: [8, 'TLS handshake failed'],
+  transport: [2, 'Underlying Transport Error'],
+  handshake: [20, 'Invalid HTTP status.'],
+};
+
+/**
+ * The `onError` text of a failed handshake (§2, §9.2). `binding`: android from base library 3.0.0 on, whose text is
+ * the binding's `open fail: _code:<N>,_msg:<M>` and tells DNS (1) and TLS (8) failures apart; otherwise the text
+ * Android clients reported before (used on both profiles), where DNS and TLS failures are `code:2`.
+ */
+export function openFailure(failure: OpenFailure, binding: boolean): string {
+  const [code, message] =
+    OPEN_FAILURE_CODES[binding || (failure !== 'dns' && failure !== 'tls') ? failure : 'transport'];
+  return binding ? `open fail: _code:${code},_msg:${message}` : `exception onOpen fail code:${code}, msg:${message}`;
+}
 /** [lib] the domain check's texts, per profile. */
 export const androidDomainRejected = 'fail:url not in domain list';
 export const iosDomainRejected = 'createSocketTask:fail url not in domain list';
-/** [ours] the reason of a close code 1006 that had none. */
+/** [src: SocketRocket] the reason of the close ios reports when the server ended the stream without a close frame. */
+export const streamEndEncountered = 'Stream end encountered';
+/**
+ * [ours] the reason of a close code 1006 that had none; also the `onError` text of a connection that failed after
+ * open for no reason the transport could name (a reset). The texts of protocol failures after open are in
+ * `errmsg-after-open.ts`, which only the Node transport needs.
+ */
 export const abnormalClosure = 'abnormal closure';
 /**
  * [ours, by analogy with the text reported for `wx.request` in the same state] a network call made while the app is

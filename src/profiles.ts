@@ -18,6 +18,13 @@ export interface PlatformProfile {
   readonly dropsListenersAfterClose: boolean;
   /** The `onError` text for a URL refused by the domain check [lib]. */
   readonly domainRejected: string;
+  /** Handshake failures use the binding's texts from base library 3.0.0 on (§9.2) [field, android]. */
+  readonly bindingOpenErrors: boolean;
+  /**
+   * The close reported when the server ends the TCP stream (FIN) with no close frame (§9.3): SocketRocket's
+   * end-of-stream close on ios [src]; `undefined` for the usual 1006 (android).
+   */
+  readonly streamEndClose: { readonly code: number; readonly reason: string } | undefined;
 }
 
 export const PROFILES: Readonly<Record<PlatformProfile['name'], PlatformProfile>> = {
@@ -29,6 +36,8 @@ export const PROFILES: Readonly<Record<PlatformProfile['name'], PlatformProfile>
     errorHasErrCode: true,
     dropsListenersAfterClose: false,
     domainRejected: ErrMsg.androidDomainRejected,
+    bindingOpenErrors: true,
+    streamEndClose: undefined,
   },
   ios: {
     name: 'ios',
@@ -38,6 +47,8 @@ export const PROFILES: Readonly<Record<PlatformProfile['name'], PlatformProfile>
     errorHasErrCode: false,
     dropsListenersAfterClose: true,
     domainRejected: ErrMsg.iosDomainRejected,
+    bindingOpenErrors: false,
+    streamEndClose: { code: 1001, reason: ErrMsg.streamEndEncountered },
   },
 };
 

@@ -273,7 +273,7 @@ export class TaskController {
     if (!this.#link) return;
     const opened = this.#phase !== CONNECTING;
     const errMsg =
-      loss === 'offline' ? ErrMsg.networkDown : opened ? ErrMsg.abnormalClosure : ErrMsg.openTransportError;
+      loss === 'offline' ? ErrMsg.networkDown : opened ? ErrMsg.abnormalClosure : this.#openFailureText('transport');
     this.#failure = { errMsg, errCode: opened ? FAILED_AFTER_OPEN : NEVER_OPENED };
     hostTimers.clearTimeout(this.#timer);
     this.#unlink();
@@ -294,13 +294,13 @@ export class TaskController {
   #start(request: ConnectRequest): void {
     // Closed before the attempt began (close while CONNECTING in the same turn): no network at all.
     if (this.#phase !== CONNECTING || this.#closeRequest) return;
-    // Offline (§8.3): the attempt fails in the transport, as a name that does not resolve would.
-    if (!this.#owner.network.isConnected) return this.#fail(ErrMsg.openTransportError);
+    // Offline (§8.3): the attempt fails in the transport, as a name that does not resolve would (§9.2: code 1).
+    if (!this.#owner.network.isConnected) return this.#failOpen('dns');
     const { settings } = this;
     // The per-call timeout wins over app.json's (§1), capped to what `setTimeout` honours (a larger delay fires at
     // once). A real timer: WeChat times the handshake natively, not on the page's clock (docs/decisions.md).
     const delay = Math.min(request.timeout ?? settings.defaultTimeout, 2 ** 31 - 1);
-    this.#timer = hostTimers.setTimeout(() => this.#fail(ErrMsg.openTimeout), delay);
+    this.#timer = hostTimers.setTimeout(() => this.#failOpen('timeout'), delay);
     const link = (this.#link = new Link(this));
     try {
       const networkLink = this.#owner.network.transportLink;
@@ -310,7 +310,7 @@ export class TaskController {
       else connection.abort();
     } catch {
       // A transport that throws (e.g. `ws://` with no host, which passes WeChat's URL pattern) failed to connect.
-      this.#fail(ErrMsg.openTransportError);
+      this.#failOpen('transport');
     }
   }
 
@@ -331,14 +331,34 @@ export class TaskController {
 
   /** A transport failure ends the connection: `onError`, then `onClose` 1006 (§2 event order). */
   failed(kind: TransportFailureKind, cause: Error): void {
-    if (this.#phase === CONNECTING) this.#fail(kind === 'handshake' ? ErrMsg.openHttpError : ErrMsg.openTransportError);
-    else if (this.#phase !== CLOSED) this.#fail(cause.message || ErrMsg.abnormalClosure);
+    if (this.#phase === CONNECTING) {
+      this.#failOpen(kind === 'protocol' ? 'transport' : kind);
+    } else if (this.#phase === OPEN || (this.#phase === CLOSING && kind === 'protocol')) {
+      this.#fail(cause.message || ErrMsg.abnormalClosure);
+    }
+    // CLOSING, and the connection ended without the server's close frame (a reset): the close we asked for is
+    // still what ends the task [ours: as a browser's clean close, no error], reported by `closed`.
   }
 
-  closed(code: number, reason: string): void {
-    if (this.#phase === CONNECTING) return this.#fail(ErrMsg.openTransportError); // closed during the handshake
+  closed(code: number, reason: string, streamEnded?: boolean): void {
+    if (this.#phase === CONNECTING) return this.#failOpen('transport'); // closed during the handshake
     this.#link = undefined;
+    const streamEndClose = this.settings.profile.streamEndClose;
+    // §9.3: on ios the server's FIN without a close frame is a close of its own, not an abnormal one.
+    if (streamEnded === true && code === 1006 && streamEndClose) ({ code, reason } = streamEndClose);
     this.#finish(code, reason);
+  }
+
+  /** A failed handshake: `onError` with the text of `#openFailureText`, then `onClose` 1006. */
+  #failOpen(failure: ErrMsg.OpenFailure | TransportFailureKind): void {
+    this.#fail(this.#openFailureText(failure));
+  }
+
+  /** The text of a failed handshake, by kind, profile and base library version (§2, §9.2). */
+  #openFailureText(failure: ErrMsg.OpenFailure | TransportFailureKind): string {
+    const { profile, features } = this.settings;
+    const known = failure === 'timeout' || failure === 'dns' || failure === 'tls' || failure === 'handshake';
+    return ErrMsg.openFailure(known ? failure : 'transport', profile.bindingOpenErrors && features.bindingOpenErrors);
   }
 
   #fail(errMsg: string): void {
@@ -415,8 +435,8 @@ class Link implements TransportHandlers {
   onError(kind: TransportFailureKind, cause: Error): void {
     this.task?.failed(kind, cause);
   }
-  onClose(code: number, reason: string): void {
-    this.task?.closed(code, reason);
+  onClose(code: number, reason: string, streamEnded?: boolean): void {
+    this.task?.closed(code, reason, streamEnded);
   }
 }
 

@@ -89,12 +89,16 @@ export interface NetworkLink {
 
 /**
  * How a connection failed, as the core needs to know it to choose WeChat's error text:
- * - `transport`: no HTTP response (refused, reset, DNS, TLS);
+ * - `dns`: the host name did not resolve (any DNS failure, temporary ones included);
+ * - `tls`: the TLS handshake failed (untrusted, expired or misnamed certificate, a version below 1.2);
+ * - `transport`: no HTTP response for another reason (refused, reset), or a transport that cannot tell which;
  * - `handshake`: an HTTP response that is not a valid upgrade (status other than 101, bad accept key, unrequested
  *   subprotocol or extension, requested subprotocol not selected);
- * - `protocol`: after open, the peer broke the WebSocket protocol or sent too large a message.
+ * - `protocol`: after open, the peer broke the WebSocket protocol or sent too large a message; a connection that
+ *   fails after open for any other reason (a reset) is `transport`.
+ * A kind the core does not know counts as `transport` (contract §9.2: WeChat's code 2).
  */
-export type TransportFailureKind = 'transport' | 'handshake' | 'protocol';
+export type TransportFailureKind = 'dns' | 'tls' | 'transport' | 'handshake' | 'protocol';
 
 /** Facts reported by the transport. Each connection reports `onOpen` at most once and `onClose` exactly once, last. */
 export interface TransportHandlers {
@@ -102,13 +106,19 @@ export interface TransportHandlers {
   onOpen(header: Record<string, string>, profile: SocketProfile): void;
   /** A complete message: a `string` for text, an `ArrayBuffer` of exactly the message's length for binary. */
   onMessage(data: string | ArrayBuffer): void;
-  /** The connection failed; `onClose` follows. Reported at most once. */
+  /**
+   * The connection failed; `onClose` follows. Reported at most once, and after open only when no close frame arrived
+   * (a reset after the peer's close frame ends a clean close). After open, `cause.message` is the `onError` text:
+   * the project's own words (`errmsg-after-open.ts` for `ws`'s failures), never a dependency's; empty reads as
+   * `abnormal closure`. Before open the text is the core's, chosen by `kind`.
+   */
   onError(kind: TransportFailureKind, cause: Error): void;
   /**
    * The connection is closed and every resource is released. `code`/`reason` are those of the peer's close frame,
-   * or 1006 and `''` when none arrived.
+   * or 1006 and `''` when none arrived. `streamEnded`: no close frame arrived, and the peer ended the TCP stream
+   * (FIN) rather than resetting it (contract §9.3); a transport that cannot tell leaves it out.
    */
-  onClose(code: number, reason: string): void;
+  onClose(code: number, reason: string, streamEnded?: boolean): void;
 }
 
 /** One open (or opening) connection. */

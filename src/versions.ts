@@ -51,6 +51,11 @@ export const FEATURE_SINCE = {
   weakNetField: '3.5.3',
   /** `reason` in the `onAppHide` result. */
   hideReason: '3.5.7',
+  /**
+   * Handshake failures on android read `open fail: _code:<N>,_msg:<M>` (§9.2). [field: seen with 3.4.9; the version
+   * where the text changed is unknown, 3.0.0 is ours]
+   */
+  bindingOpenErrors: '3.0.0',
 } as const;
 
 export type Feature = keyof typeof FEATURE_SINCE;

@@ -1,7 +1,7 @@
 /**
  * The part of `wxsocket doctor` that goes through WeChat's API, as a mini program would: `wx.connectSocket` on the
  * chosen profile, a message round trip, a clean close. What WeChat delivers decides the checks `handshake`,
- * `round-trip` and `close`; its own texts (`exception onOpen fail code:2, …`) are quoted in the details.
+ * `round-trip` and `close`; its own texts (`open fail: _code:2,…` on android, `exception onOpen fail code:2, …` on ios) are quoted in the details.
  */
 import type { Report } from './doctor-report.js';
 import { formatDuration, formatValue } from './format.js';
@@ -25,6 +25,8 @@ export interface WxCheckOptions {
 }
 
 const WHY = [
+  [/code:1\b/, 'the host name did not resolve (see the DNS check above)'],
+  [/code:8\b/, 'the TLS handshake failed (see the certificate and TLS checks above)'],
   [/code:2\b/, 'a transport failure (DNS, TCP or TLS: see the checks above)'],
   [/code:20\b/, 'the answer was not a valid 101 (see the upgrade and subprotocol checks above)'],
   [/code:9\b/, 'the handshake timed out'],

@@ -23,6 +23,7 @@ import type {
   TransportRequest,
 } from '../transport.js';
 import { connectionUrl } from './connection-url.js';
+import { failureAfterOpen } from '../errmsg-after-open.js';
 
 /** Options of the `ws` transport. */
 export interface WsTransportOptions {
@@ -94,7 +95,10 @@ const now = hostNow;
 interface Handshake {
   readonly timing: Timing;
   readonly tcpNoDelay: boolean;
+  readonly secure: boolean;
   socket?: Socket;
+  /** wss: TCP is connected, so a failure before the TLS handshake ends may be a TLS failure. */
+  tcpConnected?: boolean;
   /** An HTTP response arrived: a failure from now on is a bad upgrade, not a transport error. */
   responded?: boolean;
   header?: Record<string, string>;
@@ -123,6 +127,11 @@ class WsConnection implements TransportConnection {
   handshake: Handshake | undefined;
   /** Whether `send` must copy binary data first: set at open, see `send`. */
   copiesBinary = false;
+  /**
+   * After open, how the TCP connection ended, first come first kept: the peer's FIN (`'end'`), a socket error (a
+   * reset), or `'reported'` once `ws` reported a protocol error. Read when `ws` reports the close.
+   */
+  ending: 'end' | Error | 'reported' | undefined;
 
   constructor(
     request: TransportRequest,
@@ -130,8 +139,8 @@ class WsConnection implements TransportConnection {
     lookup: ReturnType<typeof hostsLookup> | undefined,
   ) {
     this.handlers = handlers;
-    this.handshake = { timing: new Timing(now()), tcpNoDelay: request.tcpNoDelay };
     const secure = /^wss:/i.test(request.url);
+    this.handshake = { timing: new Timing(now()), tcpNoDelay: request.tcpNoDelay, secure };
     const url = connectionUrl(request.url);
     const ws = (this.#ws = new WxWebSocket(
       url,
@@ -221,12 +230,13 @@ function onOpen(this: WebSocket): void {
     socket
       .removeListener('connect', onConnected)
       .removeListener('secureConnect', onConnected)
+      .removeListener('connect', onTcpConnected)
       .removeListener('lookup', onLookup);
     // `ws` turns TCP_NODELAY on for every socket as it opens; WeChat's default is off (contract §1).
     if (!tcpNoDelay) socket.setNoDelay(false);
-    // After open `ws` destroys the socket on an error (a reset, say) without telling anyone; it is a failure of the
-    // connection, so report it (contract §2: onError, then onClose).
-    socket.on('error', onSocketError);
+    // After open `ws` destroys the socket on an error (a reset, say) without telling anyone, and treats an end of
+    // stream like any other end: both are noted here, and decided on when the close comes (`onClose`).
+    socket.on('error', onSocketError).on('end', onSocketEnd);
   }
   connection.handlers.onOpen(header, timing.profile(now()));
 }
@@ -240,16 +250,59 @@ function onMessage(this: WebSocket, data: Buffer | ArrayBuffer, isBinary: boolea
 }
 
 function onError(this: WebSocket, error: Error): void {
-  const { handshake, handlers } = connectionOf(this);
-  handlers.onError(handshake === undefined ? 'protocol' : handshake.responded ? 'handshake' : 'transport', error);
+  const connection = connectionOf(this);
+  const { handshake, handlers } = connection;
+  if (handshake) return handlers.onError(handshakeFailureKind(handshake, error), error);
+  // After open `ws` reports only protocol errors (its `WS_ERR_*` codes), and then destroys the socket.
+  connection.ending = 'reported';
+  handlers.onError('protocol', failure(error));
+}
+
+/** A failure after open, in the project's words (chosen by the error's code), with `ws`'s error as its cause. */
+function failure(error: Error & { code?: unknown }): Error {
+  return new Error(failureAfterOpen(error.code), { cause: error });
 }
 
 function onSocketError(this: WithConnection<Socket>, error: Error): void {
-  this[kConnection]?.handlers.onError('transport', error);
+  const connection = this[kConnection];
+  if (connection) connection.ending ??= error;
 }
 
+function onSocketEnd(this: WithConnection<Socket>): void {
+  const connection = this[kConnection];
+  if (connection) connection.ending ??= 'end';
+}
+
+/**
+ * The close, and whether it was a failure, decided now that the connection is over, as undici does: only a
+ * connection that ended without a close frame (code 1006: `ws` refuses 1006 on the wire) can have failed. Then a
+ * socket error (a reset) is a failure, and an end of stream is not (contract §9.3 tells it apart on ios).
+ */
 function onClose(this: WebSocket, code: number, reason: Buffer): void {
-  connectionOf(this).handlers.onClose(code, reason.toString());
+  const connection = connectionOf(this);
+  const { ending, handlers } = connection;
+  if (code !== 1006 || connection.handshake) return handlers.onClose(code, reason.toString());
+  if (ending instanceof Error) handlers.onError('transport', failure(ending));
+  handlers.onClose(code, '', ending === 'end');
+}
+
+/**
+ * What kind of handshake failure `error` is (contract §9.2): a response that is not a valid upgrade; else a DNS
+ * failure (Node's lookup errors carry `syscall: 'getaddrinfo'`, a custom `lookup` may only set an `EAI_*`/`ENOTFOUND`
+ * code); else a socket error (refused, reset: it has a `syscall`); else, on wss once TCP is connected, TLS (a
+ * certificate or version refused).
+ */
+function handshakeFailureKind(handshake: Handshake, error: Error & { code?: unknown; syscall?: unknown }) {
+  if (handshake.responded) return 'handshake';
+  const { code, syscall } = error;
+  if (syscall === 'getaddrinfo' || code === 'ENOTFOUND' || (typeof code === 'string' && code.startsWith('EAI_')))
+    return 'dns';
+  if (!handshake.tcpConnected || handshake.timing.connected !== undefined) return 'transport';
+  // OpenSSL's alerts (a version refused) reach Node as `EPROTO` on a write; a reset (`ECONNRESET`, `socket hang up`)
+  // during the TLS handshake is a transport failure, as everywhere.
+  const errno = syscall !== undefined || (typeof code === 'string' && /^E[A-Z]+$/.test(code));
+  if (code === 'EPROTO' || !errno) return 'tls';
+  return 'transport';
 }
 
 function copyToArrayBuffer(source: ArrayBufferLike): ArrayBuffer {
@@ -310,7 +363,13 @@ function track(options: ConnectOptions, socket: Socket, connected: 'connect' | '
   // emits 'lookup'.
   socket.on(connected, onConnected);
   socket.on('lookup', onLookup);
+  if (connected === 'secureConnect') socket.on('connect', onTcpConnected);
   return socket;
+}
+
+function onTcpConnected(this: WithConnection<Socket>): void {
+  const handshake = this[kConnection]?.handshake;
+  if (handshake) handshake.tcpConnected = true;
 }
 
 function onConnected(this: WithConnection<Socket>): void {

@@ -11,6 +11,7 @@ export const NATIVE_CAPABILITIES: Capabilities = {
   fullProfile: false, // `fetchStart` and `cost` only
   handshakeFailureDetail: false, // an HTTP status and a refused connection look the same (code:2)
   errorOnDrop: false, // browsers fire `error` only when the peer broke the protocol
+  tellsStreamEnd: false, // a close event has no word on how the TCP connection ended
 };
 
 /** Node's WebSocket (undici) also fires `error` when the connection drops after open. */

@@ -157,12 +157,12 @@ describe('wxsocket connect, scripted', () => {
     assert.equal(secure.connectionCount, before);
   });
 
-  test('§2 an untrusted certificate (no --ca): onError code:2 then onClose 1006, a pointer to doctor, exit 1', async () => {
+  test('§2 §9.2 an untrusted certificate (no --ca): onError code:8 then onClose 1006, a pointer to doctor, exit 1', async () => {
     const result = await runCli(['connect', `wss://localhost:${secure.port}`]);
     assert.equal(result.code, 1);
     assert.match(
       result.stdout,
-      /task\.onError +\{\s*errMsg: "exception onOpen fail code:2, msg:Underlying Transport Error",\s*errCode: 1004\s*\}/,
+      /task\.onError +\{\s*errMsg: "open fail: _code:8,_msg:TLS handshake failed",\s*errCode: 1004\s*\}/,
     );
     assert.match(result.stdout, /task\.onClose +\{code: 1006, reason: "abnormal closure"\}/);
     assert.match(result.stdout, /the connection failed: run wxsocket doctor wss:\/\/localhost:\d+ to find out why/);
@@ -188,7 +188,7 @@ describe('wxsocket connect, scripted', () => {
     try {
       const result = await runCli(['connect', server.url, '--timeout', '300', '--send', 'never']);
       assert.equal(result.code, 1);
-      assert.match(result.stdout, /exception onOpen fail code:9, msg:Timer Expired/);
+      assert.match(result.stdout, /open fail: _code:9,_msg:Timer Expired/);
     } finally {
       await server.close();
     }

@@ -1,7 +1,7 @@
 /** Contract §1: `wx.connectSocket`: validation order and texts, the returned task, headers, protocols, timeout. */
 import assert from 'node:assert/strict';
 import type { Suite } from './env.js';
-import { Log, callbacks, recordTask, settle } from './recorder.js';
+import { Log, callbacks, recordTask, settle, openFailure } from './recorder.js';
 
 export const connectSocketSuite: Suite = (env, test) => {
   const taskSkip = env.atLeast('1.7.0') ? false : 'below 1.7.0 connectSocket returns no SocketTask';
@@ -271,9 +271,7 @@ export const connectSocketSuite: Suite = (env, test) => {
         await log.waitFor('close');
         assert.deepEqual(log.names(), ['error', 'close']);
         // A native WebSocket cannot tell a bad upgrade from a transport error: code:2 (docs/browser.md).
-        const expected = env.capabilities.handshakeFailureDetail
-          ? 'exception onOpen fail code:20, msg:Invalid HTTP status.'
-          : 'exception onOpen fail code:2, msg:Underlying Transport Error';
+        const expected = openFailure(env, 20, env.capabilities.handshakeFailureDetail);
         assert.equal(log.only('error').errMsg, expected);
         assert.deepEqual(log.only('close'), { code: 1006, reason: 'abnormal closure' });
       } finally {
@@ -294,7 +292,7 @@ export const connectSocketSuite: Suite = (env, test) => {
         const log = recordTask(task);
         await log.waitFor('close');
         assert.deepEqual(log.names(), ['error', 'close']);
-        assert.equal(log.only('error').errMsg, 'exception onOpen fail code:9, msg:Timer Expired');
+        assert.equal(log.only('error').errMsg, openFailure(env, 9));
         if (env.platform === 'android') assert.equal(log.only('error').errCode, 1004);
         else assert.equal('errCode' in log.only('error'), false);
         assert.deepEqual(log.only('close'), { code: 1006, reason: 'abnormal closure' });
@@ -340,7 +338,7 @@ export const connectSocketSuite: Suite = (env, test) => {
   );
 
   test(
-    '§1 TLS is verified: an untrusted certificate fails with code:2 even with rejectUnauthorized: false',
+    '§1 §9.2 TLS is verified: an untrusted certificate fails (code:8, or code:2 before the binding texts) even with rejectUnauthorized: false',
     async () => {
       const server = await env.startServer({ secure: true });
       try {
@@ -350,7 +348,7 @@ export const connectSocketSuite: Suite = (env, test) => {
         const log = recordTask(task);
         await log.waitFor('close');
         assert.deepEqual(log.names(), ['error', 'close']);
-        assert.equal(log.only('error').errMsg, 'exception onOpen fail code:2, msg:Underlying Transport Error');
+        assert.equal(log.only('error').errMsg, openFailure(env, 8, env.capabilities.handshakeFailureDetail));
 
         const trusted = env.createWx(server.wxOptions).connectSocket({ url: server.url });
         const ok = recordTask(trusted);

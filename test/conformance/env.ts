@@ -85,6 +85,11 @@ export interface Capabilities {
    * protocol.
    */
   readonly errorOnDrop: boolean;
+  /**
+   * An end of stream (FIN) without a close frame is told from a reset, so profile `ios` reports it as 1001 "Stream
+   * end encountered" (§9.3). A native WebSocket reports both as close 1006.
+   */
+  readonly tellsStreamEnd: boolean;
 }
 
 export interface ConformanceEnv {

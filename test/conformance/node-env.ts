@@ -22,6 +22,7 @@ const WS_CAPABILITIES: Capabilities = {
   fullProfile: true,
   handshakeFailureDetail: true,
   errorOnDrop: false,
+  tellsStreamEnd: true,
 };
 
 export function nodeEnv({ platform, SDKVersion, transport }: NodeEnvOptions): ConformanceEnv {

@@ -99,3 +99,27 @@ export function bytes(buffer: unknown): number[] {
 export function arrayBuffer(...values: number[]): ArrayBuffer {
   return new Uint8Array(values).buffer;
 }
+
+const OPEN_FAILURE_MESSAGES = {
+  1: 'Host not found(authoritative)',
+  2: 'Underlying Transport Error',
+  8: 'TLS handshake failed',
+  9: 'Timer Expired',
+  20: 'Invalid HTTP status.',
+} as const;
+
+/**
+ * The `onError` text of a failed handshake with WeChat's `code` (§2, §9.2): the binding's text on android from base
+ * library 3.0.0 on; else the older one, where a DNS (1) or TLS (8) failure is code 2. `detail: false` (a transport
+ * that cannot tell failures apart) makes every code but the timeout's a 2.
+ */
+export function openFailure(
+  env: { readonly platform: string; atLeast(version: string): boolean },
+  code: keyof typeof OPEN_FAILURE_MESSAGES,
+  detail = true,
+): string {
+  const binding = env.platform === 'android' && env.atLeast('3.0.0');
+  const shown = (code === 1 || code === 8) && !binding ? 2 : !detail && code !== 9 ? 2 : code;
+  const message = OPEN_FAILURE_MESSAGES[shown];
+  return binding ? `open fail: _code:${shown},_msg:${message}` : `exception onOpen fail code:${shown}, msg:${message}`;
+}

@@ -1,7 +1,7 @@
 /** Contract §2: `SocketTask`: state, listeners, payloads, send and close rules, event order, profile differences. */
 import assert from 'node:assert/strict';
 import type { ConformanceEnv, ConformanceServer, ServerOptions, Suite } from './env.js';
-import { Log, arrayBuffer, bytes, callbacks, recordTask, settle } from './recorder.js';
+import { Log, arrayBuffer, bytes, callbacks, recordTask, settle, openFailure } from './recorder.js';
 import type { SocketTask, Wx } from '../../src/types.js';
 import type { WxOptions } from '../../src/options.js';
 
@@ -355,14 +355,18 @@ export const socketTaskSuite: Suite = (env, test) => {
   );
 
   test(
-    '§2 a TCP drop without a close frame gives onClose 1006 "abnormal closure"',
+    '§2 §9.3 a TCP drop (FIN) without a close frame gives onClose 1006 "abnormal closure" (ios: 1001 "Stream end encountered")',
     async () => {
       await withOpenTask(env, async ({ server, log }) => {
         const client = await server.nextConnection();
         await client.inject({ type: 'drop' });
         await log.waitFor('close');
         assert.deepEqual(log.names(), env.capabilities.errorOnDrop ? ['open', 'error', 'close'] : ['open', 'close']);
-        assert.deepEqual(log.only('close'), { code: 1006, reason: 'abnormal closure' });
+        const streamEnd = ios && env.capabilities.tellsStreamEnd;
+        const close = streamEnd
+          ? { code: 1001, reason: 'Stream end encountered' }
+          : { code: 1006, reason: 'abnormal closure' };
+        assert.deepEqual(log.only('close'), close);
       });
     },
     { skip },
@@ -383,9 +387,7 @@ export const socketTaskSuite: Suite = (env, test) => {
         await settle();
         assert.deepEqual(log.names(), ['error', 'close']);
         // A native WebSocket cannot tell an HTTP status from a transport error: code:2 (docs/browser.md).
-        const errMsg = env.capabilities.handshakeFailureDetail
-          ? 'exception onOpen fail code:20, msg:Invalid HTTP status.'
-          : 'exception onOpen fail code:2, msg:Underlying Transport Error';
+        const errMsg = openFailure(env, 20, env.capabilities.handshakeFailureDetail);
         const expected: Record<string, unknown> = { errMsg, readyState: 3 };
         if (!ios) expected['errCode'] = 1004;
         assert.deepEqual(log.only('error'), expected);
@@ -406,7 +408,7 @@ export const socketTaskSuite: Suite = (env, test) => {
         const log = recordTask(task);
         await log.waitFor('close');
         assert.deepEqual(log.names(), ['error', 'close']);
-        assert.equal(log.only('error').errMsg, 'exception onOpen fail code:2, msg:Underlying Transport Error');
+        assert.equal(log.only('error').errMsg, openFailure(env, 2));
       } finally {
         await server.close();
       }

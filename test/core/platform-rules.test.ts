@@ -101,7 +101,7 @@ describe('§1 handshake timeout', () => {
       assert.deepEqual(log.names(), []);
       mock.timers.tick(1);
       await log.waitFor('close');
-      assert.equal(log.only('error').errMsg, 'exception onOpen fail code:9, msg:Timer Expired');
+      assert.equal(log.only('error').errMsg, 'open fail: _code:9,_msg:Timer Expired');
     } finally {
       mock.timers.reset();
       Object.assign(hostTimers, real);

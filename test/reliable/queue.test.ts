@@ -227,7 +227,7 @@ describe('no queued message is lost or duplicated across a reconnection', () => 
       const reconnecting = await log.next('reconnecting');
       assert.equal(reconnecting.attempt, attempt);
       timers.fire(reconnecting.delay);
-      assert.equal((await log.next('error')).errMsg, 'exception onOpen fail code:2, msg:Underlying Transport Error');
+      assert.equal((await log.next('error')).errMsg, 'open fail: _code:2,_msg:Underlying Transport Error');
       await log.next('close');
       socket.send(`during ${attempt + 1}`);
     }
