@@ -35,7 +35,10 @@ export type StepErrorKind =
   | 'socket_limit'
   /** The handshake did not finish within the timeout (`Timer Expired`). */
   | 'handshake_timeout'
-  /** No HTTP response: refused, reset, DNS or TLS failure (`Underlying Transport Error`). */
+  /**
+   * No HTTP response: refused, reset, DNS or TLS failure (`Underlying Transport Error`; android from base library
+   * 3.0.0 on names DNS and TLS failures, `Host not found(authoritative)` and `TLS handshake failed`, §9.2).
+   */
   | 'handshake_transport_error'
   /** An HTTP response that is not a WebSocket upgrade (`Invalid HTTP status`). */
   | 'handshake_http_status'
@@ -75,13 +78,13 @@ export class StepError extends Error {
 }
 
 /**
- * The kind of a failed `connectSocket` or `onError`, from WeChat's `errMsg` (the texts are in `src/messages.ts`).
+ * The kind of a failed `connectSocket` or `onError`, from WeChat's `errMsg` (the texts are in `src/errmsg.ts`).
  * Families rather than texts, so that a family is one counter however the message goes on.
  */
 export function kindOfErrMsg(errMsg: string): StepErrorKind {
   if (errMsg.includes('reach max websocket connect count')) return 'socket_limit';
   if (errMsg.includes('Timer Expired')) return 'handshake_timeout';
-  if (errMsg.includes('Underlying Transport Error')) return 'handshake_transport_error';
+  if (/Underlying Transport Error|Host not found|TLS handshake failed/.test(errMsg)) return 'handshake_transport_error';
   if (errMsg.includes('Invalid HTTP status')) return 'handshake_http_status';
   if (errMsg.includes('not in domain list')) return 'handshake_domain_rejected';
   if (errMsg.includes('invalid url') || errMsg.includes('parameter error')) return 'connect_invalid_options';
