@@ -63,7 +63,7 @@ describe('with node:test mock timers on (defaults)', () => {
     try {
       const task = createWx().connectSocket({ url: server.url });
       const closing = next(task, 'onClose');
-      assert.equal((await next(task, 'onError')).errMsg, 'exception onOpen fail code:20, msg:Invalid HTTP status.');
+      assert.equal((await next(task, 'onError')).errMsg, 'open fail: _code:20,_msg:Invalid HTTP status.');
       assert.deepEqual(await closing, { code: 1006, reason: 'abnormal closure' });
     } finally {
       await server.close();
@@ -75,7 +75,7 @@ describe('with node:test mock timers on (defaults)', () => {
     try {
       const task = createWx().connectSocket({ url: server.url, timeout: 100 });
       // Nothing ticks the fake clock: the timeout fires in real time, as WeChat's native one does.
-      assert.equal((await next(task, 'onError')).errMsg, 'exception onOpen fail code:9, msg:Timer Expired');
+      assert.equal((await next(task, 'onError')).errMsg, 'open fail: _code:9,_msg:Timer Expired');
     } finally {
       await server.close();
     }
