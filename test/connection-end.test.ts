@@ -62,7 +62,7 @@ for (const platform of ['android', 'ios'] as const) {
       await run.opened;
       await server.nextConnection();
       // The close frame reaches the server before it destroys the connection, unread: its kernel answers with RST.
-      run.task.close({ code: 4001, reason: 'leaving' });
+      void run.task.close({ code: 4001, reason: 'leaving' });
       await server.close();
       assert.deepEqual(await run.closed, [{ event: 'open' }, { event: 'close', code: 4001, reason: 'leaving' }]);
     });
@@ -74,7 +74,7 @@ for (const platform of ['android', 'ios'] as const) {
       const run = runTask(createWx({ platform }), { url: server.url });
       await run.opened;
       const client = await server.nextConnection();
-      run.task.send({ data: 'ping' });
+      void run.task.send({ data: 'ping' });
       await client.nextMessage(); // read: nothing is left unread, so the drop is a FIN
       await client.inject({ type: 'drop' });
       const close =

@@ -16,8 +16,8 @@ const EXPECTED = {
     dropped: { code: 1006, reason: 'abnormal closure' },
   },
   ios: {
-    http: EXPECTED[platform].http,
-    tls: EXPECTED[platform].tls,
+    http: 'exception onOpen fail code:20, msg:Invalid HTTP status.',
+    tls: 'exception onOpen fail code:2, msg:Underlying Transport Error',
     dropped: { code: 1001, reason: 'Stream end encountered' },
   },
 };

@@ -1,7 +1,8 @@
 /**
  * The part of `wxsocket doctor` that goes through WeChat's API, as a mini program would: `wx.connectSocket` on the
  * chosen profile, a message round trip, a clean close. What WeChat delivers decides the checks `handshake`,
- * `round-trip` and `close`; its own texts (`open fail: _code:2,…` on android, `exception onOpen fail code:2, …` on ios) are quoted in the details.
+ * `round-trip` and `close`; its own texts (`open fail: _code:2,…` on android, `exception onOpen fail code:2, …` on
+ * ios) are quoted in the details.
  */
 import type { Report } from './doctor-report.js';
 import { formatDuration, formatValue } from './format.js';
