@@ -199,9 +199,9 @@ export class ReliableSocket {
   }
 
   /**
-   * Reconnects now: skips a pending backoff delay, or replaces the current connection (closed with 1000). Useful
-   * when the network comes back (`wx.onNetworkStatusChange`). The backoff starts again from `initialDelay`. A paused
-   * socket stays paused: `resume()` lifts a pause.
+   * Reconnects now: skips a pending backoff delay, or replaces the current connection (closed with 1000). The
+   * backoff starts again from `initialDelay`. A paused socket stays paused: `resume()` lifts a pause. (When the
+   * network comes back or changes, the socket does this itself, where `wx.onNetworkStatusChange` exists.)
    */
   reconnect(): void {
     this.#failures = 0;
