@@ -53,8 +53,9 @@ errors and the close. Type a line to send it as text; commands:
 Options:
   --header name:value        a request header (repeatable)
   --protocol p               a subprotocol to request (repeatable)
-  --platform android|ios     the profile to emulate (default android)
-  --sdk version              the base library version to emulate, e.g. 2.9.0 (default the newest)
+  --platform android|ios     emulate WeChat on this phone platform (default android)
+  --sdk version              the WeChat base library version (SDKVersion) to emulate, e.g. 2.9.0
+                             (default the newest)
   --domain host              a legal socket domain (repeatable): turns the domain check on
   --resolve host:address     reach host at this IP address, like /etc/hosts (repeatable)
   --ca file                  trust this PEM CA certificate besides the system ones (repeatable)
@@ -88,8 +89,8 @@ Options:
   --header name:value        a request header the mini program sends (repeatable); sent only to a
                              server whose TLS passed the checks, as it may hold a token
   --message text             the message sent for the round trip (default "ping")
-  --platform android|ios     the profile to emulate (default android)
-  --sdk version              the base library version to emulate (default the newest)
+  --platform android|ios     emulate WeChat on this phone platform (default android)
+  --sdk version              the WeChat base library version (SDKVersion) to emulate (default the newest)
   --resolve host:address     reach host at this IP address, like /etc/hosts (repeatable)
   --ca file                  trust this PEM CA certificate too (a phone would not: a warning says so)
   --timeout ms               the longest wait for each step (default 10000)
