@@ -5,11 +5,12 @@
  */
 import { createInterface, type Interface } from 'node:readline';
 import { urlRefusal } from '../domain-policy.js';
-import { NEWEST_SDK_VERSION } from '../node.js';
+import { NEWEST_SDK_VERSION, type Phone } from '../node.js';
 import { ExitCode, UsageError, parseCommandLine, parseHeaders, parseWhole } from './args.js';
 import { parseHex } from './format.js';
 import { HELP } from './help.js';
 import { stylesOf, widthOf, type Io } from './io.js';
+import { PHONE_HELP, runPhoneCommand, watchPhone } from './phone-commands.js';
 import { openSocket, type CliSocket } from './socket.js';
 import { Timeline } from './timeline.js';
 import { WX_FLAGS, createWxFromFlags, type WxSetup } from './wx-setup.js';
@@ -29,7 +30,7 @@ const REPL_HELP = `Type a line to send it as text. Commands:
   /close [code] [reason]   close with a code (1000 or 3000-4999) and a reason
   /quit                    close with 1000 and exit (also Ctrl-D)
   //text                   send text that starts with "/"
-`;
+${PHONE_HELP}`;
 
 /** Runs `wxsocket connect`. Resolves with the exit code once the connection has ended. */
 export async function runConnect(argv: readonly string[], io: Io): Promise<number> {
@@ -87,6 +88,9 @@ class ConnectSession {
   readonly #timeline: Timeline;
   readonly #errStyle;
   #socket: CliSocket | undefined;
+  #phone: Phone | undefined;
+  /** A phone command (a suspension, a network change) is ending the connection: wait for its onClose. */
+  #phoneEnding = false;
   #readline: Interface | undefined;
   #finish: (code: number) => void = () => undefined;
   #finished = false;
@@ -129,6 +133,8 @@ class ConnectSession {
         domains === undefined ? 'domain check off (--domain turns it on)' : `domain check on: ${domains.join(', ')}`;
       const phone = platform === 'ios' ? 'iOS' : 'Android';
       this.#timeline.note(`WeChat on ${phone}, base library ${SDKVersion ?? NEWEST_SDK_VERSION}, ${check}`);
+      // Before the connection, so that a later /weak shapes it (§8.3).
+      this.#phone = watchPhone(this.#setup.wx, this.#timeline);
       const socket = openSocket(this.#setup.wx, this.#timeline, request, {
         onConnectFailed: () => {
           this.#complain(
@@ -149,7 +155,7 @@ class ConnectSession {
     this.#opened = true;
     if (this.#script === undefined) return this.#startRepl();
     for (const line of this.#script.lines) this.#handleLine(line);
-    if (this.#received >= this.#script.wait) return this.#quit();
+    if (this.#received >= this.#script.wait && !this.#phoneEnding) return this.#quit();
     this.#waitTimer = setTimeout(() => {
       this.#waitUnmet = true;
       this.#complain(
@@ -162,7 +168,13 @@ class ConnectSession {
   #onMessage(): void {
     this.#received += 1;
     const script = this.#script;
-    if (script !== undefined && this.#opened && this.#received >= script.wait && this.#waitTimer !== undefined) {
+    if (
+      script !== undefined &&
+      this.#opened &&
+      this.#received >= script.wait &&
+      this.#waitTimer !== undefined &&
+      !this.#phoneEnding
+    ) {
       clearTimeout(this.#waitTimer);
       this.#quit();
     }
@@ -241,10 +253,16 @@ class ConnectSession {
       case '/help':
         this.#io.stderr.write(REPL_HELP);
         return;
-      default:
-        return this.#complain(
-          `unknown command ${command}: /help lists the commands; //text sends text starting with "/"`,
-        );
+      default: {
+        const phone = this.#phone && runPhoneCommand(this.#phone, this.#timeline, command, args);
+        if (phone === undefined || !phone.handled)
+          return this.#complain(
+            `unknown command ${command}: /help lists the commands; //text sends text starting with "/"`,
+          );
+        if (phone.complaint !== undefined) return this.#complain(phone.complaint);
+        if (phone.endsConnection === true) this.#phoneEnding = true;
+        return;
+      }
     }
   }
 

@@ -49,6 +49,14 @@ errors and the close. Type a line to send it as text; commands:
   /quit                      close with 1000 and exit (also: end of input, Ctrl-D)
   /help                      list these commands
   //text                     send text that starts with "/"
+The phone, to watch what your server sees when a user switches apps or networks:
+  /hide [ms]                 the user leaves the app: onAppHide; suspended after ms (default 5000)
+  /show                      the user comes back: onAppShow, then what was held while suspended
+  /suspend                   suspended now: WeChat closes the socket (the server sees 1000)
+  /network <type>            switch network (wifi, 2g, 3g, 4g, 5g, unknown): drops the connection
+  /offline, /online [type]   lose the network (the connection fails), get it back
+  /weak <ms> [bytes/s]       a weak link: latency each way and bandwidth, e.g. /weak 300 64000
+  /strong                    the link is strong again
 
 Options:
   --header name:value        a request header (repeatable)

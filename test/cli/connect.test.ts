@@ -325,3 +325,91 @@ describe('wxsocket connect, the REPL driven through stdin', () => {
     assert.match(result.stdout, /task\.onClose +\{code: 4002, reason: "server says bye"\}/);
   });
 });
+
+describe('wxsocket connect, the phone (§8): what the server sees when a user switches apps or networks', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await createTestServer({ handler: echo });
+  });
+  after(() => server.close());
+
+  test('/suspend closes the socket at once (the server sees 1000), nothing is delivered until /show, then onClose "interrupted"', async () => {
+    const cli = startCli(['connect', server.url, '--json']);
+    await cli.waitFor(/"task\.onOpen"/);
+    const client = await server.nextConnection();
+    cli.write('/suspend\n');
+    assert.equal((await client.waitForClose()).code, 1000);
+    await cli.waitFor(/"wx\.onAppHide"/);
+    assert.doesNotMatch(cli.stdout, /task\.onClose/, 'a suspended app receives nothing');
+    cli.write('/show\n');
+    const result = await cli.exited();
+    assert.equal(result.code, 0, result.stderr);
+    const names = (jsonLines(result.stdout) as Entry[])
+      .filter((entry) => entry.type !== 'note')
+      .map((entry) => entry.name);
+    assert.deepEqual(names.slice(names.indexOf('phone.suspend')), [
+      'phone.suspend',
+      'wx.onAppHide',
+      'phone.show',
+      'wx.onAppShow',
+      'task.onClose',
+    ]);
+    assert.deepEqual(named(jsonLines(result.stdout) as Entry[], 'task.onClose')[0]!.payload, {
+      code: 1000,
+      reason: 'interrupted',
+    });
+  });
+
+  for (const [line, status, error] of [
+    ['/network 4g', { isConnected: true, networkType: '4g' }, /abnormal closure/],
+    ['/offline', { isConnected: false, networkType: 'none' }, /network is down/],
+  ] as const) {
+    test(`${line}: onNetworkStatusChange, then onError and onClose 1006; the server sees the connection drop; exit 1`, async () => {
+      const connection = server.nextConnection();
+      const result = await runCli(['connect', server.url, '--json', '--send', line]);
+      assert.equal(result.code, 1, result.stderr);
+      const entries = jsonLines(result.stdout) as Entry[];
+      assert.deepEqual(named(entries, 'wx.onNetworkStatusChange')[0]!.payload, status);
+      assert.match(String(named(entries, 'task.onError')[0]!.payload!['errMsg']), error);
+      assert.equal(named(entries, 'task.onClose')[0]!.payload!['code'], 1006);
+      assert.equal((await (await connection).waitForClose()).code, 1006);
+    });
+  }
+
+  test('/weak and /strong: onNetworkWeakChange each way, and messages still go through the weak link', async () => {
+    const result = await runCli([
+      'connect',
+      server.url,
+      '--json',
+      ...['--send', '/weak 40 64000', '--send', 'through the weak link', '--send', '/strong', '--wait', '1'],
+    ]);
+    assert.equal(result.code, 0, result.stderr);
+    const entries = jsonLines(result.stdout) as Entry[];
+    assert.deepEqual(named(entries, 'phone.weaken')[0]!.payload, { latency: 40, bandwidth: 64000 });
+    assert.deepEqual(
+      named(entries, 'wx.onNetworkWeakChange').map((entry) => entry.payload!['weakNet']),
+      [true, false],
+    );
+    assert.deepEqual(named(entries, 'task.onMessage')[0]!.payload, { data: 'through the weak link' });
+  });
+
+  test('bad phone commands are explained on stderr and change nothing; /help lists the phone commands', async () => {
+    const result = await runCli([
+      'connect',
+      server.url,
+      '--json',
+      ...['--send', '/network 6g', '--send', '/weak fast', '--send', '/hide soon', '--send', '/help'],
+    ]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /\/network wants one of wifi, 2g, 3g, 4g, 5g, unknown, e\.g\. \/network 4g/);
+    assert.match(result.stderr, /\/weak wants a latency in ms/);
+    assert.match(result.stderr, /\/hide wants the milliseconds before the suspension/);
+    for (const command of ['/hide', '/show', '/suspend', '/network <type>', '/offline', '/weak <ms>', '/strong'])
+      assert.ok(result.stderr.includes(command), `/help lists ${command}`);
+    const entries = jsonLines(result.stdout) as Entry[];
+    assert.deepEqual(
+      entries.filter((entry) => entry.name?.startsWith('phone.')),
+      [],
+    );
+  });
+});
