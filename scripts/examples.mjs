@@ -3,6 +3,8 @@
 // @arethetypeswrong/cli for node10, node16 CJS/ESM and bundler resolution), checks what the tarball contains, then
 // installs the tarball into a temporary copy of each example and runs its tests.
 //
+// TypeScript consumers are checked too: the entry points' types under node16, nodenext and bundler resolution.
+//
 // Usage: node scripts/examples.mjs [--keep] [name...]   (names: node-test vitest jest; default: all three)
 // Needs the npm registry for the examples' own devDependencies (vitest, jest), unless npm's cache has them.
 import { spawnSync } from 'node:child_process';
@@ -95,6 +97,9 @@ try {
     consumerReady && run(process.execPath, ['--input-type=module', '-e', ENTRY_CHECK], consumer),
   );
   check('bin is linked', consumerReady && existsSync(join(consumer, 'node_modules', '.bin', 'wxsocket')));
+  for (const [name, passed, detail] of consumerReady ? typeChecks(consumer) : [['types', false, 'no consumer']]) {
+    check(name, passed, detail);
+  }
 
   // 4. Each example, in a temporary copy (with node-test, whose chat module the others share), on the tarball.
   cpSync(join(root, 'examples'), join(work, 'examples'), {
@@ -121,6 +126,89 @@ try {
 const passed = results.filter((result) => result.passed).length;
 console.log(`\n${passed} passed, ${results.length - passed} failed`);
 process.exit(passed === results.length ? 0 : 1);
+
+/** A TypeScript consumer's use of every entry point, as ES module source (`.ts`/`.mts`). */
+const TYPES_ESM = `
+import { createWx, installWx, WxOptionsError, type Wx } from 'wxsocket';
+import { createReliableSocket, type ReliableSocket } from 'wxsocket/reliable';
+import { createTestServer, echo, type TestServer } from 'wxsocket/testing';
+
+export async function use(): Promise<void> {
+  const server: TestServer = await createTestServer({ handler: echo, secure: true });
+  const wx: Wx = createWx({ platform: 'ios', ...server.wxOptions });
+  const socket: ReliableSocket = createReliableSocket(wx, { url: server.url });
+  socket.close();
+  installWx().uninstall();
+  if (!(new Error() instanceof WxOptionsError)) await server.close();
+}
+`;
+
+/** The same as CommonJS source (`.cts`). */
+const TYPES_CJS = `
+import wxsocket = require('wxsocket');
+import reliable = require('wxsocket/reliable');
+import testing = require('wxsocket/testing');
+
+export async function use(): Promise<void> {
+  const server: testing.TestServer = await testing.createTestServer({ handler: testing.echo, secure: true });
+  const wx: wxsocket.Wx = wxsocket.createWx({ platform: 'ios', ...server.wxOptions });
+  const socket: reliable.ReliableSocket = reliable.createReliableSocket(wx, { url: server.url });
+  socket.close();
+  await server.close();
+}
+`;
+
+/** What only the Node entry has: under `bundler` it takes the `node` condition (docs/compatibility.md). */
+const TYPES_NODE_ONLY = `
+import { wsTransport } from 'wxsocket';
+export const transport = wsTransport({ hosts: { 'chat.example.test': '127.0.0.1' } });
+`;
+
+/**
+ * Compiles a consumer's use of the package with the tarball's types, strict and without skipLibCheck, for each
+ * module resolution a project may use. Returns one check per resolution.
+ */
+function typeChecks(consumer) {
+  const dir = join(consumer, 'types');
+  mkdirSync(dir);
+  for (const [file, source] of Object.entries({
+    'use.ts': TYPES_ESM,
+    'use.mts': TYPES_ESM,
+    'use.cts': TYPES_CJS,
+    'node-only.ts': TYPES_NODE_ONLY,
+  })) {
+    writeFileSync(join(dir, file), source);
+  }
+  const [node, tsc] = bin('typescript', 'bin/tsc');
+  const common = ['--noEmit', '--strict', '--target', 'es2022', '--lib', 'es2022', '--types', 'node'];
+  const compiles = (options, files) => {
+    const { status, stdout } = spawnSync(node, [...tsc, ...common, ...options, ...files], {
+      cwd: dir,
+      encoding: 'utf8',
+    });
+    return { passed: status === 0, output: stdout.trim() };
+  };
+  const results = [];
+  const expect = (name, options, files, passes = true) => {
+    const { passed, output } = compiles(options, files);
+    if (passed !== passes) console.error(output || `${name}: compiled, but should not have`);
+    results.push([`types: ${name}`, passed === passes, passes ? '' : 'refused, as documented']);
+  };
+  for (const resolution of ['node16', 'nodenext']) {
+    expect(
+      `${resolution} (ESM and CommonJS)`,
+      ['--module', resolution, '--moduleResolution', resolution],
+      ['use.mts', 'use.cts', 'node-only.ts'],
+    );
+  }
+  const bundler = ['--module', 'esnext', '--moduleResolution', 'bundler'];
+  expect('bundler', bundler, ['use.ts']);
+  expect('bundler, customConditions node', [...bundler, '--customConditions', 'node'], ['use.ts', 'node-only.ts']);
+  expect('bundler, customConditions browser', [...bundler, '--customConditions', 'browser'], ['use.ts']);
+  // Without a platform condition, `wxsocket` has the API common to both entries: no `wsTransport`.
+  expect('bundler: wsTransport needs the node condition', bundler, ['node-only.ts'], false);
+  return results;
+}
 
 /**
  * What the tarball must hold: package.json, the README, and dist/ without source maps or CLI declarations; every
