@@ -41,6 +41,43 @@ const { createWx } = require('wxsocket');
 if (typeof createWx().connectSocket !== 'function') throw new Error('createWx() from require has no connectSocket');
 `;
 
+/** A TypeScript consumer's use of every entry point, as ES module source (`.ts`/`.mts`). */
+const TYPES_ESM = `
+import { createWx, installWx, WxOptionsError, type Wx } from 'wxsocket';
+import { createReliableSocket, type ReliableSocket } from 'wxsocket/reliable';
+import { createTestServer, echo, type TestServer } from 'wxsocket/testing';
+
+export async function use(): Promise<void> {
+  const server: TestServer = await createTestServer({ handler: echo, secure: true });
+  const wx: Wx = createWx({ platform: 'ios', ...server.wxOptions });
+  const socket: ReliableSocket = createReliableSocket(wx, { url: server.url });
+  socket.close();
+  installWx().uninstall();
+  if (!(new Error() instanceof WxOptionsError)) await server.close();
+}
+`;
+
+/** The same as CommonJS source (`.cts`). */
+const TYPES_CJS = `
+import wxsocket = require('wxsocket');
+import reliable = require('wxsocket/reliable');
+import testing = require('wxsocket/testing');
+
+export async function use(): Promise<void> {
+  const server: testing.TestServer = await testing.createTestServer({ handler: testing.echo, secure: true });
+  const wx: wxsocket.Wx = wxsocket.createWx({ platform: 'ios', ...server.wxOptions });
+  const socket: reliable.ReliableSocket = reliable.createReliableSocket(wx, { url: server.url });
+  socket.close();
+  await server.close();
+}
+`;
+
+/** What only the Node entry has: under `bundler` it takes the `node` condition (docs/compatibility.md). */
+const TYPES_NODE_ONLY = `
+import { wsTransport } from 'wxsocket';
+export const transport = wsTransport({ hosts: { 'chat.example.test': '127.0.0.1' } });
+`;
+
 function fail(message) {
   console.error(message);
   process.exit(2);
@@ -126,43 +163,6 @@ try {
 const passed = results.filter((result) => result.passed).length;
 console.log(`\n${passed} passed, ${results.length - passed} failed`);
 process.exit(passed === results.length ? 0 : 1);
-
-/** A TypeScript consumer's use of every entry point, as ES module source (`.ts`/`.mts`). */
-const TYPES_ESM = `
-import { createWx, installWx, WxOptionsError, type Wx } from 'wxsocket';
-import { createReliableSocket, type ReliableSocket } from 'wxsocket/reliable';
-import { createTestServer, echo, type TestServer } from 'wxsocket/testing';
-
-export async function use(): Promise<void> {
-  const server: TestServer = await createTestServer({ handler: echo, secure: true });
-  const wx: Wx = createWx({ platform: 'ios', ...server.wxOptions });
-  const socket: ReliableSocket = createReliableSocket(wx, { url: server.url });
-  socket.close();
-  installWx().uninstall();
-  if (!(new Error() instanceof WxOptionsError)) await server.close();
-}
-`;
-
-/** The same as CommonJS source (`.cts`). */
-const TYPES_CJS = `
-import wxsocket = require('wxsocket');
-import reliable = require('wxsocket/reliable');
-import testing = require('wxsocket/testing');
-
-export async function use(): Promise<void> {
-  const server: testing.TestServer = await testing.createTestServer({ handler: testing.echo, secure: true });
-  const wx: wxsocket.Wx = wxsocket.createWx({ platform: 'ios', ...server.wxOptions });
-  const socket: reliable.ReliableSocket = reliable.createReliableSocket(wx, { url: server.url });
-  socket.close();
-  await server.close();
-}
-`;
-
-/** What only the Node entry has: under `bundler` it takes the `node` condition (docs/compatibility.md). */
-const TYPES_NODE_ONLY = `
-import { wsTransport } from 'wxsocket';
-export const transport = wsTransport({ hosts: { 'chat.example.test': '127.0.0.1' } });
-`;
 
 /**
  * Compiles a consumer's use of the package with the tarball's types, strict and without skipLibCheck, for each

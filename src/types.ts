@@ -129,6 +129,21 @@ export type PromisifySuccessResult<P, T extends AsyncMethodOptionLike> = P exten
       : Promise<Parameters<Exclude<T['success'], undefined>>[0]>;
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
+/**
+ * The names of the socket API of `wx`. Code that should accept WeChat's own `wx` and wxsocket's alike types its
+ * parameter as that part of the official type, `Pick<WechatMiniprogram.Wx, WxSocketApiName>`: the whole
+ * `WechatMiniprogram.Wx` has hundreds of APIs wxsocket does not emulate (docs/compatibility.md).
+ */
+export type WxSocketApiName =
+  | 'connectSocket'
+  | 'onSocketOpen'
+  | 'onSocketMessage'
+  | 'onSocketError'
+  | 'onSocketClose'
+  | 'sendSocketMessage'
+  | 'closeSocket'
+  | 'canIUse';
+
 /** The socket part of WeChat's `wx` object, as `createWx` makes it. */
 export interface Wx {
   /**

@@ -14,10 +14,10 @@ const here = dirname(fileURLToPath(import.meta.url));
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 
 /** Runs `tsc --noEmit -p <project>` and returns its diagnostics, one per line (`file(line,col): error TSnnnn: …`). */
-function typecheck(project: string): { status: number | null; diagnostics: string[] } {
+function typecheck(project: string, ...options: string[]): { status: number | null; diagnostics: string[] } {
   const { status, stdout, stderr } = spawnSync(
     process.execPath,
-    [tsc, '--noEmit', '--pretty', 'false', '-p', project],
+    [tsc, '--noEmit', '--pretty', 'false', '-p', project, ...options],
     {
       encoding: 'utf8',
       timeout: 120_000,
@@ -50,4 +50,13 @@ test('types: the compiler reports each deliberate mistake of negative/mistakes.t
   });
   assert.deepEqual(reported, expected);
   assert.notEqual(status, 0);
+});
+
+test('types: without skipLibCheck the official typings and @types/node clash, as docs/compatibility.md says', () => {
+  const { status, diagnostics } = typecheck(join(here, 'tsconfig.json'), '--skipLibCheck', 'false');
+  assert.notEqual(status, 0);
+  assert.ok(diagnostics.length > 0);
+  for (const line of diagnostics) {
+    assert.match(line, /^node_modules\/(@types\/node|miniprogram-api-typings)\/.*error TS2451: Cannot redeclare/);
+  }
 });

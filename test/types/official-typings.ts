@@ -5,7 +5,8 @@
  *
  * Two directions:
  * 1. Ours → theirs: a `wx` object, `SocketTask`, option and result of ours can be used wherever code written for
- *    the official typings expects theirs (a library typed against `WechatMiniprogram.Wx` accepts `createWx()`).
+ *    the official typings expects theirs (a library typed against the socket part of `WechatMiniprogram.Wx`,
+ *    `Pick<WechatMiniprogram.Wx, WxSocketApiName>`, accepts `createWx()`).
  * 2. Theirs → ours: code written against the official typings (its options, listeners, callbacks) type-checks
  *    when handed to our API.
  * The `@ts-expect-error` lines are the negative checks: if our types degraded to `any`, or a check here stopped
@@ -27,6 +28,7 @@ import type {
   SocketTaskOnMessageListenerResult,
   SocketTaskSendOption,
   Wx,
+  WxSocketApiName,
   GetNetworkTypeSuccessCallbackResult,
   OnAppHideListenerResult,
   OnAppShowListenerResult,
@@ -44,26 +46,41 @@ function expectFalse<T extends false>(_proof?: T): void {}
 
 declare const ours: Wx;
 declare const task: SocketTask;
-// eslint-disable-next-line @typescript-eslint/no-unused-vars -- read in types only (`typeof official.closeSocket<…>`)
 declare const official: WechatMiniprogram.Wx;
 
 // ---------------------------------------------------------------------------------------------------------------
 // 1. Ours → theirs.
 
-// The whole socket API of our `wx`, as the official `Wx` types it: a library that declares
-// `wx: WechatMiniprogram.Wx` and only touches sockets accepts our object.
-type OfficialSocketApi = Pick<
-  WechatMiniprogram.Wx,
-  | 'connectSocket'
-  | 'onSocketOpen'
-  | 'onSocketMessage'
-  | 'onSocketError'
-  | 'onSocketClose'
-  | 'sendSocketMessage'
-  | 'closeSocket'
-  | 'canIUse'
->;
+// The whole socket API of our `wx`, as the official `Wx` types it: code typed against the socket part of the official
+// `Wx` accepts our object.
+type OfficialSocketApi = Pick<WechatMiniprogram.Wx, WxSocketApiName>;
 const socketApi: OfficialSocketApi = ours;
+expectTrue<
+  Assignable<
+    WxSocketApiName,
+    | 'connectSocket'
+    | 'onSocketOpen'
+    | 'onSocketMessage'
+    | 'onSocketError'
+    | 'onSocketClose'
+    | 'sendSocketMessage'
+    | 'closeSocket'
+    | 'canIUse'
+  >
+>();
+
+// As users write it (docs/compatibility.md): a module typed against the socket part of the official `wx` takes
+// WeChat's own object and ours alike.
+function chat(wx: Pick<WechatMiniprogram.Wx, WxSocketApiName>, url: string): WechatMiniprogram.SocketTask {
+  const socket = wx.connectSocket({ url });
+  wx.onSocketMessage(({ data }) => typeof data === 'string' && wx.sendSocketMessage({ data }));
+  return socket;
+}
+chat(ours, 'wss://example.com');
+chat(official, 'wss://example.com');
+// The whole official `Wx` is out of reach: it types hundreds of APIs (storage, UI, payments...) wxsocket does not have.
+// @ts-expect-error Type 'Wx' is missing the following properties from type 'Wx': …
+const whole: WechatMiniprogram.Wx = ours;
 expectTrue<Assignable<Wx, OfficialSocketApi>>();
 // Each socket function of the official `Wx` but the two Promise-returning ones already accepts ours.
 const socketApiWithoutPromises: Omit<OfficialSocketApi, 'sendSocketMessage' | 'closeSocket'> = ours;
