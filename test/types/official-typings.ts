@@ -80,7 +80,7 @@ chat(ours, 'wss://example.com');
 chat(official, 'wss://example.com');
 // The whole official `Wx` is out of reach: it types hundreds of APIs (storage, UI, payments...) wxsocket does not have.
 // @ts-expect-error Type 'Wx' is missing the following properties from type 'Wx': …
-const whole: WechatMiniprogram.Wx = ours;
+const _whole: WechatMiniprogram.Wx = ours;
 expectTrue<Assignable<Wx, OfficialSocketApi>>();
 // Each socket function of the official `Wx` but the two Promise-returning ones already accepts ours.
 const socketApiWithoutPromises: Omit<OfficialSocketApi, 'sendSocketMessage' | 'closeSocket'> = ours;
