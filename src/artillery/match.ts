@@ -11,8 +11,8 @@ export interface MessageCheck {
   readonly text?: string;
   /** The message must contain this text. */
   readonly contains?: string;
-  /** The message must match this regular expression. */
-  readonly regexp?: string;
+  /** The message must match this regular expression (compiled already unless it came from a template). */
+  readonly regexp?: string | RegExp;
   /** Values to store in the virtual user's variables: a JSON path or a regular expression (its first group). */
   readonly capture?: readonly Capture[];
 }
@@ -20,7 +20,7 @@ export interface MessageCheck {
 export interface Capture {
   readonly as: string;
   readonly json?: string;
-  readonly regexp?: string;
+  readonly regexp?: string | RegExp;
 }
 
 export type CheckResult =
@@ -49,8 +49,8 @@ export function checkMessage(data: string | ArrayBuffer, check: MessageCheck): C
     return mismatch(`text is ${preview(text)}, not ${preview(check.text)}`);
   if (check.contains !== undefined && !text.includes(check.contains))
     return mismatch(`${preview(text)} does not contain ${preview(check.contains)}`);
-  if (check.regexp !== undefined && !new RegExp(check.regexp).test(text))
-    return mismatch(`${preview(text)} does not match /${check.regexp}/`);
+  if (check.regexp !== undefined && !regexp(check.regexp).test(text))
+    return mismatch(`${preview(text)} does not match ${String(regexp(check.regexp))}`);
   if (check.json !== undefined) {
     const document = json();
     if (document === undefined) return mismatch(`${preview(text)} is not JSON`);
@@ -69,7 +69,7 @@ export function checkMessage(data: string | ArrayBuffer, check: MessageCheck): C
       const document = json();
       value = document === undefined ? undefined : readPath(document.value, capture.json);
     } else if (capture.regexp !== undefined) {
-      const found = new RegExp(capture.regexp).exec(text);
+      const found = regexp(capture.regexp).exec(text);
       value = found ? (found[1] ?? found[0]) : undefined;
     }
     if (value === undefined)
@@ -78,6 +78,8 @@ export function checkMessage(data: string | ArrayBuffer, check: MessageCheck): C
   }
   return { matched: true, captured };
 }
+
+const regexp = (source: string | RegExp): RegExp => (typeof source === 'string' ? new RegExp(source) : source);
 
 const SEGMENT = /\.([^.[\]]+)|\[(\d+)\]|\['([^']*)'\]/g;
 

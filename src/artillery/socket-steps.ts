@@ -9,7 +9,17 @@ import { checkMessage, isJsonPath, type Capture, type MessageCheck } from './mat
 import { Metric, namedLatencyMetric } from './metrics.js';
 import type { ReliableVuSocket, ReliableSettings } from './reliable-vu-socket.js';
 import { isRecord } from './record.js';
-import { durationOf, integerOf, isTemplate, optionsOf, socketName, stringOf, type Step } from './spec.js';
+import {
+  durationOf,
+  fillerOf,
+  integerOf,
+  isTemplate,
+  messageOf,
+  optionsOf,
+  socketName,
+  stringOf,
+  type Step,
+} from './spec.js';
 import type { VirtualUser } from './vu.js';
 import type { VuSocket } from './vu-socket.js';
 
@@ -83,10 +93,8 @@ export function sendStep(value: unknown, path: string): Step {
   if (typeof data !== 'string' && !isRecord(data) && !Array.isArray(data))
     throw new EngineConfigError(path, 'must be a message: text, or an object sent as JSON');
   const name = socketName(options['socket'], `${path}.socket`);
-  return async (vu) => {
-    const filled = vu.template(data);
-    await vu.socket(name).send(typeof filled === 'string' ? filled : JSON.stringify(filled));
-  };
+  const message = messageOf(data);
+  return (vu) => vu.socket(name).send(message(vu));
 }
 
 /**
@@ -103,10 +111,10 @@ export function expectStep(value: unknown, path: string): Step {
   const timeout = durationOf(options['timeout'], `${path}.timeout`, timeoutOf);
   const skip = options['skip'] ?? false;
   if (typeof skip !== 'boolean') throw new EngineConfigError(`${path}.skip`, 'must be true or false');
-  const check = checkOf(options, path);
+  const check = fillerOf(checkOf(options, path)) as (vu: VirtualUser) => MessageCheck;
   return async (vu) => {
     const socket = vu.socket(name);
-    const filled = vu.template(check) as MessageCheck;
+    const filled = check(vu);
     const startedAt = performance.now();
     const deadline = startedAt + timeout(vu);
     for (;;) {
@@ -135,12 +143,19 @@ export function expectStep(value: unknown, path: string): Step {
 }
 
 function checkOf(options: Record<string, unknown>, path: string): MessageCheck {
+  // Regular expressions are compiled once when the check is used as written; one with templates is copied by the
+  // templating for each user, which would not copy a RegExp: there they stay text, compiled when matched.
+  const compile = !isTemplate(JSON.stringify(options));
   const check: { -readonly [K in keyof MessageCheck]: MessageCheck[K] } = {};
   for (const key of ['text', 'contains', 'regexp'] as const) {
     const text = stringOf(options[key], `${path}.${key}`);
     if (text !== undefined) check[key] = text;
   }
-  if (check.regexp !== undefined && !isTemplate(check.regexp)) regexpOf(check.regexp, `${path}.regexp`);
+  const pattern = check.regexp;
+  if (typeof pattern === 'string' && !isTemplate(pattern)) {
+    const compiled = regexpOf(pattern, `${path}.regexp`);
+    if (compile) check.regexp = compiled;
+  }
   const { json, capture } = options;
   if (json !== undefined) {
     if (!isRecord(json))
@@ -165,16 +180,22 @@ function checkOf(options: Record<string, unknown>, path: string): MessageCheck {
         throw new EngineConfigError(at, 'needs one of json or regexp');
       if (jsonPath !== undefined && !isJsonPath(jsonPath))
         throw new EngineConfigError(`${at}.json`, 'must be a path such as $.user.id');
-      if (regexp !== undefined) regexpOf(regexp, `${at}.regexp`);
-      return { as, ...(jsonPath !== undefined && { json: jsonPath }), ...(regexp !== undefined && { regexp }) };
+      const compiled = regexp === undefined || isTemplate(regexp) ? regexp : regexpOf(regexp, `${at}.regexp`);
+      const kept = compile ? compiled : regexp;
+      return {
+        as,
+        ...(jsonPath !== undefined && { json: jsonPath }),
+        ...(kept !== undefined && { regexp: kept }),
+      };
     });
   }
   return check;
 }
 
-function regexpOf(source: string, path: string): void {
+/** The regular expression, compiled once; a template is compiled when filled in. */
+function regexpOf(source: string, path: string): RegExp {
   try {
-    new RegExp(source);
+    return new RegExp(source);
   } catch (error) {
     throw new EngineConfigError(path, `is not a regular expression: ${(error as Error).message}`);
   }
@@ -196,6 +217,7 @@ export function idleStep(value: unknown, path: string): Step {
       throw new EngineConfigError(`${path}.heartbeat`, 'needs interval and data');
     heartbeat = { interval: durationOf(spec['interval'], `${path}.heartbeat.interval`, timeoutOf), data: spec['data'] };
   }
+  const beatMessage = messageOf(heartbeat?.data);
   return async (vu) => {
     const sockets = name === undefined ? vu.liveSockets() : [vu.socket(name)];
     const ms = duration(vu);
@@ -208,8 +230,7 @@ export function idleStep(value: unknown, path: string): Step {
     let beat: ReturnType<typeof setInterval> | undefined;
     if (heartbeat && interval > 0) {
       beat = setInterval(() => {
-        const filled = vu.template(heartbeat.data);
-        const data = typeof filled === 'string' ? filled : JSON.stringify(filled);
+        const data = beatMessage(vu);
         // A socket lost meanwhile is not the idle step's failure: the next step on it reports it.
         for (const socket of sockets) if (socket.isOpen) socket.send(data).catch(() => undefined);
       }, interval);

@@ -36,6 +36,26 @@ export function socketName(value: unknown, path: string): string {
   return value;
 }
 
+/**
+ * A value filled in from the virtual user's variables when the step runs; a value without any template is used as
+ * it is, without the deep copy templating makes (it is never changed).
+ */
+export function fillerOf(value: unknown): (vu: VirtualUser) => unknown {
+  if (!(JSON.stringify(value) ?? '').includes('{{')) return () => value;
+  return (vu) => vu.template(value);
+}
+
+/** A message to send: text as it is, anything else as JSON; made once when it holds no template. */
+export function messageOf(value: unknown): (vu: VirtualUser) => string {
+  const encode = (filled: unknown): string => (typeof filled === 'string' ? filled : JSON.stringify(filled));
+  const fill = fillerOf(value);
+  if (!(JSON.stringify(value) ?? '').includes('{{')) {
+    const text = encode(value);
+    return () => text;
+  }
+  return (vu) => encode(fill(vu));
+}
+
 /** A duration (ms) read when the step runs: checked now unless it is a template. */
 export function durationOf(
   value: unknown,

@@ -112,6 +112,22 @@ describe('connect, send, expect, close', () => {
     assert.equal(context.vars['token'], 'abc123');
   });
 
+  test('a check with templates keeps its regular expressions through the templating', async () => {
+    const server = await start({ handler: echo });
+    const { error, context } = await runVu(
+      script([
+        { connect: server.url },
+        { send: { room: '{{ room }}' } },
+        {
+          expect: { json: { '$.room': '{{ room }}' }, regexp: 'room', capture: { regexp: '"room":(\\d+)', as: 'got' } },
+        },
+      ]),
+      { room: 12 },
+    );
+    assert.equal(error, null);
+    assert.equal(context.vars['got'], '12');
+  });
+
   test('messages that arrive between steps wait in the inbox, in order', async () => {
     const server = await start({ handler: (client) => void ['one', 'two', 'three'].map((text) => client.send(text)) });
     const { error, recorder } = await runVu(
