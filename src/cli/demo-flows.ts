@@ -29,7 +29,7 @@ export interface Flow {
 }
 
 /** `{success, fail}` callbacks that put what WeChat delivers on the timeline, named `<api>.success`/`<api>.fail`. */
-function traced(timeline: Timeline, api: string, then?: (result: unknown) => void) {
+export function traced(timeline: Timeline, api: string, then?: (result: unknown) => void) {
   return {
     success: (result: unknown) => {
       timeline.deliver('callback', `${api}.success`, result);
@@ -43,7 +43,7 @@ function traced(timeline: Timeline, api: string, then?: (result: unknown) => voi
 }
 
 /** A listener that puts its payload on the timeline under `name`, then runs `then`. */
-function listener<R>(timeline: Timeline, name: string, then?: (result: R) => void): (result: R) => void {
+export function listener<R>(timeline: Timeline, name: string, then?: (result: R) => void): (result: R) => void {
   return (result) => {
     timeline.deliver('listener', name, result);
     then?.(result);
@@ -193,5 +193,5 @@ const domainCheck: Flow = {
     }),
 };
 
-/** The flows, in the order the demo runs them on each profile. */
+/** The socket flows, in the order the demo runs them on each profile (the phone's flows follow). */
 export const FLOWS: readonly Flow[] = [queueBeforeOpen, taskTextBinaryClose, closeBeforeOpen, domainCheck];

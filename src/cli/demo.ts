@@ -7,6 +7,7 @@ import { createWx, NEWEST_SDK_VERSION, type Wx } from '../node.js';
 import { createTestServer, echo, type TestServer } from '../testing/index.js';
 import { ExitCode, parseCommandLine, parsePlatform } from './args.js';
 import { FLOWS, type FlowContext } from './demo-flows.js';
+import { PHONE_FLOWS } from './demo-phone-flows.js';
 import { formatDuration } from './format.js';
 import { HELP } from './help.js';
 import { stylesOf, widthOf, type Io } from './io.js';
@@ -76,7 +77,7 @@ export async function runDemo(argv: readonly string[], io: Io): Promise<number> 
           sections += 1;
         },
       };
-      for (const flow of FLOWS)
+      for (const flow of [...FLOWS, ...PHONE_FLOWS])
         await withDeadline(flow.run(context), FLOW_DEADLINE, () => `a flow on ${platform} did not finish`);
     }
     timeline.setContext({});

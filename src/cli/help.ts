@@ -31,6 +31,8 @@ time since the start:
   4. wx.closeSocket before onSocketOpen: it does not close a socket that is still connecting
      (a caveat of WeChat's documentation)
   5. the domain check refusing a URL
+  6. the user leaves the app and comes back (hide, suspend, show): WeChat closes the socket
+  7. the phone switches network: the connection drops, and a new one opens
 The server is local: wss://demo.wxsocket.test, mapped to 127.0.0.1, with a certificate from a CA
 made for the run, so WeChat's domain check can stay on. Nothing leaves this machine.
 

@@ -46,15 +46,17 @@ describe('wxsocket demo --json', () => {
     assert.ok(elapsed < 15_000, `the demo took ${elapsed} ms`);
   });
 
-  test('runs five flows on android, then on ios', () => {
+  test('runs seven flows on android, then on ios', () => {
     const sections = entries
       .filter((entry) => entry.type === 'section' && entry.profile !== undefined)
       .map((entry) => entry.title);
-    assert.equal(sections.length, 10);
+    assert.equal(sections.length, 14);
     assert.match(sections[0]!, /^android · 1\. global API/);
     assert.match(sections[4]!, /^android · 5\. the domain check/);
-    assert.match(sections[5]!, /^ios · 1\. global API/);
-    assert.match(entries.at(-1)!.title ?? '', /^done: 5 flows on android and ios in /);
+    assert.match(sections[5]!, /^android · 6\. the user leaves the app and comes back/);
+    assert.match(sections[6]!, /^android · 7\. the phone switches network/);
+    assert.match(sections[7]!, /^ios · 1\. global API/);
+    assert.match(entries.at(-1)!.title ?? '', /^done: 7 flows on android and ios in /);
   });
 
   test("§3 the 1.x documentation's queue-before-open sample: queued sends go out after wx.onSocketOpen, echoes come back, wx.closeSocket closes", () => {
@@ -123,7 +125,10 @@ describe('wxsocket demo --json', () => {
         .filter((entry) => entry.name === 'wx.connectSocket.success')
         .map((entry) => entry.payload);
     for (const payload of success('android')) assert.deepEqual(payload, { errMsg: 'connectSocket:ok' });
-    for (const payload of success('ios')) assert.deepEqual(payload, { errMsg: 'connectSocket:ok', socketTaskId: 1 });
+    for (const payload of success('ios')) {
+      assert.deepEqual(Object.keys(payload as object), ['errMsg', 'socketTaskId']);
+      assert.equal((payload as { errMsg: string }).errMsg, 'connectSocket:ok');
+    }
   });
 
   test("§3 the documentation's caveat: wx.closeSocket before onSocketOpen fails and the socket opens all the same", () => {
@@ -164,6 +169,54 @@ describe('wxsocket demo --json', () => {
     }
   });
 
+  test('§8.1 hide, suspend, show: the socket closes while suspended and its onClose "interrupted" comes after onAppShow', () => {
+    for (const profile of ['android', 'ios']) {
+      const flow = entriesOf(entries, profile);
+      assert.deepEqual(namesIn(flow, /leaves the app/), [
+        'call wx.connectSocket',
+        'callback wx.connectSocket.success',
+        'listener task.onOpen',
+        'call phone.hide',
+        'listener wx.onAppHide',
+        'call phone.suspend',
+        'call phone.show',
+        'listener wx.onAppShow',
+        'listener task.onClose',
+      ]);
+      const close = flow.filter((entry) => /leaves the app/.test(entry.flow ?? '') && entry.name === 'task.onClose');
+      assert.deepEqual(close[0]!.payload, { code: 1000, reason: 'interrupted' });
+    }
+  });
+
+  test('§8.3 a network switch: onNetworkStatusChange, onError, onClose 1006, and a new connection opens at once', () => {
+    const errors = { android: { errMsg: 'abnormal closure', errCode: 1006 }, ios: { errMsg: 'abnormal closure' } };
+    for (const profile of ['android', 'ios'] as const) {
+      const flow = entriesOf(entries, profile).filter((entry) => /switches network/.test(entry.flow ?? ''));
+      assert.deepEqual(namesIn(flow, /switches network/), [
+        'call wx.connectSocket',
+        'callback wx.connectSocket.success',
+        'listener task.onOpen',
+        'call phone.setNetworkType',
+        'listener wx.onNetworkStatusChange',
+        'listener task.onError',
+        'listener task.onClose',
+        'call wx.connectSocket',
+        'callback wx.connectSocket.success',
+        'listener task.onOpen',
+        'call task.close',
+        'callback task.close.success',
+        'listener task.onClose',
+      ]);
+      const payloads = (name: string) => flow.filter((entry) => entry.name === name).map((entry) => entry.payload);
+      assert.deepEqual(payloads('wx.onNetworkStatusChange'), [{ isConnected: true, networkType: '4g' }]);
+      assert.deepEqual(payloads('task.onError'), [errors[profile]]);
+      assert.deepEqual(payloads('task.onClose'), [
+        { code: 1006, reason: 'abnormal closure' },
+        { code: 1000, reason: '' },
+      ]);
+    }
+  });
+
   test('callbacks in a call are shown as "function": their presence is what WeChat looks at', () => {
     const call = entries.find((entry) => entry.type === 'call')!;
     assert.deepEqual(Object.keys(call.payload as object), ['url', 'success', 'fail']);
@@ -185,7 +238,7 @@ describe('wxsocket demo for people', () => {
       /^ +\+\d+\.\d ms → task\.close +\(\{code: 4000, reason: "demo finished", success: ƒ, fail: ƒ\}\)$/m,
     );
     assert.match(result.stdout, /← task\.onError +\{errMsg: "createSocketTask:fail url not in domain list"\}/);
-    assert.match(result.stdout, /^done: 5 flows on ios in /m);
+    assert.match(result.stdout, /^done: 7 flows on ios in /m);
   });
 
   test('explains itself in words a newcomer can place: what the arrows mean, where the samples come from', async () => {
