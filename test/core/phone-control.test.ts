@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { WxOptionsError, WxPhoneError, createWx, installWx, phoneOf } from '../../src/node.js';
-import type { Phone } from '../../src/public.js';
+import type { Phone, Transport, TransportRequest } from '../../src/public.js';
+import { until } from '../helpers/leaks.js';
 import { Log, settle } from '../conformance/recorder.js';
 
 /** Asserts that `call` throws a `WxPhoneError` whose message matches. */
@@ -218,5 +219,41 @@ describe('the additive listener lists', () => {
     await log.waitFor('added');
     await settle(3);
     assert.deepEqual(log.names(), ['first', 'first', 'added']);
+  });
+});
+
+describe('the weak link reaches the transport', () => {
+  /** A transport that records each request and never connects (the test ends each attempt itself). */
+  function recordingTransport(requests: TransportRequest[]): Transport {
+    return (request, handlers) => {
+      requests.push(request);
+      void handlers; // never called: the connection stays CONNECTING until the test closes it
+      return { send() {}, close() {}, abort() {}, bufferedAmount: 0 };
+    };
+  }
+
+  it('no link at all while the phone is not asked for; then one live link whose conditions follow weaken/strengthen', async () => {
+    const requests: TransportRequest[] = [];
+    const wx = createWx({ transport: recordingTransport(requests) });
+    wx.connectSocket({ url: 'ws://127.0.0.1:1/' }).close({});
+    const first = wx.connectSocket({ url: 'ws://127.0.0.1:1/' });
+    await until(() => requests.length === 1, { maxMs: 2000 });
+    assert.equal(requests[0]!.link, undefined, 'an untouched phone costs nothing: no link');
+
+    const phone = phoneOf(wx);
+    const second = wx.connectSocket({ url: 'ws://127.0.0.1:1/' });
+    await until(() => requests.length === 2, { maxMs: 2000 });
+    const link = requests[1]!.link;
+    assert.ok(link, 'a controlled phone hands its link to each new connection');
+    assert.equal(link.conditions, undefined, 'a strong link shapes nothing');
+    phone.weaken({ latency: { up: 20, down: 80 }, bandwidth: 16_000, jitter: 5 });
+    assert.deepEqual(link.conditions, {
+      up: { latency: 20, jitter: 5, bandwidth: 16_000 },
+      down: { latency: 80, jitter: 5, bandwidth: 16_000 },
+    });
+    phone.strengthen();
+    assert.equal(link.conditions, undefined);
+    void first.close({}); // abandons the handshakes: no timer left
+    void second.close({});
   });
 });
