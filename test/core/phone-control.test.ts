@@ -235,7 +235,7 @@ describe('the weak link reaches the transport', () => {
   it('no link at all while the phone is not asked for; then one live link whose conditions follow weaken/strengthen', async () => {
     const requests: TransportRequest[] = [];
     const wx = createWx({ transport: recordingTransport(requests) });
-    wx.connectSocket({ url: 'ws://127.0.0.1:1/' }).close({});
+    void wx.connectSocket({ url: 'ws://127.0.0.1:1/' }).close({});
     const first = wx.connectSocket({ url: 'ws://127.0.0.1:1/' });
     await until(() => requests.length === 1, { maxMs: 2000 });
     assert.equal(requests[0]!.link, undefined, 'an untouched phone costs nothing: no link');
