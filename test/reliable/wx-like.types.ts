@@ -14,6 +14,18 @@ function expectFalse<T extends false>(_proof?: T): void {}
 expectTrue<Assignable<WechatMiniprogram.Wx, WxLike>>();
 expectTrue<Assignable<WechatMiniprogram.SocketTask, SocketTaskLike>>();
 expectTrue<Assignable<Wx, WxLike>>();
+// An older wx-like with connectSocket alone still fits: the lifecycle and network APIs are optional.
+expectTrue<Assignable<{ connectSocket(option: { url: string }): SocketTaskLike | undefined }, WxLike>>();
+// Where it has them, they must take listeners of WeChat's shape.
+expectFalse<
+  Assignable<
+    {
+      connectSocket(option: { url: string }): SocketTaskLike | undefined;
+      onNetworkStatusChange(listener: (result: { isConnected: number }) => void): void;
+    },
+    WxLike
+  >
+>();
 // The negative check: an object without connectSocket is refused (the interface did not degrade to `any`).
 expectFalse<Assignable<{ onAppHide(listener: () => void): void }, WxLike>>();
 
