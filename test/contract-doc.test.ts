@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import * as ErrMsg from '../src/errmsg.js';
+import { failureAfterOpen } from '../src/errmsg-after-open.js';
 
 /** The contract with its line breaks as spaces: Markdown wraps long texts inside code spans. */
 const contract = readFileSync(new URL('../docs/contract.md', import.meta.url), 'utf8').replace(/\s+/g, ' ');
@@ -53,5 +54,38 @@ describe('docs/contract.md quotes every errMsg text', () => {
     ];
     const missing = built.filter((text) => !contract.includes(text));
     assert.deepEqual(missing, [], 'texts the code builds that docs/contract.md does not quote');
+  });
+
+  test('§2, §9.2 each handshake failure text, in both wordings, appears in the contract', () => {
+    const failures: ErrMsg.OpenFailure[] = ['timeout', 'dns', 'tls', 'transport', 'handshake'];
+    // The §9.2 wording is quoted as a table of `<N>` and `<M>`: its pairs are checked as the table's cells.
+    const texts = failures.flatMap((failure) => {
+      const binding = /^open fail: _code:(\d+),_msg:(.*)$/.exec(ErrMsg.openFailure(failure, true));
+      assert.ok(binding, failure);
+      return [ErrMsg.openFailure(failure, false), `| \`${binding[1]}\` | \`${binding[2]}\` |`];
+    });
+    const missing = texts.filter((text) => !contract.includes(text));
+    assert.deepEqual(missing, [], 'handshake failure texts that docs/contract.md does not quote');
+  });
+
+  test('§2 each text of a failure after open appears in the contract', () => {
+    // ws's error codes (its API), as the transport passes them on; an unknown one reads `abnormal closure`.
+    const codes = [
+      'WS_ERR_INVALID_UTF8',
+      'WS_ERR_UNEXPECTED_RSV_1',
+      'WS_ERR_UNEXPECTED_RSV_2_3',
+      'WS_ERR_INVALID_OPCODE',
+      'WS_ERR_EXPECTED_FIN',
+      'WS_ERR_INVALID_CONTROL_PAYLOAD_LENGTH',
+      'WS_ERR_EXPECTED_MASK',
+      'WS_ERR_UNEXPECTED_MASK',
+      'WS_ERR_INVALID_CLOSE_CODE',
+      'WS_ERR_UNSUPPORTED_DATA_PAYLOAD_LENGTH',
+      'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH',
+      'WS_ERR_TOO_MANY_BUFFERED_PARTS',
+      'ECONNRESET',
+    ];
+    const missing = codes.map((code) => failureAfterOpen(code)).filter((text) => !contract.includes(`\`${text}\``));
+    assert.deepEqual(missing, [], 'texts after open that docs/contract.md does not quote');
   });
 });
