@@ -4,6 +4,7 @@
  * through `invokeSafely`.
  */
 import type { DeliveryGate } from './delivery-gate.js';
+import { isParameterError } from './errmsg.js';
 import { later } from './schedule.js';
 import { isPlainObject } from './values.js';
 import { invokeSafely, reportSafely, type ErrorReporter } from './report.js';
@@ -65,13 +66,13 @@ export class Completion {
     this.#callbacks = callbacks;
     this.#gate = gate;
     if (callbacks) return;
-    this.promise = new TrackedPromise<CallResult>((resolve, reject) => {
-      this.#resolve = resolve;
-      this.#reject = reject;
-    });
-    // Marked handled at once: an unawaited rejection must not end the process (contract §0.8). The prototype's
-    // `then` is used so that this internal handler does not count as the caller's.
-    void Promise.prototype.then.call(this.promise, undefined, () => {});
+    this.promise = new TrackedPromise<CallResult>(
+      (resolve, reject) => {
+        this.#resolve = resolve;
+        this.#reject = reject;
+      },
+      [report, `unhandled rejection of ${api}`],
+    );
   }
 
   /**
@@ -89,14 +90,8 @@ export class Completion {
         const callback = callbacks[kind];
         if (callback) invokeSafely(callback, result, this.#report, `${this.#api} ${kind} callback`);
       }
-    } else if (succeeded) {
-      this.#resolve!(result);
     } else {
-      this.#reject!(result);
-      // Like WeChat's console, say so when nobody handled the rejection by the next macrotask.
-      later(() => {
-        if (!this.promise!.handled) reportSafely(this.#report, result, `unhandled rejection of ${this.#api}`);
-      });
+      (succeeded ? this.#resolve : this.#reject)?.(result);
     }
   }
 
@@ -107,23 +102,49 @@ export class Completion {
   }
 }
 
+/** Where a promise's unhandled rejection goes. */
+type Watch = readonly [report: ErrorReporter, where: string];
+
 /**
- * A Promise that knows whether the caller attached a handler. `await`, `then`, `catch` and `finally` all reach
- * `then` on a subclass instance; derived promises are plain (`Symbol.species`).
+ * A Promise that never ends the process when nobody handles its rejection (contract §0.8), and whose derived
+ * promises (`then`, `catch`, `finally`: `task.send({data}).then(fn)`) behave the same, as in WeChat, whose console
+ * only logs an unhandled rejection. Each is marked handled at once; if it is rejected and nobody attached a handler by
+ * the next macrotask, the rejection goes to the reporter. `await`, `then`, `catch` and `finally` all reach `then` on
+ * an instance, which is how a handler is known; a promise built around one (`Promise.all`, an `async` function's
+ * own promise) is a plain promise and behaves like any other.
  */
 class TrackedPromise<T> extends Promise<T> {
-  handled = false;
+  #handled = false;
+  /** Where an unhandled rejection goes; unset on the promises `finally` makes internally, whose chains are handled. */
+  #watched: Watch | undefined;
 
-  static override get [Symbol.species](): PromiseConstructor {
-    return Promise;
+  /** `watched` is absent when `then` makes a derived promise (`Symbol.species`); `then` then watches it. */
+  constructor(
+    executor: (resolve: (value: T | PromiseLike<T>) => void, reject: (reason?: unknown) => void) => void,
+    watched?: Watch,
+  ) {
+    super(executor);
+    if (watched) this.#watch(watched);
+  }
+
+  /** Marks the promise handled (for the process) and reports its rejection if the caller does not handle it. */
+  #watch(watched: Watch): void {
+    this.#watched = watched;
+    // The prototype's `then`: this internal handler does not count as the caller's.
+    void Promise.prototype.then.call(this, undefined, (reason: unknown) =>
+      later(() => this.#handled || reportSafely(watched[0], reason, watched[1])),
+    );
   }
 
   override then<R1 = T, R2 = never>(
     onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
     onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
-    this.handled = true;
-    return super.then(onFulfilled, onRejected);
+    this.#handled = true;
+    // A TrackedPromise too (`Symbol.species` is this class), watched like this one.
+    const derived = super.then(onFulfilled, onRejected) as TrackedPromise<R1 | R2>;
+    if (this.#watched) derived.#watch(this.#watched);
+    return derived;
   }
 }
 
@@ -149,9 +170,12 @@ export function completionFor(
   return promiseWithoutCallbacks ? new Completion(api, report, undefined, gate) : undefined;
 }
 
-/** Fails a call on a later turn with a whole `errMsg`; returns its Promise, if it has one. */
+/**
+ * Fails a call on a later turn with a whole `errMsg`; returns its Promise, if it has one. A parameter error also
+ * carries `errno: 1001` (§9.1) [lib 2.30.3]; no other failure has an `errno`.
+ */
 export function failLater(completion: Completion | undefined, errMsg: string): Promise<CallResult> | void {
   if (!completion) return;
-  completion.settleLater({ errMsg }, false);
+  completion.settleLater(isParameterError(errMsg) ? { errMsg, errno: 1001 } : { errMsg }, false);
   return completion.promise;
 }

@@ -17,6 +17,14 @@ export const ok = (api: string): string => `${api}:ok`;
 /** `<api>:fail <detail>`, one space [doc/lib]. */
 export const fail = (api: string, detail: string): string => `${api}:fail ${detail}`;
 
+/**
+ * Whether a failure's detail is a parameter error (`<api>:fail parameter error: …`): WeChat's own type checks, and
+ * ours that refuse a value of the caller's (a header, a subprotocol, `this` of a task method). The API name has no
+ * colon, so the detail starts after the first `:fail `.
+ */
+export const isParameterError = (errMsg: string): boolean =>
+  errMsg.startsWith('parameter error: ', errMsg.indexOf(':fail ') + 6);
+
 /** WeChat's parameter type check [lib 2.30.3], e.g. `parameter.url should be String instead of Undefined;`. */
 export const parameterError = (path: string, expected: string, value: unknown): string =>
   `parameter error: ${path} should be ${expected} instead of ${typeName(value)};`;

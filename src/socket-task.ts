@@ -6,7 +6,7 @@
 import { completionFor, failLater, plainOptions, type CallResult } from './callbacks.js';
 import * as ErrMsg from './errmsg.js';
 import { CLOSED, CLOSING, CONNECTING, OPEN, ReadyState } from './ready-state.js';
-import { consoleReporter } from './report.js';
+import type { ErrorReporter } from './report.js';
 import { TaskController } from './task-controller.js';
 import type {
   OnOpenListenerResult,
@@ -40,9 +40,12 @@ function controllerOf(receiver: unknown): TaskController | undefined {
 /**
  * A WebSocket connection made by `wx.connectSocket` [doc: SocketTask]. Listeners are additive and called in
  * registration order; a listener that throws is reported and dispatch goes on (§0.3). Methods called with a `this`
- * that is not a task (unbound, a proxy of a task) fail instead of throwing (§0.5).
+ * that is not a task (unbound, a copy of a task) fail instead of throwing (§0.5).
+ *
+ * Each `wx` makes its tasks from its own subclass (`socketTaskClass`), which holds `send` and `close`: a method taken
+ * off a task and called unbound still knows the `wx` it came from, and reports to its `reportError`.
  */
-export class SocketTask {
+export abstract class SocketTask {
   // On the prototype, as `ws` puts them, not an own field per task: idle tasks are many.
   declare readonly CONNECTING: typeof CONNECTING;
   declare readonly OPEN: typeof OPEN;
@@ -55,7 +58,7 @@ export class SocketTask {
   declare readonly [kController]: TaskController;
 
   /** @internal Tasks are made by `wx.connectSocket`. */
-  constructor(controller: TaskController) {
+  protected constructor(controller: TaskController) {
     // Not enumerable: a copy of a task (`{...task}`) is not a task.
     Object.defineProperty(this, kController, { value: controller });
   }
@@ -89,28 +92,38 @@ export class SocketTask {
    * Sends a `string` or an `ArrayBuffer` [doc: SocketTask.send]. `success` comes once the transport has taken the
    * data. On profile `ios`, returns a Promise when called without callbacks [lib].
    */
-  send(option: SocketTaskSendOption): Promise<CallResult> | void {
-    const controller = controllerOf(this);
-    if (!controller) return detached(ErrMsg.sendApi, 'send', option);
-    const { profile } = controller.settings;
-    return controller.send(option, profile.sendNotOpen, profile.taskMethodsReturnPromise);
-  }
+  abstract send(option: SocketTaskSendOption): Promise<CallResult> | void;
 
   /**
    * Closes the connection [doc: SocketTask.close]: `code` 1000 or 3000–4999, `reason` at most 123 UTF-8 bytes.
    * While CONNECTING, abandons the handshake; `onClose` then reports the requested code and reason [ours].
    */
-  close(option?: SocketTaskCloseOption): Promise<CallResult> | void {
-    const controller = controllerOf(this);
-    if (!controller) return detached(ErrMsg.closeApi, 'close', option);
-    return controller.close(option, controller.settings.profile.taskMethodsReturnPromise);
-  }
+  abstract close(option?: SocketTaskCloseOption): Promise<CallResult> | void;
+}
+
+/** The task class of one `wx`: a call of `send` or `close` whose `this` is not a task reports to `report`. */
+export function socketTaskClass(report: ErrorReporter): new (controller: TaskController) => SocketTask {
+  return class extends SocketTask {
+    constructor(controller: TaskController) {
+      super(controller);
+    }
+
+    send(option: SocketTaskSendOption): Promise<CallResult> | void {
+      const controller = controllerOf(this);
+      if (!controller) return detached(ErrMsg.sendApi, 'send', option, report);
+      const { profile } = controller.settings;
+      return controller.send(option, profile.sendNotOpen, profile.taskMethodsReturnPromise);
+    }
+
+    close(option?: SocketTaskCloseOption): Promise<CallResult> | void {
+      const controller = controllerOf(this);
+      if (!controller) return detached(ErrMsg.closeApi, 'close', option, report);
+      return controller.close(option, controller.settings.profile.taskMethodsReturnPromise);
+    }
+  };
 }
 
 /** A task method called with a `this` that is not a task: a `fail`, never a throw (§0.5). */
-function detached(api: string, method: string, option: unknown): void {
-  void failLater(
-    completionFor(api, plainOptions(option), consoleReporter, false),
-    ErrMsg.fail(api, ErrMsg.detached(method)),
-  );
+function detached(api: string, method: string, option: unknown, report: ErrorReporter): void {
+  void failLater(completionFor(api, plainOptions(option), report, false), ErrMsg.fail(api, ErrMsg.detached(method)));
 }

@@ -13,8 +13,8 @@ import type { DeliveryGate } from './delivery-gate.js';
 import * as ErrMsg from './errmsg.js';
 import type { Settings } from './options.js';
 import { CLOSED, CLOSING, CONNECTING, OPEN } from './ready-state.js';
-import { invokeSafely } from './report.js';
 import { hostTimers, type TimerHandle } from './host-timers.js';
+import { invokeSafely, reportSafely, type ErrorReporter } from './report.js';
 import { later } from './schedule.js';
 import type {
   NetworkLink,
@@ -52,8 +52,13 @@ const WHERE = Object.fromEntries(EVENTS.map((event) => [event, `SocketTask.on${c
 /** What the `wx` object that created a task learns from it (the global API and the connection count, §3, §6). */
 export interface TaskOwner {
   readonly settings: Settings;
-  /** An event the task's own listeners just received (`open` gets the task's own result object). */
-  dispatched<E extends SocketEvent>(task: TaskController, event: E, result: EventResults[E]): void;
+  /**
+   * The global listener (`wx.onSocket*`) an event of this task goes to, if any (§3). Looked up as the event's
+   * dispatch begins: a listener set during the dispatch waits for the next event, as the task's own do.
+   */
+  globalListener(task: TaskController, event: SocketEvent): Function | undefined;
+  /** Calls that listener with the result the task's own listeners received. */
+  callGlobal<E extends SocketEvent>(listener: Function, event: E, result: EventResults[E]): void;
   /** The task reached CLOSED and is about to deliver its terminal event: its slot is free. */
   released(task: TaskController): void;
   /** Holds terminal events and call results while the app is suspended (§8.1). */
@@ -176,8 +181,10 @@ export class TaskController {
     );
     if (!options)
       return failLater(completion, ErrMsg.fail(ErrMsg.sendApi, ErrMsg.parameterError('parameter', 'Object', option)));
-    // State first, then data: the state check is the base library's, the data check the native layer's [lib].
-    if (this.#phase !== OPEN) return failLater(completion, notOpen);
+    // State first, then data: the state check is the base library's, the data check the native layer's [lib]. OPEN
+    // always has a connection (`Link` refuses an `onOpen` before the transport returned one).
+    const connection = this.#link?.connection;
+    if (this.#phase !== OPEN || !connection) return failLater(completion, notOpen);
     let data: unknown;
     try {
       data = (options as { data?: unknown }).data;
@@ -186,14 +193,18 @@ export class TaskController {
     }
     if (typeof data !== 'string' && !isArrayBuffer(data))
       return failLater(completion, ErrMsg.fail(ErrMsg.sendApi, ErrMsg.unknownData));
-    const connection = this.#link!.connection!;
-    if (!completion) return connection.send(data);
-    connection.send(data, (error) => {
-      completion.settle(
-        { errMsg: error ? ErrMsg.fail(ErrMsg.sendApi, ErrMsg.notConnected) : ErrMsg.ok(ErrMsg.sendApi) },
-        !error,
-      );
-    });
+    try {
+      if (!completion) return connection.send(data);
+      connection.send(data, (error) => {
+        completion.settle(
+          { errMsg: error ? ErrMsg.fail(ErrMsg.sendApi, ErrMsg.notConnected) : ErrMsg.ok(ErrMsg.sendApi) },
+          !error,
+        );
+      });
+    } catch (error) {
+      this.#threw('send', error);
+      return failLater(completion, ErrMsg.fail(ErrMsg.sendApi, ErrMsg.notConnected));
+    }
     return completion.promise;
   }
 
@@ -232,7 +243,11 @@ export class TaskController {
     if (this.#phase === OPEN) {
       this.#closeRequest = request;
       this.#phase = CLOSING;
-      this.#link!.connection!.close(request.code, request.reason);
+      try {
+        this.#link?.connection?.close(request.code, request.reason);
+      } catch (error) {
+        this.#threw('close', error);
+      }
     } else if (this.#phase === CONNECTING) {
       // The handshake is abandoned; `onClose` reports what the caller asked for, on a later turn (§0.1).
       this.#endNow(request);
@@ -274,7 +289,15 @@ export class TaskController {
     const opened = this.#phase !== CONNECTING;
     const errMsg =
       loss === 'offline' ? ErrMsg.networkDown : opened ? ErrMsg.abnormalClosure : this.#openFailureText('transport');
-    this.#failure = { errMsg, errCode: opened ? FAILED_AFTER_OPEN : NEVER_OPENED };
+    this.#failSoon(errMsg, opened ? FAILED_AFTER_OPEN : NEVER_OPENED);
+  }
+
+  /**
+   * Fails the connection now (it is let go at once) and delivers `onError`, then `onClose` 1006, on a later turn:
+   * what caused it (a call of the caller's, a notification) has not returned yet (§0.1).
+   */
+  #failSoon(errMsg: string, errCode: number): void {
+    this.#failure = { errMsg, errCode };
     hostTimers.clearTimeout(this.#timer);
     this.#unlink();
     if (this.#phase === OPEN) this.#phase = CLOSING;
@@ -301,17 +324,21 @@ export class TaskController {
     // once). A real timer: WeChat times the handshake natively, not on the page's clock (docs/decisions.md).
     const delay = Math.min(request.timeout ?? settings.defaultTimeout, 2 ** 31 - 1);
     this.#timer = hostTimers.setTimeout(() => this.#failOpen('timeout'), delay);
-    const link = (this.#link = new Link(this));
+    const link = (this.#link = new Link(this, settings.report));
+    const networkLink = this.#owner.network.transportLink;
+    let connection: TransportConnection;
     try {
-      const networkLink = this.#owner.network.transportLink;
-      const connection = settings.transport(networkLink ? { ...request, link: networkLink } : request, link);
-      // A transport may report a failure before it returns; the connection is then already let go.
-      if (link.task) link.connection = connection;
-      else connection.abort();
-    } catch {
-      // A transport that throws (e.g. `ws://` with no host, which passes WeChat's URL pattern) failed to connect.
-      this.#failOpen('transport');
+      connection = settings.transport(networkLink ? { ...request, link: networkLink } : request, link);
+    } catch (error) {
+      // A transport that throws (e.g. for `ws://` with no host, which passes WeChat's URL pattern) failed to connect:
+      // code:2, and its error goes to the reporter, the one place that says why.
+      reportSafely(settings.report, error, 'transport');
+      if (link.task) this.#failOpen('transport');
+      return;
     }
+    link.returned(connection);
+    // The task let go while the transport was opening (a reporter that closed it): nobody listens to this connection.
+    if (!link.task) this.#letGo(connection);
   }
 
   opened(header: Record<string, string>, profile: SocketProfile): void {
@@ -375,8 +402,27 @@ export class TaskController {
     if (!link) return;
     this.#link = undefined;
     link.task = undefined;
-    if (farewell && this.#phase === OPEN) link.connection?.close(farewell.code, farewell.reason);
-    else link.connection?.abort();
+    if (link.connection) this.#letGo(link.connection, this.#phase === OPEN ? farewell : undefined);
+  }
+
+  /** Closes (with a farewell) or aborts a connection the task no longer listens to. */
+  #letGo(connection: TransportConnection, farewell?: CloseRequest): void {
+    try {
+      if (farewell) connection.close(farewell.code, farewell.reason);
+      else connection.abort();
+    } catch (error) {
+      // Let go all the same: the task is ending. The transport's error goes to the reporter.
+      reportSafely(this.settings.report, error, `TransportConnection.${farewell ? 'close' : 'abort'}`);
+    }
+  }
+
+  /**
+   * A transport method threw while the task was open (`send`, or `close` starting the closing handshake): the error
+   * goes to the reporter, and the connection counts as failed (§2: `onError`, then `onClose` 1006).
+   */
+  #threw(method: 'send' | 'close', error: unknown): void {
+    reportSafely(this.settings.report, error, `TransportConnection.${method}`);
+    this.#failSoon(ErrMsg.abnormalClosure, FAILED_AFTER_OPEN);
   }
 
   /** The one way to CLOSED: releases the slot, then delivers `onError` (if any) and `onClose`, each once. */
@@ -409,34 +455,88 @@ export class TaskController {
 
   #emit<E extends SocketEvent>(event: E, result: EventResults[E]): void {
     const listeners = this.#listeners?.[event];
-    // Listeners added during dispatch wait for the next event, as with EventTarget.
+    // Listeners added during dispatch, the task's and global ones, wait for the next event, as with EventTarget.
+    const global = this.#owner.globalListener(this, event);
     for (let i = 0, n = listeners?.length ?? 0; i < n; i++)
       invokeSafely(listeners![i]!, result, this.settings.report, WHERE[event]!);
-    this.#owner.dispatched(this, event, result);
+    if (global) this.#owner.callGlobal(global, event, result);
   }
 }
 
+/** What a transport has reported on a connection so far, in the order the boundary allows (transport.ts). */
+const enum Stage {
+  /** The factory has not returned yet. */
+  Calling,
+  Returned,
+  Opened,
+  Errored,
+  Ended,
+}
+
+/** When a handler call came, by stage, for the report of a call out of order. */
+const OUT_OF_ORDER = [
+  'before the transport returned its connection',
+  'before onOpen',
+  'after onOpen',
+  'after onError',
+  'after onClose',
+];
+
 /**
  * A task's tie to its transport connection: the transport's handlers, forwarding to the task's transitions until
- * the task lets go (`task` cleared), after which the connection's late events are ignored.
+ * the task lets go (`task` cleared), after which the connection's late events are ignored. It also holds the
+ * transport to the boundary's order (transport.ts): a call out of order (before the factory returned, a second
+ * `onOpen`, anything after `onClose`, …) is a transport bug; it is reported and ignored, whether or not the task
+ * still listens.
  */
 class Link implements TransportHandlers {
   task: TaskController | undefined;
   connection: TransportConnection | undefined;
-  constructor(task: TaskController) {
+  readonly #report: ErrorReporter;
+  #stage = Stage.Calling;
+
+  constructor(task: TaskController, report: ErrorReporter) {
     this.task = task;
+    this.#report = report;
   }
+
+  returned(connection: TransportConnection): void {
+    this.connection = connection;
+    this.#stage = Stage.Returned;
+  }
+
   onOpen(header: Record<string, string>, profile: SocketProfile): void {
-    this.task?.opened(header, profile);
+    if (this.#inOrder('onOpen', this.#stage === Stage.Returned, Stage.Opened)) this.task?.opened(header, profile);
   }
+
   onMessage(data: string | ArrayBuffer): void {
-    this.task?.received(data);
+    // Between `onError` and `onClose` a message is in order, and the task (already failed) ignores it.
+    const stage = this.#stage;
+    if (this.#inOrder('onMessage', stage === Stage.Opened || stage === Stage.Errored, stage)) this.task?.received(data);
   }
+
   onError(kind: TransportFailureKind, cause: Error): void {
-    this.task?.failed(kind, cause);
+    const stage = this.#stage;
+    if (this.#inOrder('onError', stage === Stage.Returned || stage === Stage.Opened, Stage.Errored))
+      this.task?.failed(kind, cause);
   }
+
   onClose(code: number, reason: string, streamEnded?: boolean): void {
-    this.task?.closed(code, reason, streamEnded);
+    const stage = this.#stage;
+    if (this.#inOrder('onClose', stage !== Stage.Calling && stage !== Stage.Ended, Stage.Ended))
+      this.task?.closed(code, reason, streamEnded);
+  }
+
+  /** Moves to `next` when the call is in order; else reports it as the transport's bug. */
+  #inOrder(handler: string, inOrder: boolean, next: Stage): boolean {
+    if (inOrder) this.#stage = next;
+    else
+      reportSafely(
+        this.#report,
+        new Error(`transport bug: ${handler} called ${OUT_OF_ORDER[this.#stage]}`),
+        'transport',
+      );
+    return inOrder;
   }
 }
 

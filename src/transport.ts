@@ -141,6 +141,8 @@ export interface TransportConnection {
 
 /**
  * Opens connections. `createWx({transport})` takes one of these. Handlers must not be called before the function
- * has returned the connection; throwing (e.g. for a URL the client cannot parse) counts as a transport failure.
+ * has returned the connection, and in the order `TransportHandlers` says: the core ignores a call out of order and
+ * reports it to `reportError` as the transport's bug. Throwing (e.g. for a URL the client cannot parse) counts as a
+ * transport failure (`code:2`); what the function or a connection's method throws is reported too.
  */
 export type Transport = (request: TransportRequest, handlers: TransportHandlers) => TransportConnection;

@@ -16,7 +16,7 @@ import { resolveOptions, type Settings, type WxOptions } from './options.js';
 import { Phone, registerPhone } from './phone.js';
 import { CLOSED, OPEN } from './ready-state.js';
 import { invokeSafely, reportSafely } from './report.js';
-import { SocketTask } from './socket-task.js';
+import { socketTaskClass, type SocketTask } from './socket-task.js';
 import { EVENTS, TaskController, capitalized, type SocketEvent, type TaskOwner } from './task-controller.js';
 import type { Transport } from './transport.js';
 import type { OnSocketOpenListenerResult, PromisifySuccessResult, Wx } from './types.js';
@@ -43,9 +43,12 @@ class MiniProgram implements TaskOwner, FieldProgram {
   readonly #replaced = new Set<TaskController>();
   readonly #globalListeners: { [E in SocketEvent]?: Function } = {};
   #nextTaskId = 1;
+  /** What users hold of a task; this program's own class, so that its methods called unbound report here. */
+  readonly #Task: new (controller: TaskController) => SocketTask;
 
   constructor(settings: Settings) {
     this.settings = settings;
+    this.#Task = socketTaskClass(settings.report);
     this.#current = new TaskController(this, 'closed');
   }
 
@@ -71,13 +74,13 @@ class MiniProgram implements TaskOwner, FieldProgram {
     const replacing = legacy && current.readyState !== CLOSED;
     if (this.#live.size - (replacing ? 1 : 0) >= maxConnections) {
       void failLater(completion, ErrMsg.fail(ErrMsg.connectApi, ErrMsg.tooManySockets(maxConnections)));
-      return legacy ? undefined : new SocketTask(new TaskController(this, 'closed'));
+      return legacy ? undefined : new this.#Task(new TaskController(this, 'closed'));
     }
     // §8.1: no network call while suspended; the permission layer refuses the native call (after the base
     // library's own checks above). The fail, like everything, waits for the app to show again.
     if (this.lifecycle.state === 'suspended') {
       void failLater(completion, ErrMsg.fail(ErrMsg.connectApi, ErrMsg.suspended('createSocketTask')));
-      return legacy ? undefined : new SocketTask(new TaskController(this, 'closed'));
+      return legacy ? undefined : new this.#Task(new TaskController(this, 'closed'));
     }
     if (replacing) {
       this.#replaced.add(current);
@@ -95,7 +98,7 @@ class MiniProgram implements TaskOwner, FieldProgram {
     const result: CallResult = { errMsg: ErrMsg.ok(ErrMsg.connectApi) };
     if (profile.successHasTaskId && !legacy) result['socketTaskId'] = this.#nextTaskId++; // no tasks before 1.7.0
     completion?.settleLater(result, true);
-    return legacy ? undefined : new SocketTask(task);
+    return legacy ? undefined : new this.#Task(task);
   }
 
   sendSocketMessage(options: unknown): Promise<CallResult> | void {
@@ -131,11 +134,16 @@ class MiniProgram implements TaskOwner, FieldProgram {
     if (typeof listener === 'function') this.#globalListeners[event] = listener;
   }
 
-  dispatched(task: TaskController, event: SocketEvent, result: object): void {
+  globalListener(task: TaskController, event: SocketEvent): Function | undefined {
     const listener = this.#globalListeners[event];
     // A replaced task is routed up to its last event, `close` (§4); the set is looked in only when someone listens.
     const replaced = event === 'close' ? this.#replaced.delete(task) : listener && this.#replaced.has(task);
-    if (!listener || (task !== this.#current && !replaced)) return;
+    // Whether the task is current is decided now too: an `onClose` listener that connects anew makes the new task
+    // current during this dispatch.
+    return task === this.#current || replaced ? listener : undefined;
+  }
+
+  callGlobal(listener: Function, event: SocketEvent, result: object): void {
     // `wx.onSocketOpen` gets `{header}` only, and `{}` before 2.0.0 [doc/lib].
     const payload: object =
       event === 'open'

@@ -139,6 +139,66 @@ export const globalApiSuite: Suite = (env, test) => {
   );
 
   test(
+    '§3 a wx.onSocket* listener set while an event is dispatched waits for the next event; the one in place gets this one',
+    async () => {
+      const server = await env.startServer();
+      try {
+        const wx = env.createWx(server.wxOptions);
+        const log = new Log();
+        const task = wx.connectSocket({ url: server.url });
+        wx.onSocketMessage((result) => log.add('in place', result));
+        task.onOpen(() => {
+          wx.onSocketOpen(() => log.add('onSocketOpen set during open', null));
+          void task.send({ data: 'one' });
+        });
+        task.onMessage((result) => {
+          log.add('task', result);
+          // Replaces the global listener in the middle of this message's dispatch.
+          wx.onSocketMessage((next) => log.add('set during message', next));
+          if (result.data === 'one') void task.send({ data: 'two' });
+        });
+        await log.waitFor('set during message');
+        assert.deepEqual(log.entries, [
+          ['task', { data: 'one' }],
+          ['in place', { data: 'one' }],
+          ['task', { data: 'two' }],
+          ['set during message', { data: 'two' }],
+        ]);
+        void task.close({});
+        await new Promise<void>((resolve) => task.onClose(() => resolve()));
+      } finally {
+        await server.close();
+      }
+    },
+    { skip: env.atLeast('1.7.0') ? false : 'no SocketTask below 1.7.0' },
+  );
+
+  test(
+    '§3 onSocketClose sees the close of the current socket even when a task onClose listener connects anew',
+    async () => {
+      const server = await env.startServer();
+      try {
+        const wx = env.createWx(server.wxOptions);
+        const log = recordGlobal(wx);
+        const first = wx.connectSocket({ url: server.url });
+        let second: ReturnType<typeof wx.connectSocket> | undefined;
+        // Reconnecting from onClose, as MQTT clients do: the new socket becomes current at once (the old one is
+        // CLOSED), but the close being dispatched is still the old socket's.
+        first.onClose(() => (second = wx.connectSocket({ url: server.url })));
+        await log.waitFor('onSocketOpen');
+        void first.close({ code: 4000, reason: 'again' });
+        assert.deepEqual(await log.waitFor('onSocketClose'), { code: 4000, reason: 'again' });
+        await log.waitFor('onSocketOpen', { count: 2 });
+        void second!.close({});
+        await log.waitFor('onSocketClose', { count: 2 });
+      } finally {
+        await server.close();
+      }
+    },
+    { skip: env.atLeast('1.7.0') ? false : 'no SocketTask below 1.7.0' },
+  );
+
+  test(
     '§3 only the current socket reaches the global listeners; a new one becomes current once it is CLOSED',
     async () => {
       const server = await env.startServer();

@@ -27,6 +27,15 @@ async function withOpenTask(
   }
 }
 
+/** Waits until `done()` holds, looking once per macrotask, for at most 5 s. */
+async function eventually(done: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (!(await done())) {
+    if (Date.now() > deadline) throw new Error('timed out waiting for a condition');
+    await settle(1);
+  }
+}
+
 export const socketTaskSuite: Suite = (env, test) => {
   const skip = env.atLeast('1.7.0') ? false : 'below 1.7.0 there is no SocketTask';
   const ios = env.platform === 'ios';
@@ -325,13 +334,20 @@ export const socketTaskSuite: Suite = (env, test) => {
         const wx = env.createWx(server.wxOptions);
         const task = wx.connectSocket({ url: server.url });
         const log = recordTask(task);
-        callbacks(log);
+        // Closed while the handshake is in flight: the server has the upgrade request and answers it 200 ms later.
+        await eventually(async () => (await server.handshakes()).length === 1);
         void task.close({ code: 4001, reason: 'never mind', ...callbacks(log, 'close:') });
         await log.waitFor('close');
-        await new Promise((resolve) => setTimeout(resolve, 300));
+        // A witness on the same server: its answer comes 200 ms after its request, so after the first one's. Had the
+        // first handshake gone on, its onOpen would have come by the time the witness opens.
+        const witnessTask = wx.connectSocket({ url: server.url });
+        const witness = recordTask(witnessTask);
+        await witness.waitFor('open');
         assert.deepEqual(log.names(), ['close:success', 'close:complete', 'close']);
         assert.deepEqual(log.only('close'), { code: 4001, reason: 'never mind' });
         assert.equal(task.readyState, 3);
+        void witnessTask.close({});
+        await witness.waitFor('close');
       } finally {
         await server.close();
       }
@@ -456,6 +472,98 @@ export const socketTaskSuite: Suite = (env, test) => {
       );
     },
     { skip: skip || (ios ? false : 'task Promises are ios only') },
+  );
+
+  test(
+    '§9.1 parameter errors carry errno 1001 in callbacks and in promise rejections; no other failure has an errno',
+    async () => {
+      await withOpenTask(env, async ({ server, wx, task }) => {
+        const failOf = async (call: (log: Log) => void): Promise<unknown> => {
+          const log = new Log();
+          call(log);
+          await log.waitFor('complete');
+          assert.deepEqual(log.only('complete'), log.only('fail'));
+          return log.only('fail');
+        };
+        const parameterError = (errMsg: string) => ({ errMsg, errno: 1001 });
+        assert.deepEqual(
+          await failOf((log) => wx.connectSocket({ url: 1 as never, ...callbacks(log) })),
+          parameterError('connectSocket:fail parameter error: parameter.url should be String instead of Number;'),
+        );
+        assert.deepEqual(
+          await failOf((log) => wx.connectSocket(Object.assign([], callbacks(log)) as never)),
+          parameterError('connectSocket:fail parameter error: parameter should be Object instead of Array;'),
+        );
+        assert.deepEqual(
+          await failOf((log) => wx.connectSocket({ url: server.url, protocols: ['a b'], ...callbacks(log) })),
+          parameterError('connectSocket:fail parameter error: protocols has an invalid subprotocol "a b"'),
+        );
+        const { send } = task;
+        assert.deepEqual(
+          await failOf((log) => send({ data: 'x', ...callbacks(log) })),
+          parameterError(
+            'sendSocketMessage:fail parameter error: SocketTask.send called on an object that is not a SocketTask',
+          ),
+        );
+        // Not parameter errors: a bad scheme, bad data, a bad close code.
+        assert.deepEqual(await failOf((log) => wx.connectSocket({ url: 'http://x', ...callbacks(log) })), {
+          errMsg: 'connectSocket:fail invalid url "http://x"',
+        });
+        assert.deepEqual(await failOf((log) => task.send({ data: 1 as never, ...callbacks(log) })), {
+          errMsg: 'sendSocketMessage:fail unknown data',
+        });
+        assert.deepEqual(await failOf((log) => task.close({ code: 1, ...callbacks(log) })), {
+          errMsg: 'closeSocket:fail The code must be either 1000, or between 3000 and 4999',
+        });
+        // Promise rejections: send with options that are not an object (ios), the global API (2.10.2+).
+        if (ios) {
+          await assert.rejects(task.send('x' as never) as Promise<unknown>, (error) => {
+            assert.deepEqual(
+              error,
+              parameterError('sendSocketMessage:fail parameter error: parameter should be Object instead of String;'),
+            );
+            return true;
+          });
+        }
+        if (env.atLeast('2.10.2')) {
+          await assert.rejects(wx.sendSocketMessage(7 as never) as Promise<unknown>, (error) => {
+            assert.deepEqual(
+              error,
+              parameterError('sendSocketMessage:fail parameter error: parameter should be Object instead of Number;'),
+            );
+            return true;
+          });
+        }
+      });
+    },
+    { skip },
+  );
+
+  test(
+    '§0.3 a throwing callback of a task method called unbound goes to the reportError of the wx the method came from',
+    async () => {
+      const reported: [unknown, string][] = [];
+      await withOpenTask(
+        env,
+        async ({ task }) => {
+          const { send, close } = task;
+          const thrown = new Error('callback threw');
+          const log = new Log();
+          const fail = (): never => {
+            throw thrown;
+          };
+          void send({ data: 'x', fail, complete: () => log.add('complete', null) });
+          void close.call(undefined as never, { fail, complete: () => log.add('complete', null) });
+          await log.waitFor('complete', { count: 2 });
+          assert.deepEqual(reported, [
+            [thrown, 'sendSocketMessage fail callback'],
+            [thrown, 'closeSocket fail callback'],
+          ]);
+        },
+        { wx: { reportError: (error, where) => reported.push([error, where]) } },
+      );
+    },
+    { skip },
   );
 
   test(

@@ -187,6 +187,9 @@ test('§0/§1 connectSocket: any options end in one success or fail, and a task 
         problems.push(...network.misuse);
         if (!network.quiet) problems.push(`${network.live.size} connection(s) never released`);
         problems.push(...reports.internal());
+        const transportReports = reports.transport();
+        if (transportReports.length !== network.transportFaults)
+          problems.push(`${network.transportFaults} transport fault(s), reported: [${transportReports.join('; ')}]`);
         problems.push(...(await slotProblems(wx, network, env)));
         problems.push(...(await invariants.problems('connectSocket')));
         assertNoProblems(problems);

@@ -1,12 +1,14 @@
 /**
  * A scripted in-memory transport for the property tests: thousands of cases without opening a socket. Each
  * connection behaves as its request's URL (or a chooser) says: opens, is refused, answers a bad upgrade, hangs, throws
- * from the transport call, or reports a failure before it even returns. It keeps books on what the core does with
- * it, so a test can assert that every connection was released and the core never used one after letting it go.
+ * from the transport call, or reports a failure before it even returns (then again, in order). It keeps books on
+ * what the core does with it, so a test can assert that every connection was released and the core never used one
+ * after letting it go.
  *
  * It follows the transport contract (src/transport.ts): nothing is reported before the call returns (except the
- * `early-failure` behaviour, which breaks that rule on purpose), `onClose` exactly once and last, every `send`
- * callback exactly once.
+ * `early-failure` behaviour, which breaks that rule on purpose: the core ignores and reports those calls), `onClose`
+ * exactly once and last, every `send` callback exactly once. `transportFaults` counts what the core should report as
+ * the transport's own errors and bugs.
  */
 import type {
   SocketProfile,
@@ -97,8 +99,12 @@ class FakeConnection implements TransportConnection {
       case 'throw':
         return;
       case 'early-failure':
-        // Breaks "handlers must not be called before the function has returned": the core must cope.
-        return this.#fail('transport', 'failed before returning');
+        // Breaks "handlers must not be called before the function has returned": the core ignores both calls and
+        // reports each as a transport bug. The connection then fails again, in order, as a refused one does.
+        this.#network.transportFaults += 2;
+        this.#handlers.onError('transport', new Error('failed before returning'));
+        this.#handlers.onClose(1006, '');
+        return later(() => this.#fail('transport', 'connect ECONNREFUSED'));
     }
   }
 
@@ -172,6 +178,8 @@ export class FakeNetwork {
   /** Connections not yet ended. */
   readonly live = new Set<FakeConnection>();
   pendingSends = 0;
+  /** Transport errors and bugs the core should have reported (a throwing transport call, handlers out of order). */
+  transportFaults = 0;
   readonly #choose: (request: TransportRequest) => Behaviour;
 
   /** `choose` picks each connection's behaviour; by default the URL's host names it (`ws://refuse.fake/`). */
@@ -182,7 +190,10 @@ export class FakeNetwork {
   readonly transport: Transport = (request, handlers) => {
     const behaviour = this.#choose(request);
     this.requests.push(request);
-    if (behaviour === 'throw') throw new TypeError(`Invalid URL: ${request.url.slice(0, 40)}`);
+    if (behaviour === 'throw') {
+      this.transportFaults += 1;
+      throw new TypeError(`Invalid URL: ${request.url.slice(0, 40)}`);
+    }
     const connection = new FakeConnection(this, request, handlers);
     this.live.add(connection);
     connection.start(behaviour);

@@ -11,6 +11,8 @@ const FAIL = /^[A-Za-z.]+:fail( |$)/;
 
 /** Where user code runs; anything else reported means wxsocket itself threw (the `wx.*` backstop). */
 const USER_CODE = /( callback| listener)$|^unhandled rejection of /;
+/** Where the core reports a transport's own errors and bugs (src/transport.ts): neither wxsocket's nor user code's. */
+const TRANSPORT = /^transport$|^TransportConnection\./;
 
 /** A call under observation: made through `observe`, checked by `problems` once everything has settled. */
 export class ObservedCall {
@@ -142,7 +144,13 @@ export class Reports {
   /** Reports that did not come from user code: wxsocket itself threw somewhere. */
   internal(): string[] {
     return this.entries
-      .filter(({ where }) => !USER_CODE.test(where))
+      .filter(({ where }) => !USER_CODE.test(where) && !TRANSPORT.test(where))
+      .map(({ error, where }) => `${where}: ${describe(error)}`);
+  }
+  /** Reports of the transport's own errors and bugs. */
+  transport(): string[] {
+    return this.entries
+      .filter(({ where }) => TRANSPORT.test(where))
       .map(({ error, where }) => `${where}: ${describe(error)}`);
   }
 }
