@@ -187,15 +187,21 @@ describe('header and request-line injection is refused', () => {
     test(`§1 header ${JSON.stringify(header)} fails the call, returns no task and opens no connection`, async () => {
       const server = await start();
       const spy = callbacks();
-      assert.equal(
-        createWx().connectSocket({ url: server.url, header: header as Record<string, string>, ...spy }),
-        undefined,
-      );
+      const wx = createWx();
+      assert.equal(wx.connectSocket({ url: server.url, header: header as Record<string, string>, ...spy }), undefined);
       await until(() => spy.results.length > 0);
       assert.equal(spy.results.length, 1);
       assert.match(spy.results[0]!.replace(/^fail /, ''), failure);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      assert.equal(server.connectionCount, 0);
+      // A witness connection, made after the refused call: connection attempts start in call order, so one for the
+      // refused call would have reached the server first.
+      const witness = wx.connectSocket({ url: `${server.url}/witness` });
+      assert.ok(await until(() => server.handshakes.length > 0), 'the witness reached the server');
+      assert.deepEqual(
+        server.handshakes.map((handshake) => handshake.url),
+        ['/witness'],
+      );
+      assert.equal(server.connectionCount, 1);
+      void witness.close();
     });
   }
 

@@ -255,7 +255,6 @@ describe('user code that throws', () => {
 });
 
 describe('option validation', () => {
-  const wx = new FakeWx();
   const cases: Array<[string, Partial<ReliableSocketOptions>]> = [
     ['url', { url: 42 as never }],
     ['queue.limit', { queue: { limit: -1 } }],
@@ -268,7 +267,8 @@ describe('option validation', () => {
     ['closeTimeout', { closeTimeout: Number.NaN }],
   ];
   for (const [option, options] of cases) {
-    test(`an invalid ${option} throws a ReliableSocketOptionsError naming it`, () => {
+    test(`an invalid ${option} throws a ReliableSocketOptionsError naming it, and no task is made`, () => {
+      const wx = new FakeWx();
       assert.throws(
         () => createReliableSocket(wx, { url: 'wss://example.com/', ...options }),
         (error: unknown) =>
@@ -276,6 +276,7 @@ describe('option validation', () => {
           error.option === option &&
           error.code === 'WXSOCKET_RELIABLE_INVALID_OPTION',
       );
+      assert.equal(wx.tasks.length, 0);
     });
   }
   test('close() with a code WeChat refuses throws a RangeError and leaves the socket as it was', () => {
@@ -283,8 +284,5 @@ describe('option validation', () => {
     assert.throws(() => socket.close(1001), RangeError);
     assert.throws(() => socket.close(1000, 'é'.repeat(62)), RangeError);
     assert.equal(socket.state, 'connecting');
-  });
-  test('no task is made for options that throw', () => {
-    assert.equal(wx.tasks.length, 0);
   });
 });
