@@ -2,7 +2,7 @@
 // Measures the browser entry as a bundler ships it: src/browser.ts bundled for the browser with esbuild, minified,
 // then gzipped (level 9). Also measures the core alone (`createWxWith` and the shared exports, no transport), so the
 // share of the native transport and the entry is known. Prints the sizes and exits 1 when the browser entry is over
-// the budget (12 KB gzipped).
+// the budget (12.25 KB gzipped).
 // Usage: node scripts/size.mjs [--json]
 import { build } from 'esbuild';
 import { gzipSync } from 'node:zlib';
@@ -11,9 +11,12 @@ import { fileURLToPath } from 'node:url';
 /**
  * The budget for the browser entry, minified and gzipped: 8 KB for the socket API, plus 4 KB since the
  * field conditions (contract §8: the app lifecycle, the network status and the phone's control) are part of every
- * `wx` object, in browsers by default (§8.4). They measured about 3 KB gzipped when they came.
+ * `wx` object, in browsers by default (§8.4). They measured about 3 KB gzipped when they came. Plus 256 B since the
+ * core holds custom transports to their boundary (handlers called out of order refused and reported, what a
+ * transport throws reported), watches the promises derived from its own (§0.8), gives each `wx` its own task class
+ * and marks parameter errors (§9.1): about 330 B gzipped when they came, less what was saved around them.
  */
-export const BUDGET = 12 * 1024;
+export const BUDGET = 12 * 1024 + 256;
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 

@@ -58,7 +58,7 @@ export abstract class SocketTask {
   declare readonly [kController]: TaskController;
 
   /** @internal Tasks are made by `wx.connectSocket`. */
-  protected constructor(controller: TaskController) {
+  constructor(controller: TaskController) {
     // Not enumerable: a copy of a task (`{...task}`) is not a task.
     Object.defineProperty(this, kController, { value: controller });
   }
@@ -104,10 +104,6 @@ export abstract class SocketTask {
 /** The task class of one `wx`: a call of `send` or `close` whose `this` is not a task reports to `report`. */
 export function socketTaskClass(report: ErrorReporter): new (controller: TaskController) => SocketTask {
   return class extends SocketTask {
-    constructor(controller: TaskController) {
-      super(controller);
-    }
-
     send(option: SocketTaskSendOption): Promise<CallResult> | void {
       const controller = controllerOf(this);
       if (!controller) return detached(ErrMsg.sendApi, 'send', option, report);

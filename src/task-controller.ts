@@ -202,7 +202,7 @@ export class TaskController {
         );
       });
     } catch (error) {
-      this.#threw('send', error);
+      this.#threw(error);
       return failLater(completion, ErrMsg.fail(ErrMsg.sendApi, ErrMsg.notConnected));
     }
     return completion.promise;
@@ -246,7 +246,7 @@ export class TaskController {
       try {
         this.#link?.connection?.close(request.code, request.reason);
       } catch (error) {
-        this.#threw('close', error);
+        this.#threw(error);
       }
     } else if (this.#phase === CONNECTING) {
       // The handshake is abandoned; `onClose` reports what the caller asked for, on a later turn (§0.1).
@@ -412,7 +412,7 @@ export class TaskController {
       else connection.abort();
     } catch (error) {
       // Let go all the same: the task is ending. The transport's error goes to the reporter.
-      reportSafely(this.settings.report, error, `TransportConnection.${farewell ? 'close' : 'abort'}`);
+      reportSafely(this.settings.report, error, 'transport');
     }
   }
 
@@ -420,8 +420,8 @@ export class TaskController {
    * A transport method threw while the task was open (`send`, or `close` starting the closing handshake): the error
    * goes to the reporter, and the connection counts as failed (§2: `onError`, then `onClose` 1006).
    */
-  #threw(method: 'send' | 'close', error: unknown): void {
-    reportSafely(this.settings.report, error, `TransportConnection.${method}`);
+  #threw(error: unknown): void {
+    reportSafely(this.settings.report, error, 'transport');
     this.#failSoon(ErrMsg.abnormalClosure, FAILED_AFTER_OPEN);
   }
 
@@ -482,6 +482,15 @@ const OUT_OF_ORDER = [
   'after onClose',
 ];
 
+/** The stages in which each handler may be called, as bits (`1 << Stage`). */
+const enum InOrder {
+  onOpen = 1 << Stage.Returned,
+  // Between `onError` and `onClose` a message is in order, and the task (already failed) ignores it.
+  onMessage = (1 << Stage.Opened) | (1 << Stage.Errored),
+  onError = (1 << Stage.Returned) | (1 << Stage.Opened),
+  onClose = (1 << Stage.Returned) | (1 << Stage.Opened) | (1 << Stage.Errored),
+}
+
 /**
  * A task's tie to its transport connection: the transport's handlers, forwarding to the task's transitions until
  * the task lets go (`task` cleared), after which the connection's late events are ignored. It also holds the
@@ -506,37 +515,30 @@ class Link implements TransportHandlers {
   }
 
   onOpen(header: Record<string, string>, profile: SocketProfile): void {
-    if (this.#inOrder('onOpen', this.#stage === Stage.Returned, Stage.Opened)) this.task?.opened(header, profile);
+    if (this.#step('onOpen', InOrder.onOpen, Stage.Opened)) this.task?.opened(header, profile);
   }
 
   onMessage(data: string | ArrayBuffer): void {
-    // Between `onError` and `onClose` a message is in order, and the task (already failed) ignores it.
-    const stage = this.#stage;
-    if (this.#inOrder('onMessage', stage === Stage.Opened || stage === Stage.Errored, stage)) this.task?.received(data);
+    if (this.#step('onMessage', InOrder.onMessage)) this.task?.received(data);
   }
 
   onError(kind: TransportFailureKind, cause: Error): void {
-    const stage = this.#stage;
-    if (this.#inOrder('onError', stage === Stage.Returned || stage === Stage.Opened, Stage.Errored))
-      this.task?.failed(kind, cause);
+    if (this.#step('onError', InOrder.onError, Stage.Errored)) this.task?.failed(kind, cause);
   }
 
   onClose(code: number, reason: string, streamEnded?: boolean): void {
-    const stage = this.#stage;
-    if (this.#inOrder('onClose', stage !== Stage.Calling && stage !== Stage.Ended, Stage.Ended))
-      this.task?.closed(code, reason, streamEnded);
+    if (this.#step('onClose', InOrder.onClose, Stage.Ended)) this.task?.closed(code, reason, streamEnded);
   }
 
-  /** Moves to `next` when the call is in order; else reports it as the transport's bug. */
-  #inOrder(handler: string, inOrder: boolean, next: Stage): boolean {
-    if (inOrder) this.#stage = next;
-    else
-      reportSafely(
-        this.#report,
-        new Error(`transport bug: ${handler} called ${OUT_OF_ORDER[this.#stage]}`),
-        'transport',
-      );
-    return inOrder;
+  /** Moves to `next` when `handler` is called in order; else reports the call as the transport's bug. */
+  #step(handler: string, inOrder: InOrder, next = this.#stage): boolean {
+    const stage = this.#stage;
+    if ((inOrder >> stage) & 1) {
+      this.#stage = next;
+      return true;
+    }
+    reportSafely(this.#report, new Error(`transport bug: ${handler} called ${OUT_OF_ORDER[stage]}`), 'transport');
+    return false;
   }
 }
 

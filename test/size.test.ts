@@ -1,7 +1,7 @@
 /**
  * The browser entry's size and contents, measured by scripts/size.mjs (esbuild bundle for the browser, minified,
- * gzipped): the budget is 12 KB gzipped (8 KB for the socket API, 4 KB for the field conditions of §8),
- * and the bundle must hold nothing Node-only.
+ * gzipped): the budget is 12.25 KB gzipped (8 KB for the socket API, 4 KB for the field conditions of §8, 256 B for
+ * the core's guards around custom transports and derived promises), and the bundle must hold nothing Node-only.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -31,7 +31,7 @@ test('the native transport and the browser entry (with its page events, §8.4) a
   assert.ok(added <= 1536, `+${added} B gzipped`);
 });
 
-test('the browser entry is at most 12 KB minified and gzipped (scripts/size.mjs)', (t) => {
+test('the browser entry is at most 12.25 KB minified and gzipped (scripts/size.mjs)', (t) => {
   assert.ok(size);
   t.diagnostic(
     `browser entry: ${size.browser.minified} B minified, ${size.browser.gzipped} B gzipped (core alone ${size.core.gzipped} B)`,

@@ -12,7 +12,7 @@ const FAIL = /^[A-Za-z.]+:fail( |$)/;
 /** Where user code runs; anything else reported means wxsocket itself threw (the `wx.*` backstop). */
 const USER_CODE = /( callback| listener)$|^unhandled rejection of /;
 /** Where the core reports a transport's own errors and bugs (src/transport.ts): neither wxsocket's nor user code's. */
-const TRANSPORT = /^transport$|^TransportConnection\./;
+const TRANSPORT = /^transport$/;
 
 /** A call under observation: made through `observe`, checked by `problems` once everything has settled. */
 export class ObservedCall {
