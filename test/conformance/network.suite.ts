@@ -140,7 +140,7 @@ export const networkSuite: Suite = (env, test) => {
   );
 
   test(
-    '§8.3 connectSocket while offline: success, then the handshake failure (code:2) and onClose 1006; no connection',
+    '§8.3 connectSocket while offline: success, then the handshake failure of an unresolvable name and onClose 1006; no connection',
     async () => {
       const server = await env.startServer();
       try {
