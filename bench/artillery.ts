@@ -3,7 +3,8 @@
  * CPU per round trip and heap per connected virtual user, as wx/ws ratios per round (rounds alternate which engine
  * goes first) and their medians; then one load generator holding many virtual mini programs with a heartbeat.
  * Each measurement is a fresh process (bench/artillery-driver.ts) on Node 24, against the benchmarks' echo server
- * in a process of its own. Artillery comes from the cache `npm run test:artillery` fills.
+ * in a process of its own. Artillery comes from the cache `npm run test:artillery` fills. Results go to
+ * bench/results/artillery-<workloads>.json.
  *
  * Usage: node --import tsx bench/artillery.ts [--rounds 5] [--vus 20] [--messages 300] [--held 1000]
  *        [--heartbeat-vus 10000] [--interval 10] [--window 30] [--only roundtrips,held,heartbeat]
@@ -131,9 +132,10 @@ try {
     );
   }
   console.log(lines.join('\n'));
+  // One file per choice of workloads, so that a run of some does not replace the record of the others.
   writeFileSync(
-    join(ROOT, 'bench', 'results', 'artillery.json'),
-    `${JSON.stringify({ date: new Date().toISOString(), ratios, results }, null, 2)}\n`,
+    join(ROOT, 'bench', 'results', `artillery-${[...only].sort().join('-')}.json`),
+    `${JSON.stringify({ date: new Date().toISOString(), argv: process.argv.slice(2), ratios, results }, null, 2)}\n`,
   );
 } finally {
   server.stop();
