@@ -16,6 +16,7 @@ import {
 import WebSocket from 'ws';
 import { hostNow } from '../node-host.js';
 import type {
+  NetworkLink,
   SocketProfile,
   Transport,
   TransportConnection,
@@ -24,6 +25,7 @@ import type {
 } from '../transport.js';
 import { connectionUrl } from './connection-url.js';
 import { failureAfterOpen } from '../errmsg-after-open.js';
+import { ShapedSocket } from './link-shaper.js';
 
 /** Options of the `ws` transport. */
 export interface WsTransportOptions {
@@ -99,6 +101,8 @@ interface Handshake {
   socket?: Socket;
   /** wss: TCP is connected, so a failure before the TLS handshake ends may be a TLS failure. */
   tcpConnected?: boolean;
+  /** The emulated link the connection goes through, if any (§8.3): its socket is then a `ShapedSocket`. */
+  readonly link: NetworkLink | undefined;
   /** An HTTP response arrived: a failure from now on is a bad upgrade, not a transport error. */
   responded?: boolean;
   header?: Record<string, string>;
@@ -140,7 +144,7 @@ class WsConnection implements TransportConnection {
   ) {
     this.handlers = handlers;
     const secure = /^wss:/i.test(request.url);
-    this.handshake = { timing: new Timing(now()), tcpNoDelay: request.tcpNoDelay, secure };
+    this.handshake = { timing: new Timing(now()), tcpNoDelay: request.tcpNoDelay, secure, link: request.link };
     const url = connectionUrl(request.url);
     const ws = (this.#ws = new WxWebSocket(
       url,
@@ -364,7 +368,8 @@ function track(options: ConnectOptions, socket: Socket, connected: 'connect' | '
   socket.on(connected, onConnected);
   socket.on('lookup', onLookup);
   if (connected === 'secureConnect') socket.on('connect', onTcpConnected);
-  return socket;
+  // A weak link (§8.3) goes between the socket and `ws`; without one, nothing does.
+  return handshake.link ? (new ShapedSocket(socket, handshake.link) as unknown as Socket) : socket;
 }
 
 function onTcpConnected(this: WithConnection<Socket>): void {
