@@ -1,6 +1,7 @@
 /**
  * Property, over real sockets (contract §8): sockets opened, used and closed while the emulated phone hides, shows,
- * suspends (at once or after a random delay), goes offline, comes back and switches networks, in any interleaving.
+ * suspends (at once or after a random delay), goes offline, comes back, switches networks and weakens its link (the
+ * Node transport then shapes the bytes), in any interleaving.
  * Every task's events form one valid sequence with exactly one terminal event; nothing reaches the mini program while
  * it is suspended; a socket the suspension ended reports `{1000, "interrupted"}` and no `onError`; every call ends
  * exactly once; and once everything has settled no socket, server connection or timer is left (checked through the
@@ -111,7 +112,7 @@ test('§8 random interleavings of app lifecycle, network changes and socket call
             } else {
               const { action } = op;
               if (action === 'wifi' || action === '4g') phone.setNetworkType(action);
-              else if (action === 'weaken') phone.weaken({ latency: 1 });
+              else if (action === 'weaken') phone.weaken({ latency: 5, jitter: 5, bandwidth: 64_000 });
               else phone[action]();
             }
           }
