@@ -2,22 +2,13 @@
  * The Node transport, over `ws`. It only moves bytes and reports facts (see `../transport.ts`); every WeChat rule
  * lives in the core.
  */
-import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
 import type { IncomingMessage } from 'node:http';
 import { connect as netConnect, isIP, type NetConnectOpts, type Socket } from 'node:net';
-import {
-  connect as tlsConnect,
-  createSecureContext,
-  rootCertificates,
-  type ConnectionOptions,
-  type SecureContext,
-  type SecureContextOptions,
-} from 'node:tls';
+import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import WebSocket from 'ws';
 import { hostNow } from '../node-host.js';
 import type {
   NetworkLink,
-  SocketProfile,
   Transport,
   TransportConnection,
   TransportHandlers,
@@ -26,6 +17,7 @@ import type {
 import { connectionUrl } from './connection-url.js';
 import { failureAfterOpen } from '../errmsg-after-open.js';
 import { ShapedSocket } from './link-shaper.js';
+import { Timing, headersOf, hostsLookup, secureContextFor } from './ws-handshake.js';
 
 /** Options of the `ws` transport. */
 export interface WsTransportOptions {
@@ -37,32 +29,6 @@ export interface WsTransportOptions {
   hosts?: Readonly<Record<string, string>>;
 }
 
-type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
-
-/** A secure context per set of extra CAs, built once: parsing the root store per connection is slow. */
-const secureContexts = new WeakMap<readonly unknown[], SecureContext>();
-let defaultSecureContext: SecureContext | undefined;
-
-/**
- * The secure context of every wss connection, always given explicitly: without one, `tls.connect` builds a context
- * from its options object, an ordinary object whose missing `ca`, `ciphers`… are read through `Object.prototype`, so
- * a polluted prototype could add trust. The options of the context itself have no prototype, for the same reason.
- */
-function secureContextFor(ca: TransportRequest['ca']): SecureContext {
-  if (ca.length === 0) return (defaultSecureContext ??= createSecureContext(noPrototype({ minVersion: 'TLSv1.2' })));
-  let context = secureContexts.get(ca);
-  if (!context) {
-    // Extra trust is added to the system's, never in place of it (contract §1: "adds trust").
-    const pems = ca.map((entry) => (typeof entry === 'string' ? entry : Buffer.from(entry)));
-    context = createSecureContext(noPrototype({ ca: [...rootCertificates, ...pems], minVersion: 'TLSv1.2' }));
-    secureContexts.set(ca, context);
-  }
-  return context;
-}
-
-const noPrototype = (options: SecureContextOptions): SecureContextOptions =>
-  Object.assign(Object.create(null) as SecureContextOptions, options);
-
 /** Creates the `ws` transport. `wsTransport()` is the default on Node. */
 export function wsTransport(options: WsTransportOptions = {}): Transport {
   const hosts = new Map(Object.entries(options.hosts ?? {}).map(([name, address]) => [name.toLowerCase(), address]));
@@ -72,21 +38,6 @@ export function wsTransport(options: WsTransportOptions = {}): Transport {
 
 /** The default `ws` transport. */
 export const defaultWsTransport: Transport = wsTransport();
-
-function hostsLookup(hosts: ReadonlyMap<string, string>) {
-  return (hostname: string, options: LookupOptions, callback: LookupCallback): void => {
-    const address = hosts.get(hostname.toLowerCase());
-    if (address === undefined) return void dnsLookup(hostname, options, callback as never);
-    const family = isIP(address);
-    // Answer asynchronously, as DNS does: `net` emits 'lookup' from this callback, and the profile's timing listens
-    // for it only once `net.connect` has returned.
-    // A promise job: jest's default fake timers replace `queueMicrotask` (host-timers.ts).
-    void Promise.resolve().then(() => {
-      if (options.all) callback(null, [{ address, family }]);
-      else callback(null, address, family);
-    });
-  };
-}
 
 const MAX_PENDING_PONGS = 4096;
 
@@ -315,23 +266,6 @@ function copyToArrayBuffer(source: ArrayBufferLike): ArrayBuffer {
   return copy;
 }
 
-/**
- * The handshake response headers, names as the server sent them [ours: WeChat's header object is the server's];
- * a repeated header's values are joined with `, ` (RFC 9110 §5.3). A header named `__proto__` is defined as data,
- * so it cannot replace the object's prototype; every other name is assigned, which is several times cheaper.
- */
-function headersOf(rawHeaders: readonly string[]): Record<string, string> {
-  const header: Record<string, string> = {};
-  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
-    const name = rawHeaders[i]!;
-    const value = Object.hasOwn(header, name) ? `${header[name]}, ${rawHeaders[i + 1]}` : rawHeaders[i + 1]!;
-    if (name === '__proto__')
-      Object.defineProperty(header, name, { value, writable: true, enumerable: true, configurable: true });
-    else header[name] = value;
-  }
-  return header;
-}
-
 /** What `ws` passes to `createConnection`: its own options object for this connection, made per connection. */
 type ConnectOptions = {
   host: string;
@@ -385,34 +319,4 @@ function onConnected(this: WithConnection<Socket>): void {
 function onLookup(this: WithConnection<Socket>): void {
   const timing = this[kConnection]?.handshake?.timing;
   if (timing) timing.lookedUp ??= now();
-}
-
-/** The instants of one handshake, turned into WeChat's `profile` (see `SocketProfile` for each field's meaning). */
-class Timing {
-  socketStart: number | undefined;
-  lookedUp: number | undefined;
-  connected: number | undefined;
-  upgraded: number | undefined;
-
-  constructor(readonly fetchStart: number) {}
-
-  profile(openedAt: number): SocketProfile {
-    const { fetchStart } = this;
-    // No DNS lookup (an IP address): the lookup fields equal fetchStart, as WeChat documents.
-    const domainLookUpStart = this.lookedUp === undefined ? fetchStart : (this.socketStart ?? fetchStart);
-    const domainLookUpEnd = this.lookedUp ?? fetchStart;
-    const connectStart = this.lookedUp ?? this.socketStart ?? fetchStart;
-    const connectEnd = this.connected ?? connectStart;
-    const upgraded = this.upgraded ?? openedAt;
-    return {
-      fetchStart,
-      domainLookUpStart,
-      domainLookUpEnd,
-      connectStart,
-      connectEnd,
-      rtt: connectEnd - connectStart,
-      handshakeCost: upgraded - connectEnd,
-      cost: openedAt - fetchStart,
-    };
-  }
 }
