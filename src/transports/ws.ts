@@ -7,13 +7,7 @@ import { connect as netConnect, isIP, type NetConnectOpts, type Socket } from 'n
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import WebSocket from 'ws';
 import { hostNow } from '../node-host.js';
-import type {
-  NetworkLink,
-  Transport,
-  TransportConnection,
-  TransportHandlers,
-  TransportRequest,
-} from '../transport.js';
+import type { NetworkLink, Transport, TransportConnection, TransportHandlers, TransportRequest } from '../transport.js';
 import { connectionUrl } from './connection-url.js';
 import { failureAfterOpen } from '../errmsg-after-open.js';
 import { ShapedSocket } from './link-shaper.js';
