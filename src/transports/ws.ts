@@ -161,8 +161,13 @@ function onUnexpectedResponse(this: WebSocket, _request: unknown, response: Inco
   // jest's default fake timers fake the nextTick `ws` sees, and the failure would never come. The core then aborts
   // the connection and ignores the deferred 'error'.
   handlers.onError('handshake', new Error(`Unexpected server response: ${response.statusCode}`));
+  // The 'error' that `terminate` emits later is this same failure, and a transport reports one error at most.
+  this.removeListener('error', onError).on('error', ignoreError);
   this.terminate();
 }
+
+/** Takes an error already reported in another form (an emitter without an 'error' listener would throw it). */
+function ignoreError(): void {}
 
 function onOpen(this: WebSocket): void {
   const connection = connectionOf(this);
