@@ -1,7 +1,8 @@
 // Field conditions end to end (contract §8): wxsocket's emulated phone (`phoneOf(wx)`) moves through full cycles
 // while a reliable socket talks to a real server. Hidden, suspended and shown again; Wi-Fi to 4G; offline for a
-// while. Each cycle checks that the queue crosses it and reaches the server exactly once, in order, that no attempt
-// is made that could not succeed, and that at most one task is ever alive.
+// while; a link so weak that the handshake times out. Each cycle checks that the queue crosses it and reaches the
+// server exactly once, in order, that no attempt is made that could not succeed, and that at most one task is ever
+// alive.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { createWx, phoneOf, type Phone } from '../../src/node.js';
@@ -200,3 +201,24 @@ for (const platform of ['android', 'ios'] as const) {
     });
   });
 }
+
+describe('a weak link', () => {
+  test('the handshake times out while the link is weak; the retry succeeds once it is strong again', async () => {
+    const { received, phone, wx, timers, socket, log } = await setUp({
+      before: (phone) => phone.weaken({ latency: 1000 }),
+      options: { connect: { timeout: 200 } },
+    });
+    socket.send('through the weak spell');
+    // The handshake timeout's text (§2; from base library 3.0.0 on android, §9.2's `open fail: _code:9,…`).
+    assert.match((await log.next('error')).errMsg, /code:9,\s?_?msg:Timer Expired/);
+    const { delay } = await log.next('reconnecting');
+    phone.strengthen();
+    timers.fire(delay);
+    await log.next('open');
+    await received.count(1);
+    assert.deepEqual(received.messages, ['through the weak spell'], 'queued across the failed attempt, sent once');
+    socket.close();
+    await log.final();
+    assert.equal(wx.maxAlive, 1);
+  });
+});
