@@ -151,10 +151,8 @@ describe('transport boundary: handler calls out of order are refused and reporte
     second.handlers[0]!.onOpen({}, PROFILE);
     second.handlers[0]!.onError('transport', new Error('twice'));
     second.handlers[0]!.onClose(1006, '');
-    assert.deepEqual(transportBugs(other.reports), [
-      'transport bug: onOpen called after onError',
-      'transport bug: onError called after onError',
-    ]);
+    // A second onError is let through: `ws` reports some failures twice.
+    assert.deepEqual(transportBugs(other.reports), ['transport bug: onOpen called after onError']);
   });
 
   it('the calls a transport still makes after the core let go (onError, onClose after abort) are in order: not reported', async () => {
