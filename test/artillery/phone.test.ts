@@ -85,14 +85,14 @@ describe('network', () => {
     const server = await start({ handler: echo });
     const seen: unknown[] = [];
     const look = (context: { wx: Wx }) => void seen.push(phoneOf(context.wx).state.link);
-    const { error } = await runVu(
+    const { error, recorder } = await runVu(
       script(
         [
           { network: { weak: { latency: 150, bandwidth: { down: 16000 } } } },
           { connect: server.url },
           { function: 'look' },
           { send: 'slow' },
-          { expect: 'slow' },
+          { expect: { text: 'slow', name: 'weak' } },
           { network: { weak: false } },
           { function: 'look' },
         ],
@@ -103,6 +103,9 @@ describe('network', () => {
     assert.equal(error, null);
     const weak = { up: { latency: 150, jitter: 0 }, down: { latency: 150, jitter: 0, bandwidth: 16000 } };
     assert.deepEqual(seen, [weak, undefined]);
+    // The link's latency, each way, is in the round trip (a lower bound: the emulation adds it, nothing removes it).
+    const [latency] = recorder.histogram('wx.message_latency.weak');
+    assert.ok(latency! >= 300, `a round trip over 150 ms each way took ${latency} ms`);
   });
 
   test('bad network and background steps are named', () => {
