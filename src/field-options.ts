@@ -3,6 +3,7 @@
  * app.json's `requiredBackgroundModes`, and how long after hiding the app is suspended.
  */
 import { WxOptionsError } from './errors.js';
+import { closest, firstUnknownKey } from './option-keys.js';
 import { isPlainObject } from './values.js';
 
 /** How the mini program was launched: what `onAppShow` reports [doc: App.onShow]. */
@@ -43,6 +44,8 @@ const DEFAULT_LAUNCH: Readonly<Required<LaunchOptions>> = Object.freeze({
   referrerInfo: Object.freeze({}),
 });
 
+const LAUNCH_KEYS = Object.keys(DEFAULT_LAUNCH);
+
 export interface FieldOptions {
   launch?: LaunchOptions;
   requiredBackgroundModes?: readonly BackgroundMode[];
@@ -61,8 +64,13 @@ export function readLaunch(
 ): Readonly<Required<LaunchOptions>> {
   if (!isPlainObject(value)) return invalid('', 'must be an object such as {path, scene, query}');
   const launch = value as Record<string, unknown>;
-  for (const key of Object.keys(launch)) {
-    if (!Object.hasOwn(DEFAULT_LAUNCH, key)) invalid(key, 'is not a launch field (path, scene, query, referrerInfo)');
+  const unknown = firstUnknownKey(launch, LAUNCH_KEYS);
+  if (unknown !== undefined) {
+    const near = closest(unknown, LAUNCH_KEYS);
+    invalid(
+      unknown,
+      `is not a launch field (${near === undefined ? LAUNCH_KEYS.join(', ') : `did you mean "${near}"?`})`,
+    );
   }
   const { path = base.path, scene = base.scene, query = base.query, referrerInfo = base.referrerInfo } = launch;
   if (typeof path !== 'string') invalid('path', 'must be a string');

@@ -4,6 +4,7 @@
  */
 import { createDomainPolicy, type DomainPolicy } from './domain-policy.js';
 import { WxOptionsError } from './errors.js';
+import { firstUnknownKey, unknownOption } from './option-keys.js';
 import { resolveFieldOptions, type BackgroundMode, type FieldSettings, type LaunchOptions } from './field-options.js';
 import { isPlainObject, typeName } from './values.js';
 import { PROFILES, userAgentOf, type PlatformProfile } from './profiles.js';
@@ -24,8 +25,11 @@ export interface WxOptions {
   domains?: readonly string[];
   /** Whether URLs are checked against `domains`. Default: `true` when `domains` is given, else `false`. */
   urlCheck?: boolean;
-  /** app.json's `networkTimeout`: `connectSocket` is the default handshake timeout in ms. */
-  networkTimeout?: { connectSocket?: number };
+  /**
+   * app.json's `networkTimeout`: `connectSocket` is the default handshake timeout in ms. Its other fields (`request`,
+   * `uploadFile`, `downloadFile`) are accepted, so app.json's object can be passed as it is, and ignored.
+   */
+  networkTimeout?: { connectSocket?: number; request?: number; uploadFile?: number; downloadFile?: number };
   /** The most sockets not yet CLOSED at once. Default 5 (1 below base library 1.7.0). */
   maxConnections?: number;
   /** The app's id, for the `Referer` WeChat sends. Default `'touristappid'`. */
@@ -95,10 +99,37 @@ function invalid(option: string, problem: string): never {
   throw new WxOptionsError(option, `${option} ${problem}`);
 }
 
+/** Every `createWx` option, checked against the type: a key missing here or unknown there does not compile. */
+const OPTION_KEYS = Object.keys({
+  platform: 1,
+  SDKVersion: 1,
+  domains: 1,
+  urlCheck: 1,
+  networkTimeout: 1,
+  maxConnections: 1,
+  appId: 1,
+  appVersion: 1,
+  tls: 1,
+  transport: 1,
+  maxMessageSize: 1,
+  reportError: 1,
+  launch: 1,
+  requiredBackgroundModes: 1,
+  suspendDelay: 1,
+  pageEvents: 1,
+} satisfies Record<keyof WxOptions, 1>);
+
+/** Throws for the first unknown key of an options object (option-keys.ts); `path` names the nested object. */
+export function checkKeys(options: object, known: readonly string[], path = ''): void {
+  const key = firstUnknownKey(options, known);
+  if (key !== undefined) throw new WxOptionsError(`${path}${key}`, unknownOption(key, known, path));
+}
+
 export function resolveOptions(options: WxOptions | undefined, defaultTransport: Transport): Settings {
   if (options === undefined) options = {};
   if (!isPlainObject(options))
     throw new WxOptionsError('(options)', `options must be an object, not ${typeName(options)}`);
+  checkKeys(options, OPTION_KEYS);
 
   const platform = options.platform ?? 'android';
   if (platform !== 'android' && platform !== 'ios') invalid('platform', "must be 'android' or 'ios'");
@@ -116,7 +147,7 @@ export function resolveOptions(options: WxOptions | undefined, defaultTransport:
     profile,
     features,
     domainPolicy: resolveDomainPolicy(options, features.lanAddresses),
-    defaultTimeout: positive('networkTimeout.connectSocket', options.networkTimeout?.connectSocket) ?? DEFAULT_TIMEOUT,
+    defaultTimeout: resolveDefaultTimeout(options.networkTimeout),
     maxConnections: resolveMaxConnections(options.maxConnections, features.socketTask),
     clientHeaders: {
       // [doc/lib] the Referer WeChat sends; callers cannot set it.
@@ -148,9 +179,17 @@ function resolveMaxConnections(value: unknown, multipleSockets: boolean): number
   return invalid('maxConnections', 'must be a whole number ≥ 1, or Infinity');
 }
 
+function resolveDefaultTimeout(networkTimeout: WxOptions['networkTimeout']): number {
+  if (networkTimeout === undefined) return DEFAULT_TIMEOUT;
+  if (!isPlainObject(networkTimeout)) invalid('networkTimeout', 'must be an object such as {connectSocket}');
+  checkKeys(networkTimeout, ['connectSocket', 'request', 'uploadFile', 'downloadFile'], 'networkTimeout.');
+  return positive('networkTimeout.connectSocket', networkTimeout.connectSocket) ?? DEFAULT_TIMEOUT;
+}
+
 function resolveCa(tls: WxOptions['tls']): readonly CertificateAuthority[] {
   if (tls === undefined) return [];
   if (!isPlainObject(tls)) invalid('tls', 'must be an object such as {ca}');
+  checkKeys(tls, ['ca'], 'tls.');
   const ca = tls.ca;
   const list = ca === undefined ? [] : Array.isArray(ca) ? ca : [ca];
   for (const entry of list) {

@@ -8,6 +8,7 @@
  */
 import { AppLifecycle, DEFAULT_HIDE_REASON, type AppState } from './app-lifecycle.js';
 import { WxPhoneError } from './errors.js';
+import { firstUnknownKey, unknownOption } from './option-keys.js';
 import { isPlainObject, typeName } from './values.js';
 import { checkDelay, readLaunch, type LaunchOptions } from './field-options.js';
 import { NETWORK_TYPES, NetworkStatus } from './network-status.js';
@@ -188,9 +189,8 @@ function describeValue(value: unknown): string {
 function readOptions(method: string, options: unknown, keys: readonly string[]): Record<string, unknown> {
   if (options === undefined) return {};
   if (!isPlainObject(options)) invalid(method, `options must be an object, not ${typeName(options)}`);
-  for (const key of Object.keys(options)) {
-    if (!keys.includes(key)) invalid(method, `unknown option ${JSON.stringify(key)} (known: ${keys.join(', ')})`);
-  }
+  const unknown = firstUnknownKey(options, keys);
+  if (unknown !== undefined) invalid(method, unknownOption(unknown, keys));
   return options as Record<string, unknown>;
 }
 

@@ -3,6 +3,7 @@
  * {@link ReliableSocketOptionsError} at creation, never later.
  */
 import { utf8Length } from '../bytes.js';
+import { firstUnknownKey, unknownOption } from '../option-keys.js';
 import type { WxConnectOptions } from './wx-like.js';
 
 /** Data a socket carries: text or binary, as WeChat's `SocketTask.send` takes it. */
@@ -123,11 +124,13 @@ export class ReliableSocketOptionsError extends TypeError {
   readonly code = 'WXSOCKET_RELIABLE_INVALID_OPTION';
   override readonly name = 'ReliableSocketOptionsError';
 
+  /** `problem` follows the option's name, unless `whole` says it names the option itself (unknown options). */
   constructor(
     readonly option: string,
     problem: string,
+    whole = false,
   ) {
-    super(`createReliableSocket: ${option} ${problem}`);
+    super(`createReliableSocket: ${whole ? problem : `${option} ${problem}`}`);
   }
 }
 
@@ -170,14 +173,58 @@ const consoleListenerError = (error: unknown, where: string): void => {
   console.error(`wxsocket/reliable: ${where} threw`, error);
 };
 
+/** Every option, checked against the type: a key missing here or unknown there does not compile. */
+const OPTION_KEYS = Object.keys({
+  url: 1,
+  connect: 1,
+  queue: 1,
+  heartbeat: 1,
+  reconnect: 1,
+  restore: 1,
+  pauseInBackground: 1,
+  closeTimeout: 1,
+  timers: 1,
+  random: 1,
+  onListenerError: 1,
+} satisfies Record<keyof ReliableSocketOptions, 1>);
+const QUEUE_KEYS = Object.keys({ limit: 1, overflow: 1, onDisconnect: 1 } satisfies Record<keyof QueueOptions, 1>);
+const HEARTBEAT_KEYS = Object.keys({ message: 1, interval: 1, timeout: 1, isReply: 1 } satisfies Record<
+  keyof HeartbeatOptions,
+  1
+>);
+const RECONNECT_KEYS = Object.keys({
+  initialDelay: 1,
+  maxDelay: 1,
+  factor: 1,
+  jitter: 1,
+  maxRetries: 1,
+  minUptime: 1,
+  shouldReconnect: 1,
+} satisfies Record<keyof ReconnectOptions, 1>);
+
+/**
+ * An options object (`path` names it, `''` for the top level) with only `known` keys; `undefined` is `{}`. `connect`
+ * is WeChat's `connectSocket` options and `timers` any object with the two functions: neither is checked for keys.
+ */
+function optionsObject<T extends object>(path: string, value: T | undefined, known: readonly string[]): T {
+  if (value === undefined) return {} as T;
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new ReliableSocketOptionsError(path || 'options', 'must be an object');
+  const prefix = path && `${path}.`;
+  const key = firstUnknownKey(value, known);
+  if (key !== undefined) throw new ReliableSocketOptionsError(prefix + key, unknownOption(key, known, prefix), true);
+  return value;
+}
+
 /** Checks the options and fills in the defaults. */
 export function resolveSettings(options: ReliableSocketOptions): Settings {
   if (typeof options !== 'object' || options === null)
     throw new ReliableSocketOptionsError('options', 'must be an object');
+  optionsObject('', options, OPTION_KEYS);
   const { url } = options;
   if (typeof url !== 'string' && typeof url !== 'function')
     throw new ReliableSocketOptionsError('url', 'must be a string or a function');
-  const queue = options.queue ?? {};
+  const queue = optionsObject('queue', options.queue, QUEUE_KEYS);
   const overflow = queue.overflow ?? 'drop-oldest';
   if (overflow !== 'drop-oldest' && overflow !== 'drop-newest') {
     throw new ReliableSocketOptionsError('queue.overflow', "must be 'drop-oldest' or 'drop-newest'");
@@ -200,7 +247,8 @@ export function resolveSettings(options: ReliableSocketOptions): Settings {
   };
 }
 
-function resolveHeartbeat(heartbeat: HeartbeatOptions): NonNullable<Settings['heartbeat']> {
+function resolveHeartbeat(options: HeartbeatOptions): NonNullable<Settings['heartbeat']> {
+  const heartbeat = optionsObject('heartbeat', options, HEARTBEAT_KEYS);
   const { message } = heartbeat;
   if (message !== undefined && typeof message !== 'function' && !isSocketData(message)) {
     throw new ReliableSocketOptionsError('heartbeat.message', 'must be a string, an ArrayBuffer or a function');
@@ -214,7 +262,8 @@ function resolveHeartbeat(heartbeat: HeartbeatOptions): NonNullable<Settings['he
   };
 }
 
-function resolveReconnect(reconnect: ReconnectOptions): NonNullable<Settings['reconnect']> {
+function resolveReconnect(options: ReconnectOptions): NonNullable<Settings['reconnect']> {
+  const reconnect = optionsObject('reconnect', options, RECONNECT_KEYS);
   const factor = reconnect.factor ?? 2;
   if (!(Number.isFinite(factor) && factor >= 1))
     throw new ReliableSocketOptionsError('reconnect.factor', 'must be a number ≥ 1');

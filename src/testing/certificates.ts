@@ -22,6 +22,7 @@ import {
   utf8String,
 } from './der.js';
 import { hostNow } from '../node-host.js';
+import { firstUnknownKey, unknownOption } from '../option-keys.js';
 
 /** Object identifiers used below (RFC 5280, RFC 5758, RFC 5480). */
 const OID = {
@@ -90,6 +91,9 @@ export interface CertificateAuthorityOptions {
  * const { caPem, certPem, keyPem } = createTestCertificates({ hostnames: ['chat.example.test'] });
  */
 export function createTestCertificates(options: TestCertificateOptions = {}): TestCertificates {
+  const known = ['hostnames', 'notBefore', 'notAfter'];
+  const unknown = firstUnknownKey(options, known);
+  if (unknown !== undefined) throw new TypeError(`createTestCertificates: ${unknownOption(unknown, known)}`);
   const ca = createCertificateAuthority();
   const { certPem, keyPem } = issueServerCertificate(ca, options);
   return { caPem: ca.certPem, certPem, keyPem };

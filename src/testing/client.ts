@@ -6,7 +6,8 @@ import { Buffer } from 'node:buffer';
 import type { Duplex } from 'node:stream';
 import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
-import { applyConnectionFault, type ConnectionFault } from './faults.js';
+import { firstUnknownKey, unknownOption } from '../option-keys.js';
+import { applyConnectionFault, faultProblem, isHandshakeFault, type ConnectionFault, type Fault } from './faults.js';
 import { WaitQueue, withTimeout, type WaitOptions } from './waiting.js';
 
 /** An opening handshake request as the server received it. */
@@ -133,6 +134,9 @@ export class TestClient {
 
   /** Sends a message: a string as text, bytes as binary. Resolves once `ws` has written it. */
   send(data: TestData, options: { binary?: boolean } = {}): Promise<void> {
+    const unknown = firstUnknownKey(options, ['binary']);
+    if (unknown !== undefined)
+      return Promise.reject(new TypeError(`client.send: ${unknownOption(unknown, ['binary'])}`));
     const payload = typeof data === 'string' ? data : toBuffer(data);
     const binary = options.binary ?? typeof data !== 'string';
     return new Promise((resolve, reject) => {
@@ -189,6 +193,15 @@ export class TestClient {
 
   /** Carries out a connection fault now. Resolves once its bytes are written (or at once, for `drop`/`slow-reader`). */
   inject(fault: ConnectionFault): Promise<void> {
+    const problem = faultProblem(fault);
+    if (problem !== undefined) return Promise.reject(new TypeError(`client.inject: ${problem}`));
+    if (isHandshakeFault(fault)) {
+      return Promise.reject(
+        new TypeError(
+          `client.inject: "${(fault as Fault).type}" is a handshake fault, which acts before a connection opens: set it with createTestServer({fault}) or server.setFault()`,
+        ),
+      );
+    }
     return applyConnectionFault({ stream: this.#stream, tcp: this.#tcp, ws: this.ws }, fault);
   }
 

@@ -17,6 +17,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
+import { closest, firstUnknownKey, unknownOption } from '../option-keys.js';
 import { Opcode, ReservedBit, closePayload, encodeFrame, splitBytes } from './frames.js';
 
 /** A fault that acts before the connection opens. */
@@ -108,6 +109,87 @@ const CERTIFICATE_FAULT_TYPES: ReadonlySet<string> = new Set<HandshakeFault['typ
   'wrong-host-certificate',
   'untrusted-certificate',
 ]);
+
+/** Each fault's fields besides `type`: a key outside its list is refused (option-keys.ts). */
+const FAULT_FIELDS = {
+  refuse: [],
+  'http-status': ['status', 'headers', 'body'],
+  'bad-accept': [],
+  'unrequested-protocol': ['protocol'],
+  'unrequested-extension': ['extension'],
+  'no-upgrade-response': [],
+  'slow-upgrade-response': ['delay'],
+  'expired-certificate': [],
+  'wrong-host-certificate': ['hostname'],
+  'untrusted-certificate': [],
+  drop: ['reset'],
+  'half-close': [],
+  'invalid-utf8': [],
+  'reserved-bits': ['bit'],
+  'unknown-opcode': ['opcode'],
+  'fragmented-control': [],
+  'oversized-control': [],
+  'oversized-frame': ['length'],
+  'invalid-close-code': ['code'],
+  'long-close-reason': [],
+  'masked-frame': [],
+  'unexpected-continuation': [],
+  'fragmented-message': ['data', 'fragments'],
+  'ping-flood': ['count'],
+  'slow-reader': [],
+} satisfies Record<Fault['type'], readonly string[]>;
+
+const FAULT_TYPES = Object.keys(FAULT_FIELDS);
+
+const isInteger = (value: unknown, min: number, max: number): boolean =>
+  Number.isInteger(value) && (value as number) >= min && (value as number) <= max;
+
+/** The checks of each field's value: the expected value, described, and the test of it. */
+const FIELD_CHECKS: Readonly<Record<string, readonly [string, (value: unknown) => boolean]>> = {
+  status: ['a whole number from 100 to 599', (value) => isInteger(value, 100, 599)],
+  headers: [
+    'an object of strings',
+    (value) =>
+      typeof value === 'object' && value !== null && Object.values(value).every((entry) => typeof entry === 'string'),
+  ],
+  body: ['a string', (value) => typeof value === 'string'],
+  protocol: ['a string', (value) => typeof value === 'string'],
+  extension: ['a string', (value) => typeof value === 'string'],
+  hostname: ['a string', (value) => typeof value === 'string'],
+  delay: ['a number of milliseconds ≥ 0', (value) => typeof value === 'number' && value >= 0 && value < 2 ** 31],
+  reset: ['a boolean', (value) => typeof value === 'boolean'],
+  bit: ['1, 2 or 3', (value) => value === 1 || value === 2 || value === 3],
+  opcode: ['a whole number from 0 to 15', (value) => isInteger(value, 0, 15)],
+  length: ['a whole number ≥ 0', (value) => isInteger(value, 0, 2 ** 63)],
+  code: ['a whole number from 0 to 65535', (value) => isInteger(value, 0, 65535)],
+  data: ['a string or a Uint8Array', (value) => typeof value === 'string' || value instanceof Uint8Array],
+  fragments: ['a whole number ≥ 1', (value) => isInteger(value, 1, Number.MAX_SAFE_INTEGER)],
+  count: ['a whole number ≥ 0', (value) => isInteger(value, 0, Number.MAX_SAFE_INTEGER)],
+};
+
+/** What is wrong with a fault (unknown type or field, a bad value, a missing `delay`), or `undefined`. */
+export function faultProblem(fault: unknown): string | undefined {
+  if (typeof fault !== 'object' || fault === null || Array.isArray(fault))
+    return 'a fault must be an object such as {type: "drop"}';
+  const { type } = fault as { type?: unknown };
+  if (typeof type !== 'string') return `a fault needs a type (one of ${FAULT_TYPES.join(', ')})`;
+  if (!Object.hasOwn(FAULT_FIELDS, type)) {
+    const near = closest(type, FAULT_TYPES);
+    return `unknown fault type "${type}" (${near === undefined ? `known: ${FAULT_TYPES.join(', ')}` : `did you mean "${near}"?`})`;
+  }
+  const fields: readonly string[] = FAULT_FIELDS[type as Fault['type']];
+  const key = firstUnknownKey(fault, ['type', ...fields]);
+  if (key !== undefined) return `the fault "${type}": ${unknownOption(key, fields)}`;
+  if (type === 'http-status' && !('status' in fault)) return 'the fault "http-status" needs a status, e.g. 403';
+  if (type === 'slow-upgrade-response' && !('delay' in fault))
+    return 'the fault "slow-upgrade-response" needs a delay in milliseconds';
+  for (const field of fields) {
+    const value = (fault as Record<string, unknown>)[field];
+    const [expected, valid] = FIELD_CHECKS[field]!;
+    if (value !== undefined && !valid(value)) return `the fault "${type}": ${field} must be ${expected}`;
+  }
+  return undefined;
+}
 
 /** Whether `fault` acts before the connection opens. */
 export function isHandshakeFault(fault: Fault): fault is HandshakeFault {

@@ -24,7 +24,15 @@ import {
   type TestCertificates,
 } from './certificates.js';
 import { TestClient, type HandshakeRequest } from './client.js';
-import { answerUpgradeWithFault, isCertificateFault, isHandshakeFault, type Fault, type FaultPlan } from './faults.js';
+import {
+  answerUpgradeWithFault,
+  faultProblem,
+  isCertificateFault,
+  isHandshakeFault,
+  type Fault,
+  type FaultPlan,
+} from './faults.js';
+import { firstUnknownKey, unknownOption } from '../option-keys.js';
 import { hostTimers, type TimerHandle } from '../host-timers.js';
 import { hostNow } from '../node-host.js';
 import { WaitQueue, type WaitOptions } from './waiting.js';
@@ -174,7 +182,7 @@ export class TestServer {
 
   /** Sets the fault (or plan) for connections accepted from now on; `undefined` behaves normally again. */
   setFault(fault: Fault | FaultPlan | undefined): void {
-    if (fault !== undefined && typeof fault !== 'function') this.#checkFault(fault);
+    if (fault !== undefined && typeof fault !== 'function') this.#checkFault(fault, 'server.setFault:');
     this.#fault = fault;
   }
 
@@ -219,16 +227,25 @@ export class TestServer {
     await new Promise((resolve) => hostTimers.setImmediate!(() => resolve(undefined)));
   }
 
-  #checkFault(fault: Fault): void {
-    if (isCertificateFault(fault) && !this.secure) {
-      throw new TypeError(`The fault "${fault.type}" needs a wss server: createTestServer({secure: true})`);
-    }
+  #checkFault(fault: Fault, where: string): void {
+    checkFault(fault, this.secure, where);
   }
 
-  #faultFor(number: number): Fault | undefined {
-    const fault = typeof this.#fault === 'function' ? this.#fault({ number }) : this.#fault;
-    if (fault !== undefined) this.#checkFault(fault);
-    return fault;
+  /**
+   * The fault for a TCP connection. A plan that throws or returns an invalid fault is a mistake in the test: the
+   * connection is reset and every wait of the server, pending or later, rejects with the error (no crash, no hang).
+   */
+  #faultFor(number: number): Fault | undefined | Error {
+    try {
+      const fault = typeof this.#fault === 'function' ? this.#fault({ number }) : this.#fault;
+      if (fault !== undefined) this.#checkFault(fault, `fault plan (connection ${number}):`);
+      return fault;
+    } catch (error) {
+      const failure = error instanceof Error ? error : new Error(String(error));
+      this.#connectionQueue.end(() => failure);
+      this.#handshakeQueue.end(() => failure);
+      return failure;
+    }
   }
 
   #track(stream: Duplex): void {
@@ -249,7 +266,7 @@ export class TestServer {
       return;
     }
     const fault = this.#faultFor(number);
-    if (fault?.type === 'refuse') {
+    if (fault instanceof Error || fault?.type === 'refuse') {
       tcp.resetAndDestroy();
       return;
     }
@@ -347,6 +364,29 @@ export class TestServer {
 
 const DAY = 24 * 3_600_000;
 
+/** Every option of {@link createTestServer}, checked against the type. */
+const OPTION_KEYS = Object.keys({
+  secure: 1,
+  hostname: 1,
+  headers: 1,
+  selectProtocol: 1,
+  perMessageDeflate: 1,
+  maxPayload: 1,
+  handler: 1,
+  fault: 1,
+} satisfies Record<keyof TestServerOptions, 1>);
+
+/** Throws a TypeError for an invalid fault, or a certificate fault on a ws server; `where` starts the message. */
+function checkFault(fault: unknown, secure: boolean, where: string): void {
+  const problem = faultProblem(fault);
+  if (problem !== undefined) throw new TypeError(`${where} ${problem}`);
+  if (isCertificateFault(fault as Fault) && !secure) {
+    throw new TypeError(
+      `${where} the fault "${(fault as Fault).type}" needs a wss server: createTestServer({secure: true})`,
+    );
+  }
+}
+
 /**
  * Starts a test server on 127.0.0.1, port 0: `ws`, or `wss` with certificates generated now (in memory).
  * @example
@@ -356,15 +396,18 @@ const DAY = 24 * 3_600_000;
  * await server.close();
  */
 export async function createTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  // Checked before listening, so a bad option leaves nothing open.
+  if (typeof options !== 'object' || options === null)
+    throw new TypeError('createTestServer: options must be an object');
+  const unknown = firstUnknownKey(options, OPTION_KEYS);
+  if (unknown !== undefined) throw new TypeError(`createTestServer: ${unknownOption(unknown, OPTION_KEYS)}`);
   for (const [name, value] of Object.entries(options.headers ?? {})) {
     validateHeaderName(name);
     validateHeaderValue(name, value);
   }
   const { fault } = options;
-  // Checked before listening, so a bad option leaves nothing open.
-  if (fault !== undefined && typeof fault !== 'function' && isCertificateFault(fault) && options.secure !== true) {
-    throw new TypeError(`The fault "${fault.type}" needs a wss server: createTestServer({secure: true})`);
-  }
+  if (fault !== undefined && typeof fault !== 'function')
+    checkFault(fault, options.secure === true, 'createTestServer:');
   let ca: CertificateAuthority | undefined;
   let certificates: TestCertificates | undefined;
   if (options.secure === true) {

@@ -6,11 +6,23 @@
  * `timeout` real milliseconds instead of a wait that never ends.
  */
 import { hostTimers, type TimerHandle } from '../host-timers.js';
+import { firstUnknownKey, unknownOption } from '../option-keys.js';
 
 /** Options of every `next*`/`waitFor*` helper. */
 export interface WaitOptions {
   /** Milliseconds to wait before rejecting. Default: 5000. `Infinity` waits for ever. */
   timeout?: number;
+}
+
+/** What is wrong with a wait's options (an unknown key, a timeout that is not a number ≥ 0), or `undefined`. */
+function waitOptionsProblem(options: WaitOptions): string | undefined {
+  if (typeof options !== 'object' || options === null) return 'options must be an object such as {timeout: 1000}';
+  const unknown = firstUnknownKey(options, ['timeout']);
+  if (unknown !== undefined) return unknownOption(unknown, ['timeout']);
+  const { timeout } = options;
+  if (timeout !== undefined && !(typeof timeout === 'number' && timeout >= 0))
+    return 'timeout must be a number of milliseconds ≥ 0, or Infinity';
+  return undefined;
 }
 
 /** How long a helper waits when no `timeout` is given. */
@@ -46,6 +58,8 @@ export class WaitQueue<T> {
 
   /** Resolves with the oldest unclaimed item. `what` names it in the timeout error. */
   next(what: string, options: WaitOptions = {}): Promise<T> {
+    const problem = waitOptionsProblem(options);
+    if (problem !== undefined) return Promise.reject(new TypeError(`waiting for ${what}: ${problem}`));
     if (this.#items.length > 0) return Promise.resolve(this.#items.shift() as T);
     if (this.#ended !== undefined) return Promise.reject(this.#ended());
     return withTimeout(what, options, (resolve, reject) => {
@@ -68,6 +82,8 @@ export function withTimeout<T>(
   options: WaitOptions,
   start: (resolve: (value: T) => void, reject: (error: Error) => void) => () => void,
 ): Promise<T> {
+  const problem = waitOptionsProblem(options);
+  if (problem !== undefined) return Promise.reject(new TypeError(`waiting for ${what}: ${problem}`));
   const timeout = options.timeout ?? DEFAULT_WAIT_TIMEOUT;
   return new Promise<T>((resolve, reject) => {
     let timer: TimerHandle | undefined;

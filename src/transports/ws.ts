@@ -7,6 +7,7 @@ import { connect as netConnect, isIP, type NetConnectOpts, type Socket } from 'n
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import WebSocket from 'ws';
 import { hostNow } from '../node-host.js';
+import { firstUnknownKey, unknownOption } from '../option-keys.js';
 import type { NetworkLink, Transport, TransportConnection, TransportHandlers, TransportRequest } from '../transport.js';
 import { connectionUrl } from './connection-url.js';
 import { failureAfterOpen } from '../errmsg-after-open.js';
@@ -25,6 +26,8 @@ export interface WsTransportOptions {
 
 /** Creates the `ws` transport. `wsTransport()` is the default on Node. */
 export function wsTransport(options: WsTransportOptions = {}): Transport {
+  const unknown = firstUnknownKey(options, ['hosts']);
+  if (unknown !== undefined) throw new TypeError(`wsTransport: ${unknownOption(unknown, ['hosts'])}`);
   const hosts = new Map(Object.entries(options.hosts ?? {}).map(([name, address]) => [name.toLowerCase(), address]));
   const lookup = hosts.size === 0 ? undefined : hostsLookup(hosts);
   return (request, handlers) => new WsConnection(request, handlers, lookup);
