@@ -2,7 +2,7 @@
 // Measures the browser entry as a bundler ships it: src/browser.ts bundled for the browser with esbuild, minified,
 // then gzipped (level 9). Also measures the core alone (`createWxWith` and the shared exports, no transport), so the
 // share of the native transport and the entry is known. Prints the sizes and exits 1 when the browser entry is over
-// the budget (12.25 KB gzipped).
+// the budget (12.75 KB gzipped).
 // Usage: node scripts/size.mjs [--json]
 import { build } from 'esbuild';
 import { gzipSync } from 'node:zlib';
@@ -14,9 +14,11 @@ import { fileURLToPath } from 'node:url';
  * `wx` object, in browsers by default (§8.4). They measured about 3 KB gzipped when they came. Plus 256 B since the
  * core holds custom transports to their boundary (handlers called out of order refused and reported, what a
  * transport throws reported), watches the promises derived from its own (§0.8), gives each `wx` its own task class
- * and marks parameter errors (§9.1): about 330 B gzipped when they came, less what was saved around them.
+ * and marks parameter errors (§9.1): about 330 B gzipped when they came, less what was saved around them. Plus 512 B
+ * since every options object refuses unknown keys and names the closest known one (option-keys.ts and the key
+ * lists): about 460 B gzipped when it came.
  */
-export const BUDGET = 12 * 1024 + 256;
+export const BUDGET = 12 * 1024 + 256 + 512;
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 

@@ -22,8 +22,8 @@ export function unknownOption(key: string, known: readonly string[], path = ''):
 }
 
 /**
- * The known name nearest to `name` by edit distance (letters compared without case, a swap of two neighbours counts
- * as one edit), if it is near enough to be a misspelling: at most a third of the name's length, and at least 2.
+ * The known name nearest to `name` by edit distance (letters compared without case), if it is near enough to be a
+ * misspelling: at most a third of the name's length, and at least 2 (so two swapped letters are found).
  */
 export function closest(name: string, known: readonly string[]): string | undefined {
   let best: string | undefined;
@@ -35,21 +35,17 @@ export function closest(name: string, known: readonly string[]): string | undefi
   return best;
 }
 
-/** Optimal string alignment distance: insertions, deletions, substitutions and swaps of adjacent characters. */
+/** Levenshtein distance (insertions, deletions, substitutions), one row of the table at a time. */
 function editDistance(a: string, b: string): number {
-  // Three rows of the dynamic programme: two back (for swaps), one back, and the current one.
-  let before = new Array<number>(b.length + 1).fill(0);
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
-    const current = [i];
+    let diagonal = row[0]!;
+    row[0] = i;
     for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let distance = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-        distance = Math.min(distance, before[j - 2]! + 1);
-      current[j] = distance;
+      const above = row[j]!;
+      row[j] = Math.min(above + 1, row[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
     }
-    [before, previous] = [previous, current];
   }
-  return previous[b.length]!;
+  return row[b.length]!;
 }
