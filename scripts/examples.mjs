@@ -122,6 +122,7 @@ try {
   const [attwNode, attwArgs] = bin('@arethetypeswrong/cli', 'dist/index.js');
   check('@arethetypeswrong/cli', run(attwNode, [...attwArgs, tarball], root));
   check(...packContents(files.map((file) => file.path)));
+  check(...shippedLinks(files.map((file) => file.path)));
 
   // 3. A bare consumer: each entry point loads with `require` and with `import`, with the same exports, and the
   //    bin is linked.
@@ -211,15 +212,40 @@ function typeChecks(consumer) {
 }
 
 /**
- * What the tarball must hold: package.json, the README, and dist/ without source maps or CLI declarations; every
- * file the `exports` map, `main`, `types` and `bin` name.
+ * The documentation ships in the package (a user reads it in node_modules, and the CLI points to docs/cli.md): every
+ * relative link of every shipped markdown file must name a file in the tarball.
+ */
+function shippedLinks(paths) {
+  const present = new Set(paths);
+  const problems = [];
+  let links = 0;
+  for (const path of paths.filter((file) => file.endsWith('.md'))) {
+    // Links outside code: fenced blocks and code spans are dropped first.
+    const text = readFileSync(join(root, path), 'utf8')
+      .replace(/^```[^]*?^```/gm, '')
+      .replace(/`[^`\n]*`/g, '');
+    for (const [, target] of text.matchAll(/\[[^\]\n]*\]\(([^)\s]+)\)/g)) {
+      if (/^([a-z]+:|#)/i.test(target)) continue;
+      links += 1;
+      const file = join(dirname(path), target.replace(/#.*$/, '')).replaceAll('\\', '/');
+      if (!present.has(file)) problems.push(`${path}: the link to ${target} leads outside the package`);
+    }
+  }
+  for (const problem of problems) console.error(problem);
+  return ['shipped docs link inside the package', problems.length === 0, `${links} relative links`];
+}
+
+/**
+ * What the tarball must hold: package.json, the README, SECURITY.md, docs/ and dist/ without source maps or CLI
+ * declarations; every file the `exports` map, `main`, `types` and `bin` name.
  */
 function packContents(paths) {
   const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   const problems = [];
   const allowed = (path) =>
     path === 'package.json' ||
-    /^(README|LICENSE)(\.md)?$/i.test(path) ||
+    /^(README|LICENSE|SECURITY)(\.md)?$/i.test(path) ||
+    /^docs\/[\w.-]+\.(md|svg)$/.test(path) ||
     (path.startsWith('dist/') && !path.endsWith('.map') && !/^dist\/cli\/.*\.d\.ts$/.test(path));
   for (const path of paths) if (!allowed(path)) problems.push(`unexpected file ${path}`);
   const targets = new Set();

@@ -16,7 +16,7 @@ Options:
 
 Exit codes: 0 ok, 1 a check or connection failed, 2 bad arguments.
 Colours: on for terminals; NO_COLOR=1 turns them off, FORCE_COLOR=1 on.
-Guide: docs/cli.md in the wxsocket repository.
+Guide: docs/cli.md, in the package (node_modules/wxsocket/docs/cli.md) and the repository.
 `;
 
 const DEMO = `Usage: wxsocket demo [--platform android|ios] [--json]

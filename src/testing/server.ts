@@ -1,6 +1,6 @@
 /**
- * The test server: a real ws/wss server on 127.0.0.1, port 0, that owns every TCP socket it accepts, so it can
- * behave normally (through `ws`) or break the connection at any level (TCP, TLS, HTTP, frames).
+ * The test server: a real ws/wss server on 127.0.0.1 (port 0 by default), that owns every TCP socket it accepts, so it
+ * can behave normally (through `ws`) or break the connection at any level (TCP, TLS, HTTP, frames).
  *
  * Layering: a `net.Server` accepts TCP; for wss each socket is wrapped in a `tls.TLSSocket` with a certificate chosen
  * per connection (so certificate faults need no second server); the stream is handed to a `node:http` server that
@@ -42,6 +42,11 @@ import { wxOptionsFor, type TestServerWxOptions } from './wx-options.js';
 export interface TestServerOptions {
   /** Serve `wss` with a certificate from a CA generated at start. Default: false (`ws`). */
   secure?: boolean;
+  /**
+   * The TCP port on 127.0.0.1. Default 0: the system chooses a free one. Give a closed server's `port` to start a new
+   * one at the same URL (a server restart, as clients see it).
+   */
+  port?: number;
   /**
    * A host name to reach the server by (e.g. one listed in `domains`): used in `url`, added to the certificate, and
    * mapped to 127.0.0.1 by the transport in `wxOptions`. Default: none (`127.0.0.1` for ws, `localhost` for wss).
@@ -88,7 +93,7 @@ interface ConnectionRecord {
 export class TestServer {
   /** The URL to connect to, e.g. `ws://127.0.0.1:54321` or `wss://localhost:54321`. */
   readonly url: string;
-  /** The TCP port (chosen by the system). */
+  /** The TCP port: the `port` option, or the one the system chose. */
   readonly port: number;
   /** Whether this is a wss server. */
   readonly secure: boolean;
@@ -367,6 +372,7 @@ const DAY = 24 * 3_600_000;
 /** Every option of {@link createTestServer}, checked against the type. */
 const OPTION_KEYS = Object.keys({
   secure: 1,
+  port: 1,
   hostname: 1,
   headers: 1,
   selectProtocol: 1,
@@ -388,7 +394,8 @@ function checkFault(fault: unknown, secure: boolean, where: string): void {
 }
 
 /**
- * Starts a test server on 127.0.0.1, port 0: `ws`, or `wss` with certificates generated now (in memory).
+ * Starts a test server on 127.0.0.1, port 0 unless `port` is given: `ws`, or `wss` with certificates generated now
+ * (in memory).
  * @example
  * const server = await createTestServer({ secure: true, handler: echo });
  * const wx = createWx({ ...server.wxOptions });
@@ -405,9 +412,11 @@ export async function createTestServer(options: TestServerOptions = {}): Promise
     validateHeaderName(name);
     validateHeaderValue(name, value);
   }
-  const { fault } = options;
+  const { fault, port = 0 } = options;
   if (fault !== undefined && typeof fault !== 'function')
     checkFault(fault, options.secure === true, 'createTestServer:');
+  if (!(Number.isInteger(port) && port >= 0 && port <= 65535))
+    throw new TypeError('createTestServer: port must be a whole number from 0 to 65535');
   let ca: CertificateAuthority | undefined;
   let certificates: TestCertificates | undefined;
   if (options.secure === true) {
@@ -418,7 +427,7 @@ export async function createTestServer(options: TestServerOptions = {}): Promise
   const net = createNetServer();
   await new Promise<void>((resolve, reject) => {
     net.once('error', reject);
-    net.listen(0, '127.0.0.1', () => {
+    net.listen(port, '127.0.0.1', () => {
       net.off('error', reject);
       resolve();
     });
