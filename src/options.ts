@@ -122,7 +122,7 @@ const OPTION_KEYS = Object.keys({
 /** Throws for the first unknown key of an options object (option-keys.ts); `path` names the nested object. */
 export function checkKeys(options: object, known: readonly string[], path = ''): void {
   const key = firstUnknownKey(options, known);
-  if (key !== undefined) throw new WxOptionsError(`${path}${key}`, unknownOption(key, known, path));
+  if (key !== undefined) throw new WxOptionsError(`${path}${key || '""'}`, unknownOption(key, known, path));
 }
 
 export function resolveOptions(options: WxOptions | undefined, defaultTransport: Transport): Settings {

@@ -81,18 +81,25 @@ describe('TLS is verified by default, and no option turns verification off', () 
     { fault: { type: 'expired-certificate' }, trust: true, label: 'an expired certificate' },
   ];
   for (const { fault, trust, label } of FAULTS) {
-    test(`§1 ${label} is refused even with ${Object.keys(DISABLING).join(', ')} in connectSocket and createWx options`, async () => {
+    test(`§1 ${label} is refused even with ${Object.keys(DISABLING).join(', ')} in connectSocket options`, async () => {
       const server = await start({ secure: true, ...(fault && { fault }) });
       const ca = server.wxOptions.tls?.ca ?? [];
-      const wx = createWx({
-        ...(trust && { tls: { ca, rejectUnauthorized: false, checkServerIdentity: () => undefined } as never }),
-        ...(!trust && { tls: { rejectUnauthorized: false } as never }),
-      });
+      const wx = createWx(trust ? { tls: { ca } } : {});
       const { events } = await outcome(wx.connectSocket({ url: server.url, ...DISABLING } as never));
       assert.deepEqual(events, [`error ${TLS}`, 'close 1006']);
       assert.equal(server.handshakeCount, 0);
     });
   }
+
+  test('§1 createWx refuses the names that would turn verification off, as unknown options', () => {
+    for (const name of ['rejectUnauthorized', 'checkServerIdentity', 'insecure']) {
+      assert.throws(() => createWx({ tls: { ca: [], [name]: false } } as never), {
+        name: 'WxOptionsError',
+        option: `tls.${name}`,
+      });
+      assert.throws(() => createWx({ [name]: false } as never), { name: 'WxOptionsError', option: name });
+    }
+  });
 
   test('§1 trust cannot come from a polluted Object.prototype: Object.prototype.ca is not a CA to the transport', async () => {
     const server = await start({ secure: true });
@@ -331,10 +338,16 @@ describe('prototype keys cannot pollute prototypes', () => {
     const server = await start();
     const poison =
       '{"__proto__": {"polluted": 1}, "constructor": {"prototype": {"polluted": 2}}, "prototype": {"polluted": 3}}';
-    const wxOptions = JSON.parse(
-      `{"platform": "ios", "networkTimeout": ${poison}, "tls": ${poison}, "__proto__": {"polluted": 4}}`,
-    );
-    const wx = createWx(wxOptions);
+    // createWx knows none of these keys, at the top level or nested: it refuses each object, reading nothing into it.
+    for (const wxOptions of [
+      `{"platform": "ios", "__proto__": {"polluted": 4}}`,
+      `{"platform": "ios", "networkTimeout": ${poison}}`,
+      `{"platform": "ios", "tls": ${poison}}`,
+      `{"platform": "ios", "launch": ${poison}}`,
+    ]) {
+      assert.throws(() => createWx(JSON.parse(wxOptions)), { name: 'WxOptionsError' });
+    }
+    const wx = createWx({ platform: 'ios' });
     const options = JSON.parse(
       `{"url": "${server.url}", "header": ${poison}, "__proto__": {"polluted": 5}, "constructor": {"prototype": {"polluted": 6}}}`,
     );

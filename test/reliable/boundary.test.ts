@@ -1,12 +1,12 @@
 // The reliable socket runs inside WeChat: its entry bundles for a neutral platform from its own files and the
-// platform-free helpers it shares with the core (one UTF-8 length, one way to call user code), with no Node built-in
-// and nothing from wxsocket's core or transports.
+// platform-free helpers it shares with the core (one UTF-8 length, one way to call user code, one check of option
+// names), with no Node built-in and nothing from wxsocket's core or transports.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { build } from 'esbuild';
 
 /** The core's modules the reliable socket may use: leaves with no platform dependency. */
-const SHARED = ['src/bytes.ts', 'src/report.ts', 'src/values.ts'];
+const SHARED = ['src/bytes.ts', 'src/option-keys.ts', 'src/report.ts', 'src/values.ts'];
 
 test('src/reliable/index.ts bundles from src/reliable/ and the shared helpers alone, with no Node built-in', async () => {
   const result = await build({
