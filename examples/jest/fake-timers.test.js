@@ -41,9 +41,8 @@ test('a refused upgrade is still reported', async () => {
   cleanups.push(() => server.close());
   const task = createWx().connectSocket({ url: server.url });
   const closing = new Promise((resolve) => task.onClose(resolve));
-  expect((await new Promise((resolve) => task.onError(resolve))).errMsg).toBe(
-    'exception onOpen fail code:20, msg:Invalid HTTP status.',
-  );
+  // code 20: the upgrade was answered, not with 101 (the text around it differs per platform and base library).
+  expect((await new Promise((resolve) => task.onError(resolve))).errMsg).toMatch(/code:20/);
   expect(await closing).toEqual({ code: 1006, reason: 'abnormal closure' });
 });
 
