@@ -32,7 +32,7 @@ test('the native transport and the browser entry (with its page events, §8.4) a
   assert.ok(added <= 1536, `+${added} B gzipped`);
 });
 
-test('the browser entry is at most 12.25 KB minified and gzipped (scripts/size.mjs)', (t) => {
+test('the browser entry is at most 12.75 KB minified and gzipped (scripts/size.mjs)', (t) => {
   assert.ok(size);
   t.diagnostic(
     `browser entry: ${size.browser.minified} B minified, ${size.browser.gzipped} B gzipped (core alone ${size.core.gzipped} B)`,
