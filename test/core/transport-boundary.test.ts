@@ -55,6 +55,17 @@ function scripted(
   };
 }
 
+/**
+ * Resolves once the core has called the transport's factory: the attempt starts on a later macrotask, whose order
+ * against a timer differs between Node versions, so the test waits for the call itself (bounded in turns).
+ */
+async function attempted(transport: Scripted): Promise<void> {
+  for (let turn = 0; turn < 100 && transport.handlers.length === 0; turn++) {
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  assert.equal(transport.handlers.length, 1, 'the core never called the transport');
+}
+
 /** A `wx` over the scripted transport, with its reports collected. */
 function wxOver(transport: Scripted & { transport: never }, platform: 'android' | 'ios' = 'android') {
   const reports: { error: unknown; where: string }[] = [];
@@ -88,6 +99,7 @@ describe('transport boundary: handler calls out of order are refused and reporte
     // A listener that sends at once: with the premature open accepted, `send` met no connection and threw.
     task.onOpen(() => task.send({ data: 'hi', ...callbacks(log, 'send ') }));
     recordTask(task, log);
+    await attempted(transport);
     await settle(1);
     assert.deepEqual(log.names(), [], 'no open from a call made before the factory returned');
     assert.equal(task.readyState, task.CONNECTING);
