@@ -11,18 +11,9 @@ import {
 } from '../../src/reliable/index.js';
 import { FakeWx } from './fake-wx.js';
 import { EventLog, ManualTimers } from './helpers.js';
+import { reliableOverFakeWx } from './over-fake-wx.js';
 
-function setUp(options: Partial<ReliableSocketOptions> = {}) {
-  const wx = new FakeWx();
-  const timers = new ManualTimers();
-  const socket = createReliableSocket(wx, {
-    url: 'wss://example.com/',
-    reconnect: { initialDelay: 100, jitter: 0 },
-    timers,
-    ...options,
-  });
-  return { wx, timers, socket, log: new EventLog(socket) };
-}
+const setUp = reliableOverFakeWx;
 
 describe('backoffDelay', () => {
   const parameters = { initialDelay: 1000, maxDelay: 30_000, factor: 2, jitter: 0 };

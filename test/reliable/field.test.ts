@@ -3,20 +3,10 @@
 // a real server and wxsocket's emulated phone are in field-phone.test.ts.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { createReliableSocket, type ReliableSocketOptions } from '../../src/reliable/index.js';
 import { FakeWx } from './fake-wx.js';
-import { EventLog, ManualTimers } from './helpers.js';
+import { reliableOverFakeWx } from './over-fake-wx.js';
 
-function setUp(options: Partial<ReliableSocketOptions> = {}, wx = new FakeWx()) {
-  const timers = new ManualTimers();
-  const socket = createReliableSocket(wx, {
-    url: 'wss://example.com/',
-    reconnect: { initialDelay: 100, jitter: 0 },
-    timers,
-    ...options,
-  });
-  return { wx, timers, socket, log: new EventLog(socket) };
-}
+const setUp = reliableOverFakeWx;
 
 describe('offline', () => {
   test('the connection the network took ends as the platform says; no attempt until the network is back', () => {

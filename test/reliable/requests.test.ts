@@ -3,21 +3,9 @@
 // request lands in the exact state it is about (a task still closing, a pause already in place).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { createReliableSocket, type ReliableSocketOptions } from '../../src/reliable/index.js';
-import { FakeWx } from './fake-wx.js';
-import { EventLog, ManualTimers } from './helpers.js';
+import { reliableOverFakeWx } from './over-fake-wx.js';
 
-function setUp(options: Partial<ReliableSocketOptions> = {}) {
-  const wx = new FakeWx();
-  const timers = new ManualTimers();
-  const socket = createReliableSocket(wx, {
-    url: 'wss://example.com/',
-    reconnect: { initialDelay: 100, jitter: 0 },
-    timers,
-    ...options,
-  });
-  return { wx, timers, socket, log: new EventLog(socket) };
-}
+const setUp = reliableOverFakeWx;
 
 describe('end ranks above pause and connect', () => {
   test('while a task closes for good, pause(), resume(), reconnect(), hide and show change nothing', () => {
