@@ -6,7 +6,8 @@
  */
 import { abnormalClosure } from './errmsg.js';
 
-const FAILURES_AFTER_OPEN: Readonly<Record<string, string>> = {
+/** The texts by code; exported so the contract's test checks each one against docs/contract.md §2. */
+export const FAILURES_AFTER_OPEN: Readonly<Record<string, string>> = Object.freeze({
   WS_ERR_INVALID_UTF8: 'Invalid WebSocket frame: invalid UTF-8 sequence',
   WS_ERR_UNEXPECTED_RSV_1: 'Invalid WebSocket frame: RSV1 must be clear',
   WS_ERR_UNEXPECTED_RSV_2_3: 'Invalid WebSocket frame: RSV2 and RSV3 must be clear',
@@ -19,7 +20,7 @@ const FAILURES_AFTER_OPEN: Readonly<Record<string, string>> = {
   WS_ERR_UNSUPPORTED_DATA_PAYLOAD_LENGTH: 'Unsupported WebSocket frame: payload length > 2^53 - 1',
   WS_ERR_UNSUPPORTED_MESSAGE_LENGTH: 'Max payload size exceeded',
   WS_ERR_TOO_MANY_BUFFERED_PARTS: 'Too many fragments in one message',
-};
+});
 
 /**
  * The `errMsg` of a failure after open with this code. Any other code (a reset's `ECONNRESET`, a code this table

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import * as ErrMsg from '../src/errmsg.js';
-import { failureAfterOpen } from '../src/errmsg-after-open.js';
+import { FAILURES_AFTER_OPEN, failureAfterOpen } from '../src/errmsg-after-open.js';
 
 /** The contract with its line breaks as spaces: Markdown wraps long texts inside code spans. */
 const contract = readFileSync(new URL('../docs/contract.md', import.meta.url), 'utf8').replace(/\s+/g, ' ');
@@ -68,24 +68,31 @@ describe('docs/contract.md quotes every errMsg text', () => {
     assert.deepEqual(missing, [], 'handshake failure texts that docs/contract.md does not quote');
   });
 
-  test('§2 each text of a failure after open appears in the contract', () => {
-    // ws's error codes (its API), as the transport passes them on; an unknown one reads `abnormal closure`.
-    const codes = [
-      'WS_ERR_INVALID_UTF8',
-      'WS_ERR_UNEXPECTED_RSV_1',
-      'WS_ERR_UNEXPECTED_RSV_2_3',
-      'WS_ERR_INVALID_OPCODE',
-      'WS_ERR_EXPECTED_FIN',
-      'WS_ERR_INVALID_CONTROL_PAYLOAD_LENGTH',
-      'WS_ERR_EXPECTED_MASK',
-      'WS_ERR_UNEXPECTED_MASK',
-      'WS_ERR_INVALID_CLOSE_CODE',
-      'WS_ERR_UNSUPPORTED_DATA_PAYLOAD_LENGTH',
-      'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH',
-      'WS_ERR_TOO_MANY_BUFFERED_PARTS',
-      'ECONNRESET',
-    ];
-    const missing = codes.map((code) => failureAfterOpen(code)).filter((text) => !contract.includes(`\`${text}\``));
-    assert.deepEqual(missing, [], 'texts after open that docs/contract.md does not quote');
+  test('§2 the table of failures after open and the code table hold the same texts', () => {
+    // The contract's table, from its header row `| Violation | \`errMsg\` |` to the first line that is not a row.
+    const table = /\| Violation \| `errMsg` \| \|---\|---\| ((?:\|[^|]*\|[^|]*\| )+)/.exec(contract);
+    assert.ok(table, 'docs/contract.md §2 has no table of violations: did it move?');
+    const documented = [...(table[1] ?? '').matchAll(/\| `([^`]*)` \|/g)].map((match) => match[1]!);
+    const coded = Object.values(FAILURES_AFTER_OPEN);
+    assert.ok(coded.length >= 10, `only ${coded.length} texts found: did the table move?`);
+    assert.deepEqual(
+      coded.filter((text) => !documented.includes(text)),
+      [],
+      'texts of src/errmsg-after-open.ts that the contract table does not quote',
+    );
+    assert.deepEqual(
+      documented.filter((text) => !coded.includes(text)),
+      [],
+      'texts of the contract table that src/errmsg-after-open.ts does not produce',
+    );
+  });
+
+  test('§2 each code of the table gives its text; any other code is an abnormal closure', () => {
+    for (const [code, text] of Object.entries(FAILURES_AFTER_OPEN)) assert.equal(failureAfterOpen(code), text, code);
+    // A reset's code, one `ws` may add later, and no code at all: the text §2 gives a connection that died.
+    for (const code of ['ECONNRESET', 'WS_ERR_NOT_YET_KNOWN', undefined]) {
+      assert.equal(failureAfterOpen(code), ErrMsg.abnormalClosure, String(code));
+    }
+    assert.ok(contract.includes(`\`${ErrMsg.abnormalClosure}\``));
   });
 });
