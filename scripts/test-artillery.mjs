@@ -4,24 +4,20 @@
 // against `wxsocket serve`, checking Artillery's exit status and the counters of its JSON report, once for a
 // scenario that passes its `ensure` checks and once for one that must fail them.
 //
-// Artillery needs Node 22 or later: it runs on the Node 24 of scripts/node24.mjs. It is large (~460 MB), so it is
-// not a dev dependency: it is installed once per version into a cache outside the clone
-// ($WXSOCKET_ARTILLERY_CACHE, else ~/.cache/wxsocket/artillery-<version>) and reused, without the Playwright browser
-// its install would download. Skipped, with a message, only when the npm registry cannot be reached.
+// Artillery (cached outside the clone, run on Node 24) and the packed packages come from scripts/artillery-kit.mjs.
+// Skipped, with a message, only when the npm registry cannot be reached.
 //
 // Usage: node scripts/test-artillery.mjs [--keep]
-import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { cachedArtillery, installPackedEngine, root, run } from './artillery-kit.mjs';
 import { node24 } from './node24.mjs';
 
 const WHO = 'test-artillery';
 const VUSERS = 10;
 const ROUNDS = 3;
-const root = fileURLToPath(new URL('..', import.meta.url));
-const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const keep = process.argv.includes('--keep');
 const results = [];
 
@@ -30,88 +26,25 @@ function check(name, passed, detail = '') {
   console.log(`${passed ? 'ok' : 'FAILED'}: ${name}${detail ? ` (${detail})` : ''}`);
 }
 
-function fail(message) {
-  console.error(`${WHO}: ${message}`);
-  process.exit(1);
+// 1. Artillery, from the cache (installed first when the registry has a newer one); a skip when the registry
+// cannot be reached at all.
+const artilleryFound = cachedArtillery(WHO);
+if (artilleryFound === undefined) {
+  console.log(`${WHO}: skipped`);
+  process.exit(0);
 }
-
-/** Runs a command with its output shown; returns its exit status. */
-function run(command, args, cwd, env = {}) {
-  console.log(`\n$ ${[command, ...args].join(' ')}   (in ${cwd})`);
-  const { status, error } = spawnSync(command, args, {
-    cwd,
-    stdio: 'inherit',
-    env: { ...process.env, ...env },
-    timeout: 15 * 60_000,
-  });
-  if (error) console.error(error.message);
-  return status;
-}
-
-// 1. The registry: the latest Artillery's version, or a skip when the registry cannot be reached at all.
-const view = spawnSync(npm, ['view', 'artillery', 'version', '--json'], { encoding: 'utf8', timeout: 120_000 });
-if (view.status !== 0) {
-  const output = `${view.error?.message ?? ''}\n${view.stderr}\n${view.stdout}`;
-  if (
-    view.error ||
-    /E(NOTFOUND|AI_AGAIN|CONNREFUSED|CONNRESET|TIMEDOUT|NETUNREACH|HOSTUNREACH)|network/i.test(output)
-  ) {
-    const why = output.split('\n').find((line) => /E[A-Z]{4,}|network/i.test(line)) ?? 'no answer';
-    console.log(`${WHO}: skipped: the npm registry cannot be reached (${why.trim()})`);
-    process.exit(0);
-  }
-  fail(`npm view artillery failed:\n${output}`);
-}
-const version = JSON.parse(view.stdout);
-
-// 2. Artillery itself, in the cache (installed into a side directory, then moved in place: never half there).
-const cache = process.env.WXSOCKET_ARTILLERY_CACHE ?? join(homedir(), '.cache', 'wxsocket', `artillery-${version}`);
-const artilleryBin = join(cache, 'node_modules', 'artillery', 'bin', 'run');
-const installedVersion = () => {
-  try {
-    return JSON.parse(readFileSync(join(cache, 'node_modules', 'artillery', 'package.json'), 'utf8')).version;
-  } catch {
-    return undefined;
-  }
-};
-if (installedVersion() === version) {
-  console.log(`${WHO}: artillery ${version} from ${cache} (cached)`);
-} else {
-  const partial = `${cache}.partial-${process.pid}`;
-  rmSync(partial, { recursive: true, force: true });
-  mkdirSync(partial, { recursive: true });
-  writeFileSync(join(partial, 'package.json'), '{ "private": true }\n');
-  const started = Date.now();
-  const args = ['install', '--no-audit', '--no-fund', '--no-package-lock', '--loglevel=error', `artillery@${version}`];
-  if (run(npm, args, partial, { PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1' }) !== 0)
-    fail(`installing artillery@${version} failed`);
-  rmSync(cache, { recursive: true, force: true });
-  renameSync(partial, cache);
-  console.log(`${WHO}: artillery ${version} installed into ${cache} in ${Math.round((Date.now() - started) / 1000)} s`);
-}
+const artilleryBin = artilleryFound.bin;
 const node = node24(WHO);
 
 const work = mkdtempSync(join(tmpdir(), 'wxsocket-artillery-'));
 let server;
 try {
-  // 3. Both packages packed as `npm publish` would, and the engine installed from its tarball in a clean directory.
-  if (run(npm, ['run', 'build', '--silent'], root) !== 0) fail('build failed');
-  const pack = (dir) => {
-    const packed = spawnSync(npm, ['pack', '--json', '--pack-destination', work, dir], { cwd: root, encoding: 'utf8' });
-    if (packed.status !== 0) fail(`npm pack ${dir} failed:\n${packed.stderr}`);
-    return join(work, JSON.parse(packed.stdout)[0].filename);
-  };
-  const wxsocket = pack('.');
-  const engine = pack('./packages/artillery-engine-wxsocket');
+  // 2. Both packages packed, and the engine installed from its tarball in a clean directory.
   const worker = join(work, 'worker');
-  mkdirSync(worker);
-  writeFileSync(join(worker, 'package.json'), '{ "name": "worker", "private": true }\n');
-  // wxsocket's tarball stands in for the registry's copy the engine depends on.
-  if (run(npm, ['install', '--no-audit', '--no-fund', '--loglevel=error', engine, wxsocket], worker) !== 0)
-    fail('installing the engine tarball failed');
+  const workerModules = installPackedEngine(WHO, work, worker);
 
-  // 4. The server: `wxsocket serve` from the installed package, echoing, its log as JSON lines.
-  server = await startServer(node, join(worker, 'node_modules', 'wxsocket', 'dist', 'cli', 'main.js'));
+  // 3. The server: `wxsocket serve` from the installed package, echoing, its log as JSON lines.
+  server = await startServer(node, join(workerModules, 'wxsocket', 'dist', 'cli', 'main.js'));
   writeFileSync(
     join(worker, 'processor.cjs'),
     `module.exports = {\n  checkWx(context, events, next) {\n` +
@@ -119,7 +52,7 @@ try {
       `    next();\n  },\n};\n`,
   );
 
-  // 5. A scenario that passes its checks, then one whose expect cannot match.
+  // 4. A scenario that passes its checks, then one whose expect cannot match.
   const passing = artillery(node, worker, 'passing', server.url, { '$.type': 'echo' });
   check('artillery exits with 0 when the checks pass', passing.status === 0, `exit ${passing.status}`);
   const counters = passing.report?.aggregate.counters ?? {};
@@ -152,20 +85,20 @@ try {
   );
   check('report: vusers.failed per virtual user', failed['vusers.failed'] === VUSERS, `got ${failed['vusers.failed']}`);
 
-  // 6. Every connection the engine opened was closed (the server saw as many closes as opens).
+  // 5. Every connection the engine opened was closed (the server saw as many closes as opens).
   const log = await server.stop();
   const opens = log.filter((entry) => entry.type === 'open').length;
   const closes = log.filter((entry) => entry.type === 'close').length;
   check('every connection was closed', opens === 2 * VUSERS && closes === opens, `${opens} opened, ${closes} closed`);
 
-  // 7. examples/artillery, each scenario in its one command (run.mjs starts and stops its own server).
+  // 6. examples/artillery, each scenario in its one command (run.mjs starts and stops its own server).
   const example = join(worker, 'example');
   cpSync(join(root, 'examples', 'artillery'), example, {
     recursive: true,
     filter: (path) => !path.includes('node_modules'),
   });
   const exampleEnv = {
-    NODE_PATH: join(worker, 'node_modules'),
+    NODE_PATH: workerModules,
     ARTILLERY_BIN: artilleryBin,
     ARTILLERY_DISABLE_TELEMETRY: 'true',
   };
