@@ -1,9 +1,10 @@
 /**
  * Test certificates, generated in memory: a CA and server certificates it signs, as X.509 v3 with EC P-256 keys.
  *
- * Nothing is written to disk and nothing is committed: every test server makes fresh ones at start. The DER is
- * written by `der.ts`; keys and signatures come from `node:crypto`, which also parses the result back
- * (`X509Certificate`), so a malformed certificate fails loudly in our own tests rather than in a TLS handshake.
+ * Nothing is written to disk and nothing is committed: every test server makes fresh ones at start (a restart on
+ * the same port keeps the last ones: server.ts). The DER is written by `der.ts`; keys and signatures come from
+ * `node:crypto`, which also parses the result back (`X509Certificate`), so a malformed certificate fails loudly in our
+ * own tests rather than in a TLS handshake.
  */
 import { Buffer } from 'node:buffer';
 import { createHash, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';

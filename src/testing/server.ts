@@ -40,11 +40,15 @@ import { wxOptionsFor, type TestServerWxOptions } from './wx-options.js';
 
 /** Options of {@link createTestServer}. */
 export interface TestServerOptions {
-  /** Serve `wss` with a certificate from a CA generated at start. Default: false (`ws`). */
+  /**
+   * Serve `wss` with a certificate from a CA generated at start (or kept from the last wss server on `port`). Default:
+   * false (`ws`).
+   */
   secure?: boolean;
   /**
    * The TCP port on 127.0.0.1. Default 0: the system chooses a free one. Give a closed server's `port` to start a new
-   * one at the same URL (a server restart, as clients see it).
+   * one at the same URL (a server restart, as clients see it); a wss server keeps the CA and certificate of the last
+   * one on that port, so clients that trusted it trust this one.
    */
   port?: number;
   /**
@@ -395,7 +399,7 @@ function checkFault(fault: unknown, secure: boolean, where: string): void {
 
 /**
  * Starts a test server on 127.0.0.1, port 0 unless `port` is given: `ws`, or `wss` with certificates generated now
- * (in memory).
+ * (in memory), or kept from the last wss server on `port` (a restart).
  * @example
  * const server = await createTestServer({ secure: true, handler: echo });
  * const wx = createWx({ ...server.wxOptions });
@@ -417,13 +421,7 @@ export async function createTestServer(options: TestServerOptions = {}): Promise
     checkFault(fault, options.secure === true, 'createTestServer:');
   if (!(Number.isInteger(port) && port >= 0 && port <= 65535))
     throw new TypeError('createTestServer: port must be a whole number from 0 to 65535');
-  let ca: CertificateAuthority | undefined;
-  let certificates: TestCertificates | undefined;
-  if (options.secure === true) {
-    ca = createCertificateAuthority();
-    const hostnames = [...DEFAULT_HOSTNAMES, ...(options.hostname === undefined ? [] : [options.hostname])];
-    certificates = { caPem: ca.certPem, ...issueServerCertificate(ca, { hostnames }) };
-  }
+  const tls = options.secure === true ? certificatesFor(port, options.hostname) : undefined;
   const net = createNetServer();
   await new Promise<void>((resolve, reject) => {
     net.once('error', reject);
@@ -432,7 +430,38 @@ export async function createTestServer(options: TestServerOptions = {}): Promise
       resolve();
     });
   });
-  return new TestServer(net, options, ca, certificates);
+  const server = new TestServer(net, options, tls?.ca, tls?.certificates);
+  if (tls !== undefined) keptCertificates.set(server.port, { ...tls, hostname: options.hostname });
+  return server;
+}
+
+interface KeptCertificates {
+  readonly ca: CertificateAuthority;
+  readonly certificates: TestCertificates;
+  readonly hostname: string | undefined;
+}
+
+/**
+ * The CA and certificate of the last wss server started on each port in this process. A server started on a given
+ * port takes them over, so a restart (close, then start on the same port) is the same server to clients: a `wx` made
+ * with the first one's `wxOptions` trusts the second, as it would a production server that came back. One entry per
+ * port ever used, a few kilobytes each.
+ */
+const keptCertificates = new Map<number, KeptCertificates>();
+
+/**
+ * The CA and server certificate for a wss server on `port`: those of the last server on that port (a new server
+ * certificate from the same CA if the host name changed), or new ones for port 0 and a port not used before.
+ */
+function certificatesFor(
+  port: number,
+  hostname: string | undefined,
+): { ca: CertificateAuthority; certificates: TestCertificates } {
+  const kept = port === 0 ? undefined : keptCertificates.get(port);
+  if (kept !== undefined && kept.hostname === hostname) return { ca: kept.ca, certificates: { ...kept.certificates } };
+  const ca = kept?.ca ?? createCertificateAuthority();
+  const hostnames = [...DEFAULT_HOSTNAMES, ...(hostname === undefined ? [] : [hostname])];
+  return { ca, certificates: { caPem: ca.certPem, ...issueServerCertificate(ca, { hostnames }) } };
 }
 
 function context(certificate: { certPem: string; keyPem: string }): SecureContext {

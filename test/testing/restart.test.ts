@@ -1,10 +1,12 @@
-// createTestServer({port}): a server started on a closed server's port is the same URL to clients, so a test can
-// restart "the" server under a reconnecting client.
+// createTestServer({port}): a server started on a closed server's port is the same URL to clients, and for wss the
+// same CA and certificate, so a test can restart "the" server under a reconnecting client.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createWx } from '../../src/node.js';
 import { createReliableSocket, type ReliableSocket, type ReliableSocketEventMap } from '../../src/reliable/index.js';
+import { openFailure } from '../../src/errmsg.js';
 import { createTestServer, echo } from '../../src/testing/index.js';
+import { runTask } from './wx-run.js';
 
 function nextEvent<K extends keyof ReliableSocketEventMap>(
   socket: ReliableSocket,
@@ -39,6 +41,90 @@ test('a server started on the port of a closed one has the same URL, and a relia
     socket.close();
     await first.close();
     await second?.close();
+  }
+});
+
+test('a wss server started on the port of a closed one keeps its CA and certificate: a wx made before trusts it', async () => {
+  const first = await createTestServer({ secure: true, handler: echo });
+  let second: Awaited<ReturnType<typeof createTestServer>> | undefined;
+  try {
+    const wx = createWx({ ...first.wxOptions });
+    const before = runTask(wx, { url: first.url });
+    await before.opened;
+    await first.close();
+    assert.deepEqual((await before.closed).at(-1), { event: 'close', code: 1006, reason: 'abnormal closure' });
+    second = await createTestServer({ secure: true, port: first.port, handler: echo });
+    assert.deepEqual(second.certificates, first.certificates);
+    assert.deepEqual(second.wxOptions, first.wxOptions);
+    // The same wx, trusting only the first server's CA besides the system's, opens a new connection and is echoed.
+    const after = runTask(wx, { url: second.url });
+    await after.opened;
+    void after.task.send({ data: 'after the restart' });
+    assert.equal((await (await second.nextConnection()).nextMessage()).data, 'after the restart');
+    void after.task.close({ code: 1000 });
+    assert.deepEqual(
+      (await after.closed).map((event) => event.event),
+      ['open', 'message', 'close'],
+    );
+  } finally {
+    await first.close();
+    await second?.close();
+  }
+});
+
+test('a reliable socket over wss reconnects to the restarted server with the trust it was made with', async () => {
+  const first = await createTestServer({ secure: true });
+  // android: its failure texts tell a TLS failure (code 8) from a refused connection while the server is down.
+  const wx = createWx({ platform: 'android', ...first.wxOptions });
+  const socket = createReliableSocket(wx, { url: first.url, reconnect: { initialDelay: 10, jitter: 0 } });
+  let second: Awaited<ReturnType<typeof createTestServer>> | undefined;
+  try {
+    await nextEvent(socket, 'open');
+    const lost = nextEvent(socket, 'close');
+    await first.close();
+    assert.equal((await lost).code, 1006);
+    // The first of: the reconnection, or an attempt refused because the restarted server's certificate is not trusted.
+    const outcome = new Promise<string>((resolve) => {
+      const settle = (result: string): void => {
+        offOpen();
+        offError();
+        resolve(result);
+      };
+      const offOpen = socket.on('open', () => settle('open'));
+      const offError = socket.on('error', ({ errMsg }) => {
+        if (errMsg === openFailure('tls', true)) settle(errMsg);
+      });
+    });
+    second = await createTestServer({ secure: true, port: first.port, handler: echo });
+    assert.equal(await outcome, 'open');
+    const echoed = nextEvent(socket, 'message');
+    socket.send('after the restart');
+    assert.equal((await echoed).data, 'after the restart');
+  } finally {
+    socket.close();
+    await first.close();
+    await second?.close();
+  }
+});
+
+test('a wss server started on a new port, or with another hostname, does not reuse a server certificate', async () => {
+  const first = await createTestServer({ secure: true });
+  await first.close();
+  const elsewhere = await createTestServer({ secure: true });
+  const renamed = await createTestServer({ secure: true, port: first.port, hostname: 'chat.example.test' });
+  try {
+    assert.notEqual(elsewhere.certificates?.caPem, first.certificates?.caPem);
+    // Same port: the same CA, which the first server's clients trust, signing a certificate for the new name.
+    assert.equal(renamed.certificates?.caPem, first.certificates?.caPem);
+    assert.notEqual(renamed.certificates?.certPem, first.certificates?.certPem);
+    const wx = createWx({ domains: ['chat.example.test'], ...first.wxOptions, ...renamed.wxOptions });
+    const run = runTask(wx, { url: renamed.url });
+    await run.opened;
+    void run.task.close({ code: 1000 });
+    await run.closed;
+  } finally {
+    await elsewhere.close();
+    await renamed.close();
   }
 });
 
