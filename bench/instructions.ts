@@ -33,6 +33,7 @@ const NETWORK_COUNTS: Partial<Record<WorkloadName, readonly [number, number]>> =
   'text-32-pipelined': [4_000, 24_000],
   'binary-64k-pingpong': [500, 2_500],
   'open-close': [100, 600],
+  'storm-1000': [1_000, 3_000],
   'fan-in-100': [2_000, 12_000],
 };
 const NODE_FLAGS = ['--single-threaded'];

@@ -2,6 +2,7 @@
  * The workloads, each one function of (client, echo server URL, limits) that returns one measurement. Every loop is
  * bounded twice: by time (warm-up, then a measured window) and by a message or connection count.
  */
+import { readFileSync } from 'node:fs';
 import type { Client, Connection, Payload } from './clients.js';
 
 /** How long and how far a workload runs. */
@@ -48,6 +49,11 @@ const TEXT_WINDOW = 64;
 const BINARY_WINDOW = 8;
 /** Connection attempts in flight while opening many connections: more would overflow the server's backlog. */
 const OPEN_CONCURRENCY = 100;
+/**
+ * Connections opened at once by the connection storm: all of them are in the server's accept queue together, which
+ * the echo server's backlog (4,096) and the kernel's (`somaxconn`, 4,096 here) hold without dropping a SYN.
+ */
+const STORM_SIZE = 1000;
 const KIB = 1024;
 
 /** A throughput workload: a ratio target, and a session run by either method. */
@@ -91,6 +97,12 @@ export const WORKLOADS = {
   'open-close': throughput('sequential open + close', 'connections/s', 0.95, async (client, url) =>
     openCloseSession(client, url),
   ),
+  'storm-1000': throughput(
+    `connection storm: ${STORM_SIZE.toLocaleString('en')} opened at once, then closed`,
+    'connections/s',
+    0.97,
+    async (client, url) => stormSession(client, url, STORM_SIZE),
+  ),
   'fan-in-100': throughput(
     '100 connections, 32 B text ping-pong on each',
     'round trips/s',
@@ -119,6 +131,8 @@ export interface Sample {
   readonly elapsedMs: number;
   /** CPU time of this process (user + system, all threads) over the run. */
   readonly cpuMicros: number;
+  /** Further counts of the run, reported with its measurement. */
+  readonly extra?: Readonly<Record<string, number>>;
 }
 
 /**
@@ -159,6 +173,11 @@ class Meter {
     return this.#sample;
   }
 
+  /** Notes `count` events at once, without reading the clock. */
+  add(count: number): void {
+    if (!this.#sample) this.#events += count;
+  }
+
   /** Notes one event. The clock is read every 16 events only: reading it costs as much as a small message. */
   tick(): void {
     if (this.#sample) return;
@@ -179,8 +198,11 @@ class Meter {
 }
 
 /** A measurement from a sample: events per second, and the CPU time per event. */
-export function measurementOf({ events, elapsedMs, cpuMicros }: Sample): Measurement {
-  return { value: (events / elapsedMs) * 1000, extra: { counted: events, cpuMicrosPerEvent: cpuMicros / events } };
+export function measurementOf({ events, elapsedMs, cpuMicros, extra }: Sample): Measurement {
+  return {
+    value: (events / elapsedMs) * 1000,
+    extra: { counted: events, cpuMicrosPerEvent: cpuMicros / events, ...extra },
+  };
 }
 
 /** The separate-process method: one session, a warm-up run, then the measured run. */
@@ -264,6 +286,52 @@ export function openCloseSession(client: Client, url: string): Session {
     },
     close: async () => {},
   };
+}
+
+/**
+ * A connection storm, as when a server restarts and every client reconnects at once: `size` connections opened at
+ * the same moment, then, once all are open, closed together (code 1000); the next storm starts once all are closed.
+ * The figure is connections per second over whole storms. A storm that loses a connection fails the run, after
+ * closing those that opened.
+ */
+export function stormSession(client: Client, url: string, size: number): Session {
+  const ignore = (): void => {};
+  return {
+    async run(ms, maxEvents = Number.POSITIVE_INFINITY) {
+      const dropsBefore = listenDrops();
+      const meter = new Meter(ms, maxEvents);
+      while (meter.running) {
+        const opens = await Promise.allSettled(Array.from({ length: size }, () => client.open(url, ignore)));
+        const opened = opens.flatMap((open) => (open.status === 'fulfilled' ? [open.value] : []));
+        await Promise.all(opened.map((connection) => connection.close()));
+        const failed = opens.find((open) => open.status === 'rejected');
+        if (failed)
+          throw new Error(`storm: ${size - opened.length} of ${size} failed to open: ${String(failed.reason)}`);
+        meter.add(size);
+        meter.check();
+      }
+      // The machine's count, not only this run's: a non-zero figure says to look, not that the storm overflowed.
+      return { ...meter.sample, extra: { listenDrops: listenDrops() - dropsBefore } };
+    },
+    close: async () => {},
+  };
+}
+
+/**
+ * SYNs or connections the kernel dropped at a listening socket so far, machine-wide (Linux `TcpExt: ListenDrops`, which
+ * counts the accept queue's overflows too); 0 where unknown. A dropped SYN is retried after a second, which would
+ * make a storm measure the kernel's retry timer rather than the client.
+ */
+function listenDrops(): number {
+  try {
+    const lines = readFileSync('/proc/net/netstat', 'utf8').split('\n');
+    const names = lines.find((line) => line.startsWith('TcpExt:'))?.split(' ');
+    const counts = lines.filter((line) => line.startsWith('TcpExt:'))[1]?.split(' ');
+    const index = names?.indexOf('ListenDrops') ?? -1;
+    return index > 0 && counts ? Number(counts[index]) : 0;
+  } catch {
+    return 0;
+  }
 }
 
 /**
