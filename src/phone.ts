@@ -143,7 +143,10 @@ export class Phone {
     this.#network.setType(type);
   }
 
-  /** The link becomes weak: latency, bandwidth and jitter apply to every connection's bytes (§8.3). */
+  /**
+   * The link becomes weak: latency, bandwidth and jitter apply to the bytes of every connection opened since this
+   * phone was first taken with `phoneOf` (§8.3), open ones included; one opened before that goes through no link.
+   */
   weaken(conditions: WeakLinkConditions): void {
     this.#network.weaken(readConditions(conditions));
   }
@@ -164,7 +167,8 @@ export function registerPhone(wx: Wx, makePhone: () => Phone): void {
 
 /**
  * The emulated phone a `wx` object runs on (contract §8). Throws a `WxPhoneError` for anything that is not a `wx`
- * made by `createWx` or `installWx`.
+ * made by `createWx` or `installWx`. Take it before connecting: only connections opened after the first call go
+ * through the phone's link, so only they feel `weaken()` (a `wx` never asked for its phone pays nothing for it).
  */
 export function phoneOf(wx: Wx): Phone {
   const entry = typeof wx === 'object' && wx !== null ? phones.get(wx) : undefined;

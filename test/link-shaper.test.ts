@@ -112,3 +112,28 @@ describe('§8.3 a weak link shapes the bytes of every connection of the phone', 
     );
   });
 });
+
+describe('§8.3 a phone shapes the connections opened after its first phoneOf(wx)', { timeout: 20_000 }, () => {
+  test('a connection opened before the first phoneOf(wx) goes through no link: a later weaken() leaves it as it is', async () => {
+    const server = await start();
+    const wx = createWx();
+    const before = runTask(wx, { url: server.url });
+    await before.opened;
+    const beforeClient = await server.nextConnection();
+    const phone = phoneOf(wx);
+    const after = runTask(wx, { url: server.url });
+    await after.opened;
+    const afterClient = await server.nextConnection();
+    phone.weaken({ latency: { up: 60_000 } });
+    // Sent first on the shaped connection: held in the link for a minute. The unshaped one's message passes it.
+    void after.task.send({ data: 'after' });
+    void before.task.send({ data: 'before' });
+    assert.equal((await beforeClient.nextMessage()).data, 'before');
+    assert.deepEqual(afterClient.messages, [], 'the message sent first is still in the link');
+    // Ended from the server: its drop travels down, where the link adds no latency.
+    afterClient.terminate();
+    beforeClient.terminate();
+    assert.deepEqual((await after.closed).at(-1), { event: 'close', code: 1006, reason: 'abnormal closure' });
+    assert.deepEqual((await before.closed).at(-1), { event: 'close', code: 1006, reason: 'abnormal closure' });
+  });
+});
