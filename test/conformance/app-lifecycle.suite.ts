@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { phoneOf } from '../../src/phone.js';
 import type { Wx } from '../../src/types.js';
 import type { Suite } from './env.js';
+import { openAndClose, openTask, withPhone } from './phone-session.js';
 import { Log, callbacks, recordGlobal, recordTask, settle } from './recorder.js';
 
 const SUSPENDED_CONNECT =
@@ -101,14 +102,9 @@ export const appLifecycleSuite: Suite = (env, test) => {
 
   test(
     '§8.1 shown again before the suspension: sockets stay open, messages flow in the background, nothing closes',
-    async () => {
-      const server = await env.startServer();
-      try {
-        const wx = env.createWx(server.wxOptions);
-        const phone = phoneOf(wx);
-        const task = wx.connectSocket({ url: server.url });
-        const log = recordTask(task);
-        await log.waitFor('open');
+    () =>
+      withPhone(env, {}, async ({ server, wx, phone }) => {
+        const { task, log } = await openTask(wx, server.url);
         phone.hide(); // the default delay, 5 s: the app is shown long before
         void task.send({ data: 'in the background' });
         assert.deepEqual(await log.waitFor('message'), { data: 'in the background' });
@@ -119,27 +115,19 @@ export const appLifecycleSuite: Suite = (env, test) => {
         void task.close({});
         await log.waitFor('close');
         assert.deepEqual(log.names(), ['open', 'message', 'message', 'close']);
-      } finally {
-        await server.close();
-      }
-    },
+      }),
     { skip: tasks },
   );
 
   test(
     '§8.1 suspension closes each socket from the client (close 1000 seen by the server) and delivers nothing until show',
-    async () => {
-      const server = await env.startServer({ echo: false });
-      try {
-        const wx = env.createWx({ ...server.wxOptions, suspendDelay: 0 });
-        const phone = phoneOf(wx);
+    () =>
+      withPhone(env, { server: { echo: false }, wx: { suspendDelay: 0 } }, async ({ server, wx, phone }) => {
         const log = new Log();
         if (env.atLeast('2.1.2')) recordApp(wx, log);
         recordGlobal(wx, log);
-        const task = wx.connectSocket({ url: server.url });
-        recordTask(task, log);
+        const { task } = await openTask(wx, server.url, log);
         const client = await server.nextConnection();
-        await log.waitFor('open');
         phone.hide();
         assert.deepEqual(await client.waitForClose(), { code: 1000, reason: 'default_close' });
         assert.equal(phone.state.app, 'suspended');
@@ -170,28 +158,16 @@ export const appLifecycleSuite: Suite = (env, test) => {
         assert.equal(task.readyState, 3);
 
         // The slot is free again and the network usable: a new socket opens.
-        const again = wx.connectSocket({ url: server.url });
-        const againLog = recordTask(again);
-        await againLog.waitFor('open');
-        void again.close({});
-        await againLog.waitFor('close');
-      } finally {
-        await server.close();
-      }
-    },
+        await openAndClose(wx, server.url);
+      }),
     { skip: tasks },
   );
 
   test(
     '§8.1 suspend() at once: every socket not CLOSED, opening ones included, ends once with {1000, "interrupted"}',
-    async () => {
-      const server = await env.startServer();
-      try {
-        const wx = env.createWx(server.wxOptions);
-        const phone = phoneOf(wx);
-        const open = wx.connectSocket({ url: server.url });
-        const openLog = recordTask(open);
-        await openLog.waitFor('open');
+    () =>
+      withPhone(env, {}, async ({ server, wx, phone }) => {
+        const { log: openLog } = await openTask(wx, server.url);
         const opening = wx.connectSocket({ url: server.url });
         const openingLog = recordTask(opening);
         phone.suspend(); // same turn: `opening` never reaches the network
@@ -206,23 +182,15 @@ export const appLifecycleSuite: Suite = (env, test) => {
         assert.equal(await server.connectionCount(), 1);
         await settle(5);
         assert.equal(openingLog.entries.length + openLog.entries.length, 3, 'exactly once');
-      } finally {
-        await server.close();
-      }
-    },
+      }),
     { skip: tasks },
   );
 
   test(
     '§8.1 with requiredBackgroundModes ["audio"] the app is not suspended and its sockets survive the background',
-    async () => {
-      const server = await env.startServer();
-      try {
-        const wx = env.createWx({ ...server.wxOptions, requiredBackgroundModes: ['audio'], suspendDelay: 0 });
-        const phone = phoneOf(wx);
-        const task = wx.connectSocket({ url: server.url });
-        const log = recordTask(task);
-        await log.waitFor('open');
+    () =>
+      withPhone(env, { wx: { requiredBackgroundModes: ['audio'], suspendDelay: 0 } }, async ({ server, wx, phone }) => {
+        const { task, log } = await openTask(wx, server.url);
         phone.hide();
         // A round trip takes longer than a suspension due at 0 ms would.
         void task.send({ data: 'still here' });
@@ -234,18 +202,12 @@ export const appLifecycleSuite: Suite = (env, test) => {
         void task.close({});
         await log.waitFor('close');
         assert.deepEqual(log.names(), ['open', 'message', 'close']);
-      } finally {
-        await server.close();
-      }
-    },
+      }),
     { skip: tasks },
   );
 
-  test('§8.1 below 1.7.0 the suspension ends the global socket too: onSocketClose {1000, "interrupted"} after show', async () => {
-    const server = await env.startServer();
-    try {
-      const wx = env.createWx(server.wxOptions);
-      const phone = phoneOf(wx);
+  test('§8.1 below 1.7.0 the suspension ends the global socket too: onSocketClose {1000, "interrupted"} after show', () =>
+    withPhone(env, {}, async ({ server, wx, phone }) => {
       const log = recordGlobal(wx);
       wx.connectSocket({ url: server.url });
       await log.waitFor('onSocketOpen');
@@ -254,8 +216,5 @@ export const appLifecycleSuite: Suite = (env, test) => {
       assert.deepEqual(log.entries.slice(1), [], 'nothing delivered while suspended');
       phone.show();
       assert.deepEqual(await log.waitFor('onSocketClose'), { code: 1000, reason: 'interrupted' });
-    } finally {
-      await server.close();
-    }
-  });
+    }));
 };

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { phoneOf } from '../../src/phone.js';
 import type { Suite } from './env.js';
+import { openAndClose, openTask, withPhone } from './phone-session.js';
 import { Log, callbacks, recordGlobal, recordTask, settle, openFailure } from './recorder.js';
 
 export const networkSuite: Suite = (env, test) => {
@@ -95,18 +96,13 @@ export const networkSuite: Suite = (env, test) => {
 
   test(
     '§8.3 going offline: onNetworkStatusChange first, then each socket gets onError "network is down" and onClose 1006',
-    async () => {
-      const server = await env.startServer();
-      try {
-        const wx = env.createWx(server.wxOptions);
-        const phone = phoneOf(wx);
+    () =>
+      withPhone(env, {}, async ({ server, wx, phone }) => {
         const log = new Log();
         if (env.atLeast('1.1.0')) wx.onNetworkStatusChange((result) => log.add('status', result));
         recordGlobal(wx, log);
-        const task = wx.connectSocket({ url: server.url });
-        recordTask(task, log);
+        const { task } = await openTask(wx, server.url, log);
         const client = await server.nextConnection();
-        await log.waitFor('open');
         phone.offline();
         assert.equal(task.readyState, 1, 'still OPEN until the events come (readyState never reads CLOSING)');
         void task.send({ data: 'x', ...callbacks(log, 'send ') });
@@ -132,20 +128,14 @@ export const networkSuite: Suite = (env, test) => {
         assert.deepEqual(log.only('error'), { errMsg: 'network is down', ...errCode(1006) });
         assert.deepEqual(log.only('close'), { code: 1006, reason: 'abnormal closure' });
         await client.waitForClose(); // the connection is gone on the server's side too
-      } finally {
-        await server.close();
-      }
-    },
+      }),
     { skip: tasks },
   );
 
   test(
     '§8.3 connectSocket while offline: success, then the handshake failure of an unresolvable name and onClose 1006; no connection',
-    async () => {
-      const server = await env.startServer();
-      try {
-        const wx = env.createWx(server.wxOptions);
-        const phone = phoneOf(wx);
+    () =>
+      withPhone(env, {}, async ({ server, wx, phone }) => {
         phone.offline();
         const log = new Log();
         const task = wx.connectSocket({ url: server.url, ...callbacks(log) });
@@ -158,28 +148,16 @@ export const networkSuite: Suite = (env, test) => {
         });
         assert.equal(await server.connectionCount(), 0);
         phone.online('wifi');
-        const again = wx.connectSocket({ url: server.url });
-        const againLog = recordTask(again);
-        await againLog.waitFor('open');
-        void again.close({});
-        await againLog.waitFor('close');
-      } finally {
-        await server.close();
-      }
-    },
+        await openAndClose(wx, server.url);
+      }),
     { skip: tasks },
   );
 
   test(
     '§8.3 switching network type kills connections (onError "abnormal closure", onClose 1006); the new one works at once',
-    async () => {
-      const server = await env.startServer();
-      try {
-        const wx = env.createWx(server.wxOptions);
-        const phone = phoneOf(wx);
-        const task = wx.connectSocket({ url: server.url });
-        const log = recordTask(task);
-        await log.waitFor('open');
+    () =>
+      withPhone(env, {}, async ({ server, wx, phone }) => {
+        const { log } = await openTask(wx, server.url);
         phone.setNetworkType('4g');
         const next = wx.connectSocket({ url: server.url }); // the new network is usable at once
         const nextLog = recordTask(next);
@@ -194,10 +172,7 @@ export const networkSuite: Suite = (env, test) => {
         void next.close({});
         await nextLog.waitFor('close');
         assert.deepEqual(nextLog.names(), ['open', 'message', 'close']);
-      } finally {
-        await server.close();
-      }
-    },
+      }),
     { skip: tasks },
   );
 
