@@ -2,8 +2,7 @@
  * The `createWx` options of the field conditions (contract §8.1): the emulated launch, which `onAppShow` reports,
  * app.json's `requiredBackgroundModes`, and how long after hiding the app is suspended.
  */
-import { WxOptionsError } from './errors.js';
-import { closest, firstUnknownKey } from './option-keys.js';
+import { checkObject, mustBe, type Refuse } from './option-keys.js';
 import { isPlainObject } from './values.js';
 
 /** How the mini program was launched: what `onAppShow` reports [doc: App.onShow]. */
@@ -54,30 +53,25 @@ export interface FieldOptions {
 }
 
 /**
- * Checks a launch description (`createWx({launch})`, `phone.show(launch)`), reporting problems through `invalid`
- * (which throws); returns it merged over `base`.
+ * Checks a launch description (`createWx({launch})`, `phone.show(launch)`), refusing a bad one through `refuse`;
+ * returns it merged over `base`.
  */
 export function readLaunch(
   value: unknown,
   base: Readonly<Required<LaunchOptions>>,
-  invalid: (key: string, problem: string) => never,
+  refuse: Refuse,
 ): Readonly<Required<LaunchOptions>> {
-  if (!isPlainObject(value)) return invalid('', 'must be an object such as {path, scene, query}');
-  const launch = value as Record<string, unknown>;
-  const unknown = firstUnknownKey(launch, LAUNCH_KEYS);
-  if (unknown !== undefined) {
-    const near = closest(unknown, LAUNCH_KEYS);
-    invalid(
-      unknown,
-      `is not a launch field (${near === undefined ? LAUNCH_KEYS.join(', ') : `did you mean "${near}"?`})`,
-    );
-  }
+  const launch = checkObject(value, 'launch', LAUNCH_KEYS, refuse) as Record<string, unknown>;
   const { path = base.path, scene = base.scene, query = base.query, referrerInfo = base.referrerInfo } = launch;
-  if (typeof path !== 'string') invalid('path', 'must be a string');
-  if (!Number.isInteger(scene) || (scene as number) < 0) invalid('scene', 'must be a whole number ≥ 0');
-  if (!isPlainObject(query) || Object.values(query).some((entry) => typeof entry !== 'string'))
-    invalid('query', 'must be an object of strings');
-  if (!isPlainObject(referrerInfo)) invalid('referrerInfo', 'must be an object');
+  function invalid(key: string, allowed: string, given: unknown): never {
+    return refuse(`launch.${key}`, mustBe(`launch.${key}`, allowed, given));
+  }
+  if (typeof path !== 'string') invalid('path', 'a string', path);
+  if (!Number.isInteger(scene) || (scene as number) < 0) invalid('scene', 'a whole number ≥ 0', scene);
+  if (!isPlainObject(query)) invalid('query', 'an object of strings', query);
+  for (const [key, entry] of Object.entries(query))
+    if (typeof entry !== 'string') invalid(`query.${key}`, 'a string', entry);
+  if (!isPlainObject(referrerInfo)) invalid('referrerInfo', 'an object', referrerInfo);
   return Object.freeze({
     path: path as string,
     scene: scene as number,
@@ -86,41 +80,36 @@ export function readLaunch(
   });
 }
 
-/** Resolves the field-condition options of `createWx`; bad ones throw a `WxOptionsError` naming the option. */
-export function resolveFieldOptions(options: FieldOptions): FieldSettings {
+/** Resolves the field-condition options of `createWx`, refusing bad ones through `refuse`. */
+export function resolveFieldOptions(options: FieldOptions, refuse: Refuse): FieldSettings {
   const { launch, requiredBackgroundModes, suspendDelay, pageEvents } = options;
-  const invalid = (option: string, problem: string): never => {
-    throw new WxOptionsError(option, `${option} ${problem}`);
-  };
-  const resolvedLaunch =
-    launch === undefined
-      ? DEFAULT_LAUNCH
-      : readLaunch(launch, DEFAULT_LAUNCH, (key, problem) => invalid(key ? `launch.${key}` : 'launch', problem));
+  const resolvedLaunch = launch === undefined ? DEFAULT_LAUNCH : readLaunch(launch, DEFAULT_LAUNCH, refuse);
   if (
     requiredBackgroundModes !== undefined &&
     !(
       Array.isArray(requiredBackgroundModes) && requiredBackgroundModes.every((mode) => BACKGROUND_MODES.includes(mode))
     )
   ) {
-    invalid('requiredBackgroundModes', "must be an array of 'audio' and 'location'");
+    refuse(
+      'requiredBackgroundModes',
+      mustBe('requiredBackgroundModes', "an array of 'audio' and 'location'", requiredBackgroundModes),
+    );
   }
+  const delay = suspendDelay === undefined ? DEFAULT_SUSPEND_DELAY : checkDelay(suspendDelay, refuse);
+  if (pageEvents !== undefined && typeof pageEvents !== 'boolean')
+    refuse('pageEvents', mustBe('pageEvents', 'a boolean', pageEvents));
   return {
     launch: resolvedLaunch,
     backgroundModes: Object.freeze([...(requiredBackgroundModes ?? [])]),
-    suspendDelay: suspendDelay === undefined ? DEFAULT_SUSPEND_DELAY : checkDelay(suspendDelay, invalid),
+    suspendDelay: delay,
     suspendDelayGiven: suspendDelay !== undefined,
-    pageEvents:
-      pageEvents === undefined
-        ? true
-        : typeof pageEvents === 'boolean'
-          ? pageEvents
-          : invalid('pageEvents', 'must be a boolean'),
+    pageEvents: pageEvents ?? true,
   };
 }
 
-/** A delay in milliseconds: ≥ 0 and at most what `setTimeout` honours, or `Infinity` for never. */
-export function checkDelay(value: unknown, invalid: (option: string, problem: string) => never): number {
+/** `suspendDelay`: ≥ 0 and at most what `setTimeout` honours, or `Infinity` for never. */
+export function checkDelay(value: unknown, refuse: Refuse): number {
   if (typeof value !== 'number' || !(value >= 0) || (value > 2 ** 31 - 1 && value !== Infinity))
-    return invalid('suspendDelay', 'must be a number of milliseconds from 0 to 2147483647, or Infinity');
+    refuse('suspendDelay', mustBe('suspendDelay', 'a number of milliseconds from 0 to 2147483647, or Infinity', value));
   return value;
 }

@@ -3,8 +3,31 @@
  * faults, the test kit's waits...): a misspelt option would otherwise be ignored without a word, and the default
  * it leaves in place shows up later as a puzzling behaviour. Each such object is checked against the keys it knows,
  * and the error names the first unknown key and the closest known one. WeChat's own API (`connectSocket`'s options and
- * the like) keeps ignoring unknown keys, as WeChat does (contract §1). No import: the core runs in browsers.
+ * the like) keeps ignoring unknown keys, as WeChat does (contract §1). Also the one text for a bad value of the
+ * core's options (`createWx`, the phone's control): `<option> must be <what is allowed>, not <what was given>`.
  */
+import { isPlainObject, typeName } from './values.js';
+
+/** Throws the error of the options being read (`WxOptionsError`, `WxPhoneError`) for `option`, with `message`. */
+export type Refuse = (option: string, message: string) => never;
+
+/** `scene must be a whole number ≥ 0, not -1`: which option, what it may be, what it was. */
+export function mustBe(option: string, allowed: string, value: unknown): string {
+  const given = typeof value === 'string' ? JSON.stringify(value) : typeof value === 'number' ? value : typeName(value);
+  return `${option} must be ${allowed}, not ${given}`;
+}
+
+/**
+ * Checks that `value` is a plain object with only `known` keys, refusing it otherwise; returns it. `path` names the
+ * object (`'networkTimeout'`), `''` for the options themselves.
+ */
+export function checkObject(value: unknown, path: string, known: readonly string[], refuse: Refuse): object {
+  if (!isPlainObject(value)) refuse(path, mustBe(path || 'options', 'an object', value));
+  const key = firstUnknownKey(value, known);
+  const prefix = path && `${path}.`;
+  if (key !== undefined) refuse(prefix + (key || '""'), unknownOption(key, known, prefix));
+  return value;
+}
 
 /** The first key of `options` that is not in `known`, or `undefined` when every key is known. */
 export function firstUnknownKey(options: object, known: readonly string[]): string | undefined {

@@ -4,9 +4,8 @@
  */
 import { createDomainPolicy, type DomainPolicy } from './domain-policy.js';
 import { WxOptionsError } from './errors.js';
-import { firstUnknownKey, unknownOption } from './option-keys.js';
+import { checkObject, mustBe, type Refuse } from './option-keys.js';
 import { resolveFieldOptions, type BackgroundMode, type FieldSettings, type LaunchOptions } from './field-options.js';
-import { isPlainObject, typeName } from './values.js';
 import { PROFILES, userAgentOf, type PlatformProfile } from './profiles.js';
 import { consoleReporter, type ErrorReporter } from './report.js';
 import type { Transport } from './transport.js';
@@ -94,9 +93,14 @@ export const DEFAULT_MAX_MESSAGE_SIZE = 32 * 1024 * 1024;
 
 const APP_FIELD = /^[\w.-]{1,128}$/;
 
-/** Throws the error for an invalid option: `createWx: <option> <problem>`. */
-function invalid(option: string, problem: string): never {
-  throw new WxOptionsError(option, `${option} ${problem}`);
+/** Throws the `WxOptionsError` of an option; `''` is the options themselves. */
+const refuse: Refuse = (option, message) => {
+  throw new WxOptionsError(option || '(options)', message);
+};
+
+/** Throws for an invalid option: `createWx: <option> must be <allowed>, not <value>`. */
+function invalid(option: string, allowed: string, value: unknown): never {
+  return refuse(option, mustBe(option, allowed, value));
 }
 
 /** Every `createWx` option, checked against the type: a key missing here or unknown there does not compile. */
@@ -119,25 +123,16 @@ const OPTION_KEYS = Object.keys({
   pageEvents: 1,
 } satisfies Record<keyof WxOptions, 1>);
 
-/** Throws for the first unknown key of an options object (option-keys.ts); `path` names the nested object. */
-export function checkKeys(options: object, known: readonly string[], path = ''): void {
-  const key = firstUnknownKey(options, known);
-  if (key !== undefined) throw new WxOptionsError(`${path}${key || '""'}`, unknownOption(key, known, path));
-}
-
-export function resolveOptions(options: WxOptions | undefined, defaultTransport: Transport): Settings {
-  if (options === undefined) options = {};
-  if (!isPlainObject(options))
-    throw new WxOptionsError('(options)', `options must be an object, not ${typeName(options)}`);
-  checkKeys(options, OPTION_KEYS);
+export function resolveOptions(options: WxOptions = {}, defaultTransport: Transport): Settings {
+  checkObject(options, '', OPTION_KEYS, refuse);
 
   const platform = options.platform ?? 'android';
-  if (platform !== 'android' && platform !== 'ios') invalid('platform', "must be 'android' or 'ios'");
+  const SDKVersion = options.SDKVersion ?? NEWEST_SDK_VERSION;
+  if (platform !== 'android' && platform !== 'ios') invalid('platform', "'android' or 'ios'", platform);
   const profile = PROFILES[platform];
 
-  const SDKVersion = options.SDKVersion ?? NEWEST_SDK_VERSION;
   const version = typeof SDKVersion === 'string' ? parseVersion(SDKVersion) : undefined;
-  if (!version) return invalid('SDKVersion', "must be a version such as '2.10.4'");
+  if (!version) return invalid('SDKVersion', "a version such as '2.10.4'", SDKVersion);
   const features = featuresOf(version);
 
   const appId = checkAppField('appId', options.appId ?? 'touristappid');
@@ -158,60 +153,57 @@ export function resolveOptions(options: WxOptions | undefined, defaultTransport:
     transport: optionalFunction('transport', options.transport) ?? defaultTransport,
     maxMessageSize: positive('maxMessageSize', options.maxMessageSize) ?? DEFAULT_MAX_MESSAGE_SIZE,
     report: optionalFunction('reportError', options.reportError) ?? consoleReporter,
-    field: resolveFieldOptions(options),
+    field: resolveFieldOptions(options, refuse),
   };
 }
 
 function resolveDomainPolicy(options: WxOptions, allowLan: boolean): DomainPolicy | undefined {
   const { domains, urlCheck } = options;
-  if (domains !== undefined && !Array.isArray(domains)) invalid('domains', 'must be an array of domains');
-  if (urlCheck !== undefined && typeof urlCheck !== 'boolean') invalid('urlCheck', 'must be a boolean');
+  if (domains !== undefined && !Array.isArray(domains)) invalid('domains', 'an array of domains', domains);
+  if (urlCheck !== undefined && typeof urlCheck !== 'boolean') invalid('urlCheck', 'a boolean', urlCheck);
   // Checking defaults to on exactly when domains are configured (contract §5).
   if (!(urlCheck ?? domains !== undefined)) return undefined;
   const policy = createDomainPolicy(domains ?? [], { allowLan });
-  if (typeof policy === 'string') throw new WxOptionsError('domains', policy);
+  if (typeof policy === 'string') return refuse('domains', policy);
   return policy;
 }
 
 function resolveMaxConnections(value: unknown, multipleSockets: boolean): number {
   if (value === undefined) return multipleSockets ? 5 : 1; // §6
   if (value === Infinity || (Number.isInteger(value) && (value as number) >= 1)) return value as number;
-  return invalid('maxConnections', 'must be a whole number ≥ 1, or Infinity');
+  return invalid('maxConnections', 'a whole number ≥ 1, or Infinity', value);
 }
 
 function resolveDefaultTimeout(networkTimeout: WxOptions['networkTimeout']): number {
   if (networkTimeout === undefined) return DEFAULT_TIMEOUT;
-  if (!isPlainObject(networkTimeout)) invalid('networkTimeout', 'must be an object such as {connectSocket}');
-  checkKeys(networkTimeout, ['connectSocket', 'request', 'uploadFile', 'downloadFile'], 'networkTimeout.');
+  checkObject(networkTimeout, 'networkTimeout', ['connectSocket', 'request', 'uploadFile', 'downloadFile'], refuse);
   return positive('networkTimeout.connectSocket', networkTimeout.connectSocket) ?? DEFAULT_TIMEOUT;
 }
 
 function resolveCa(tls: WxOptions['tls']): readonly CertificateAuthority[] {
   if (tls === undefined) return [];
-  if (!isPlainObject(tls)) invalid('tls', 'must be an object such as {ca}');
-  checkKeys(tls, ['ca'], 'tls.');
-  const ca = tls.ca;
+  const { ca } = checkObject(tls, 'tls', ['ca'], refuse) as NonNullable<WxOptions['tls']>;
   const list = ca === undefined ? [] : Array.isArray(ca) ? ca : [ca];
   for (const entry of list) {
     if (typeof entry !== 'string' && !(entry instanceof Uint8Array))
-      invalid('tls.ca', 'must be PEM certificates (strings or bytes)');
+      invalid('tls.ca', 'PEM certificates (strings or bytes)', entry);
   }
   return Object.freeze([...list] as CertificateAuthority[]);
 }
 
 function checkAppField(option: string, value: unknown): string {
   if (typeof value !== 'string' || !APP_FIELD.test(value))
-    invalid(option, 'must be 1 to 128 letters, digits, ".", "_" or "-"');
+    invalid(option, '1 to 128 letters, digits, ".", "_" or "-"', value);
   return value;
 }
 
 function positive(option: string, value: unknown): number | undefined {
   if (value !== undefined && !(typeof value === 'number' && value > 0 && Number.isFinite(value)))
-    invalid(option, 'must be a positive number');
+    invalid(option, 'a positive number', value);
   return value;
 }
 
 function optionalFunction<F extends Function>(option: string, value: F | undefined): F | undefined {
-  if (value !== undefined && typeof value !== 'function') invalid(option, 'must be a function');
+  if (value !== undefined && typeof value !== 'function') invalid(option, 'a function', value);
   return value;
 }

@@ -8,7 +8,7 @@
  */
 import { AppLifecycle, DEFAULT_HIDE_REASON, type AppState } from './app-lifecycle.js';
 import { WxPhoneError } from './errors.js';
-import { firstUnknownKey, unknownOption } from './option-keys.js';
+import { checkObject, mustBe, type Refuse } from './option-keys.js';
 import { isPlainObject, typeName } from './values.js';
 import { checkDelay, readLaunch, type LaunchOptions } from './field-options.js';
 import { NETWORK_TYPES, NetworkStatus } from './network-status.js';
@@ -88,12 +88,13 @@ export class Phone {
    * (`requiredBackgroundModes`) keeps it running. Sockets stay open until then. No effect unless in the foreground.
    */
   hide(options?: HideOptions): void {
-    const { suspendDelay = this.#defaults.suspendDelay, reason = DEFAULT_HIDE_REASON } = readOptions('hide', options, [
-      'suspendDelay',
-      'reason',
-    ]) as HideOptions;
-    const delay = checkDelay(suspendDelay, (key, problem) => invalid('hide', `${key} ${problem}`));
-    if (!(reason === 0 || reason === 1 || reason === 2 || reason === 3)) invalid('hide', 'reason must be 0, 1, 2 or 3');
+    const refuse = refuser('hide');
+    const { suspendDelay = this.#defaults.suspendDelay, reason = DEFAULT_HIDE_REASON } = (
+      options === undefined ? {} : checkObject(options, '', ['suspendDelay', 'reason'], refuse)
+    ) as HideOptions;
+    const delay = checkDelay(suspendDelay, refuse);
+    if (!(reason === 0 || reason === 1 || reason === 2 || reason === 3))
+      refuse('reason', mustBe('reason', '0, 1, 2 or 3', reason));
     this.#lifecycle.hide(reason, delay);
   }
 
@@ -103,13 +104,8 @@ export class Phone {
    * foreground.
    */
   show(launch?: LaunchOptions): void {
-    const resolved =
-      launch === undefined
-        ? this.#defaults.launch
-        : readLaunch(launch, this.#defaults.launch, (key, problem) =>
-            invalid('show', key ? `${key} ${problem}` : `launch ${problem}`),
-          );
-    this.#lifecycle.show(resolved);
+    const { launch: base } = this.#defaults;
+    this.#lifecycle.show(launch === undefined ? base : readLaunch(launch, base, refuser('show')));
   }
 
   /** The app is suspended now, whatever its background modes (hidden first when in the foreground). */
@@ -119,10 +115,7 @@ export class Phone {
 
   /** The phone changes network; leaving a network kills every connection (§8.3). `none` is `offline()`. */
   setNetworkType(type: NetworkType): void {
-    if (!NETWORK_TYPES.includes(type)) {
-      invalid('setNetworkType', `type must be one of ${NETWORK_TYPES.join(', ')}, not ${describeValue(type)}`);
-    }
-    this.#network.setType(type);
+    this.#network.setType(checkType('setNetworkType', type, NETWORK_TYPES));
   }
 
   /** The phone loses its network: `onNetworkStatusChange`, then every socket fails with `network is down`. */
@@ -132,15 +125,15 @@ export class Phone {
 
   /** The phone gets a network again: `type`, or the one it had before going offline. */
   online(type?: Exclude<NetworkType, 'none'>): void {
-    if (type === undefined)
-      return this.#network.setType(this.#network.isConnected ? this.#network.type : this.#network.lastOnline);
-    if ((type as NetworkType) === 'none' || !NETWORK_TYPES.includes(type)) {
-      invalid(
-        'online',
-        `type must be one of ${NETWORK_TYPES.filter((t) => t !== 'none').join(', ')}, not ${describeValue(type)}`,
-      );
-    }
-    this.#network.setType(type);
+    const network = this.#network;
+    const online = NETWORK_TYPES.filter((known) => known !== 'none');
+    network.setType(
+      type === undefined
+        ? network.isConnected
+          ? network.type
+          : network.lastOnline
+        : checkType('online', type, online),
+    );
   }
 
   /**
@@ -150,7 +143,6 @@ export class Phone {
   weaken(conditions: WeakLinkConditions): void {
     this.#network.weaken(readConditions(conditions));
   }
-
   /** The link is strong again. */
   strengthen(): void {
     this.#network.strengthen();
@@ -180,37 +172,26 @@ export function phoneOf(wx: Wx): Phone {
   return phone;
 }
 
-function invalid(method: string, problem: string): never {
-  throw new WxPhoneError(`phone.${method}`, problem);
+/** Throws the `WxPhoneError` of `phone.<method>`. */
+function refuser(method: string): Refuse {
+  return (_option, message) => {
+    throw new WxPhoneError(`phone.${method}`, message);
+  };
 }
 
-function describeValue(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  return typeof value === 'number' ? String(value) : typeName(value);
-}
-
-/** Reads an options object with only the given keys (undefined is none). */
-function readOptions(method: string, options: unknown, keys: readonly string[]): Record<string, unknown> {
-  if (options === undefined) return {};
-  if (!isPlainObject(options)) invalid(method, `options must be an object, not ${typeName(options)}`);
-  const unknown = firstUnknownKey(options, keys);
-  if (unknown !== undefined) invalid(method, unknownOption(unknown, keys));
-  return options as Record<string, unknown>;
+function checkType(method: string, type: NetworkType, known: readonly NetworkType[]): NetworkType {
+  if (!known.includes(type)) refuser(method)('type', mustBe('type', `one of ${known.join(', ')}`, type));
+  return type;
 }
 
 /** Checks `weaken`'s conditions and resolves them per direction, as the transport reads them. */
 function readConditions(conditions: unknown): LinkConditions {
-  if (!isPlainObject(conditions)) invalid('weaken', 'conditions must be an object such as {latency, bandwidth}');
-  const fields = readOptions('weaken', conditions, ['latency', 'bandwidth', 'jitter']);
-  const milliseconds = (value: number): boolean => value >= 0 && value <= 2 ** 31 - 1;
-  const latency = perDirection('latency', fields['latency'], milliseconds, 'a number of milliseconds ≥ 0');
-  const jitter = perDirection('jitter', fields['jitter'], milliseconds, 'a number of milliseconds ≥ 0');
-  const bandwidth = perDirection(
-    'bandwidth',
-    fields['bandwidth'],
-    (value) => value > 0 && Number.isFinite(value),
-    'a number of bytes per second > 0',
-  );
+  const refuse = refuser('weaken');
+  const given = checkObject(conditions, '', ['latency', 'bandwidth', 'jitter'], refuse) as WeakLinkConditions;
+  const milliseconds = 'a number of milliseconds ≥ 0';
+  const latency = perDirection('latency', given.latency, milliseconds, refuse);
+  const jitter = perDirection('jitter', given.jitter, milliseconds, refuse);
+  const bandwidth = perDirection('bandwidth', given.bandwidth, 'a number of bytes per second > 0', refuse);
   const direction = (key: 'up' | 'down'): LinkDirection =>
     Object.freeze({
       latency: latency[key] ?? 0,
@@ -220,22 +201,23 @@ function readConditions(conditions: unknown): LinkConditions {
   return Object.freeze({ up: direction('up'), down: direction('down') });
 }
 
-/** One condition, a number for both directions or `{up, down}`; `undefined` where not given. */
-function perDirection(
-  name: string,
-  value: unknown,
-  valid: (value: number) => boolean,
-  expected: string,
-): { readonly up?: number | undefined; readonly down?: number | undefined } {
+/** A condition per direction, as given. */
+type Given = { readonly [key in keyof PerDirection]: number | undefined };
+
+/**
+ * One condition, a number for both directions or `{up, down}`; `undefined` where not given. Latency and jitter may
+ * be 0 and at most what `setTimeout` honours; a bandwidth must be above 0 and finite.
+ */
+function perDirection(name: string, value: unknown, allowed: string, refuse: Refuse): Given {
   const check = (key: string, entry: unknown): number | undefined => {
-    if (entry === undefined) return undefined;
-    if (typeof entry !== 'number' || !valid(entry))
-      invalid('weaken', `${key} must be ${expected}, not ${describeValue(entry)}`);
-    return entry;
+    const valid =
+      typeof entry === 'number' &&
+      (name === 'bandwidth' ? entry > 0 && Number.isFinite(entry) : entry >= 0 && entry <= 2 ** 31 - 1);
+    if (entry !== undefined && !valid) refuse(key, mustBe(key, allowed, entry));
+    return entry as number | undefined;
   };
   if (value === undefined || typeof value === 'number') return { up: check(name, value), down: check(name, value) };
-  if (!isPlainObject(value))
-    invalid('weaken', `${name} must be ${expected} or {up, down}, not ${describeValue(value)}`);
-  const { up, down } = readOptions('weaken', value, ['up', 'down']);
+  if (!isPlainObject(value)) refuse(name, mustBe(name, `${allowed} or {up, down}`, value));
+  const { up, down } = checkObject(value, name, ['up', 'down'], refuse) as PerDirection;
   return { up: check(`${name}.up`, up), down: check(`${name}.down`, down) };
 }

@@ -67,12 +67,12 @@ describe('createWx and installWx options', () => {
     refusedByCreateWx(
       () => createWx({ launch: { pth: 'pages/chat/chat' } } as never),
       'launch.pth',
-      'createWx: launch.pth is not a launch field (did you mean "path"?)',
+      'createWx: unknown option "launch.pth" (did you mean "launch.path"?)',
     );
     refusedByCreateWx(
       () => createWx({ networkTimeout: 5000 } as never),
       'networkTimeout',
-      'createWx: networkTimeout must be an object such as {connectSocket}',
+      'createWx: networkTimeout must be an object, not 5000',
     );
   });
 

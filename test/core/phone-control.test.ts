@@ -90,34 +90,38 @@ describe('bad input to the control', () => {
     [
       'an unknown direction',
       (phone) => phone.weaken({ latency: { up: 1, sideways: 2 } as never }),
-      /^phone\.weaken: unknown option "sideways"/,
+      /^phone\.weaken: unknown option "latency\.sideways" \(known: up, down\)$/,
     ],
-    ['no conditions', (phone) => phone.weaken(undefined as never), /^phone\.weaken: conditions must be an object/],
+    [
+      'no conditions',
+      (phone) => phone.weaken(undefined as never),
+      /^phone\.weaken: options must be an object, not Undefined$/,
+    ],
     [
       'a negative suspension delay',
       (phone) => phone.hide({ suspendDelay: -1 }),
-      /^phone\.hide: suspendDelay must be a number of milliseconds from 0 to 2147483647, or Infinity$/,
+      /^phone\.hide: suspendDelay must be a number of milliseconds from 0 to 2147483647, or Infinity, not -1$/,
     ],
     ['an unknown hide option', (phone) => phone.hide({ delay: 5 } as never), /^phone\.hide: unknown option "delay"/],
     [
       'a hide reason outside 0–3',
       (phone) => phone.hide({ reason: 7 as never }),
-      /^phone\.hide: reason must be 0, 1, 2 or 3$/,
+      /^phone\.hide: reason must be 0, 1, 2 or 3, not 7$/,
     ],
     [
       'a scene that is not a number',
       (phone) => phone.show({ scene: '1001' as never }),
-      /^phone\.show: scene must be a whole number ≥ 0$/,
+      /^phone\.show: launch\.scene must be a whole number ≥ 0, not "1001"$/,
     ],
     [
       'an unknown launch field',
       (phone) => phone.show({ page: 'index' } as never),
-      /^phone\.show: page is not a launch field/,
+      /^phone\.show: unknown option "launch\.page" \(did you mean "launch\.path"\?\)$/,
     ],
     [
       'a query of numbers',
       (phone) => phone.show({ query: { id: 7 } as never }),
-      /^phone\.show: query must be an object of strings$/,
+      /^phone\.show: launch\.query\.id must be a string, not 7$/,
     ],
   ];
   for (const [name, call, message] of cases) {
