@@ -280,12 +280,16 @@ export class TaskController {
   /**
    * The phone's network went away under the connection (§8.3): it is dropped now (no close frame can be sent),
    * and `onError` then `onClose` 1006 follow on a later turn. Offline: `network is down`. A switch of network type:
-   * `abnormal closure` after open, the transport-failure text of §2 during the handshake [ours]. A task with no
-   * connection (not started yet, or already ended) is left alone: one not started meets the new network when it
-   * starts.
+   * `abnormal closure` after open, the transport-failure text of §2 during the handshake [ours]. A task not started
+   * yet (created in this turn) is CONNECTING, so it fails offline too; on a switch it starts on the new network. A
+   * task already ended is left alone.
    */
   loseNetwork(loss: NetworkLoss): void {
-    if (!this.#link) return;
+    if (!this.#link) {
+      if (loss === 'offline' && this.#phase === CONNECTING && !this.#closeRequest && !this.#failure)
+        this.#failSoon(ErrMsg.networkDown, NEVER_OPENED);
+      return;
+    }
     const opened = this.#phase !== CONNECTING;
     const errMsg =
       loss === 'offline' ? ErrMsg.networkDown : opened ? ErrMsg.abnormalClosure : this.#openFailureText('transport');
@@ -315,8 +319,8 @@ export class TaskController {
 
   /** Opens the connection. The request goes to the transport as read, its `timeout` (the core's own) included. */
   #start(request: ConnectRequest): void {
-    // Closed before the attempt began (close while CONNECTING in the same turn): no network at all.
-    if (this.#phase !== CONNECTING || this.#closeRequest) return;
+    // Closed or failed before the attempt began (close, or the network lost, in the same turn): no network at all.
+    if (this.#phase !== CONNECTING || this.#closeRequest || this.#failure) return;
     // Offline (§8.3): the attempt fails in the transport, as a name that does not resolve would (§9.2: code 1).
     if (!this.#owner.network.isConnected) return this.#failOpen('dns');
     const { settings } = this;

@@ -133,6 +133,32 @@ export const networkSuite: Suite = (env, test) => {
   );
 
   test(
+    '§8.3 going offline in the turn a socket was created: onNetworkStatusChange first, then onError "network is down", onClose 1006',
+    async () => {
+      const server = await env.startServer();
+      try {
+        const wx = env.createWx(server.wxOptions);
+        const phone = phoneOf(wx);
+        const log = new Log();
+        if (env.atLeast('1.1.0')) wx.onNetworkStatusChange((result) => log.add('status', result));
+        const task = wx.connectSocket({ url: server.url }); // CONNECTING: a socket that is not CLOSED
+        recordTask(task, log);
+        phone.offline();
+        await log.waitFor('close');
+        assert.deepEqual(log.entries, [
+          ...(env.atLeast('1.1.0') ? [['status', { isConnected: false, networkType: 'none' }]] : []),
+          ['error', { errMsg: 'network is down', ...errCode(1004) }],
+          ['close', { code: 1006, reason: 'abnormal closure' }],
+        ]);
+        assert.equal(await server.connectionCount(), 0);
+      } finally {
+        await server.close();
+      }
+    },
+    { skip: tasks },
+  );
+
+  test(
     '§8.3 connectSocket while offline: success, then the handshake failure of an unresolvable name and onClose 1006; no connection',
     () =>
       withPhone(env, {}, async ({ server, wx, phone }) => {
