@@ -63,6 +63,8 @@ export interface TaskOwner {
   released(task: TaskController): void;
   /** Holds terminal events and call results while the app is suspended (§8.1). */
   readonly gate: DeliveryGate;
+  /** Whether the app is suspended: network calls then fail with the permission layer's text (§8.1). */
+  readonly suspended: boolean;
   /**
    * The emulated phone's network (§8.3): no connection can be made while it is offline, and connections go through
    * its link (when there is one: only once the phone is controlled).
@@ -221,13 +223,16 @@ export class TaskController {
       promiseWithoutCallbacks,
       this.#owner.gate,
     );
-    // `close()` with no options closes with 1000; below 1.4.0 code and reason do not exist [doc].
+    // `close()` with no options closes with 1000; below 1.4.0 code and reason do not exist [doc]. While suspended the
+    // native call (`operateSocketTask`) is refused before it can check the code (§8.1).
     const request =
       this.#phase === CLOSED
         ? ErrMsg.notConnected
-        : options && this.settings.features.closeCode
-          ? readCloseRequest(options)
-          : NORMAL_CLOSURE;
+        : this.#owner.suspended
+          ? ErrMsg.suspended('operateSocketTask')
+          : options && this.settings.features.closeCode
+            ? readCloseRequest(options)
+            : NORMAL_CLOSURE;
     if (typeof request === 'string') return failLater(completion, ErrMsg.fail(ErrMsg.closeApi, request));
     completion?.settleLater({ errMsg: ErrMsg.ok(ErrMsg.closeApi) }, true);
     this.requestClose(request);
@@ -274,7 +279,9 @@ export class TaskController {
     hostTimers.clearTimeout(this.#timer);
     this.#unlink(SUSPEND_FRAME);
     if (this.#phase === OPEN) this.#phase = CLOSING;
-    later(() => this.#finish(INTERRUPTED.code, INTERRUPTED.reason));
+    // Held from now (the gate is closed): after show it comes before the results of calls made while suspended.
+    const finish = (): void => this.#finish(INTERRUPTED.code, INTERRUPTED.reason);
+    if (!this.#owner.gate.hold(finish)) later(finish);
   }
 
   /**

@@ -52,6 +52,10 @@ class MiniProgram implements TaskOwner, FieldProgram {
     this.#current = new TaskController(this, 'closed');
   }
 
+  get suspended(): boolean {
+    return this.lifecycle.state === 'suspended';
+  }
+
   connectSocket(options: unknown): SocketTask | undefined {
     const { features, profile, domainPolicy, maxConnections, report } = this.settings;
     const legacy = !features.socketTask;
@@ -78,7 +82,7 @@ class MiniProgram implements TaskOwner, FieldProgram {
     }
     // §8.1: no network call while suspended; the permission layer refuses the native call (after the base
     // library's own checks above). The fail, like everything, waits for the app to show again.
-    if (this.lifecycle.state === 'suspended') {
+    if (this.suspended) {
       void failLater(completion, ErrMsg.fail(ErrMsg.connectApi, ErrMsg.suspended('createSocketTask')));
       return legacy ? undefined : new this.#Task(new TaskController(this, 'closed'));
     }

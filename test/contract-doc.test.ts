@@ -48,6 +48,7 @@ describe('docs/contract.md quotes every errMsg text', () => {
       fail(closeApi, ErrMsg.invalidCloseCode),
       fail(closeApi, ErrMsg.reasonTooLong),
       fail(closeApi, ErrMsg.notConnected),
+      fail(closeApi, ErrMsg.suspended('operateSocketTask')),
       ErrMsg.ok(connectApi),
       ErrMsg.ok(sendApi),
       ErrMsg.ok(closeApi),

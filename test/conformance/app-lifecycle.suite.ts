@@ -13,6 +13,10 @@ const SUSPENDED_CONNECT =
   'connectSocket:fail createSocketTask:fail: jsapi has no permission, event=createSocketTask, ' +
   'runningState=suspend, permissionMsg=permission ok, detail=network api interrupted in suspend state';
 
+const SUSPENDED_CLOSE =
+  'closeSocket:fail operateSocketTask:fail: jsapi has no permission, event=operateSocketTask, ' +
+  'runningState=suspend, permissionMsg=permission ok, detail=network api interrupted in suspend state';
+
 /** Logs `onAppShow` and `onAppHide` as `show` and `hide`. */
 function recordApp(wx: Wx, log: Log): Log {
   wx.onAppShow((result) => log.add('show', result));
@@ -205,6 +209,39 @@ export const appLifecycleSuite: Suite = (env, test) => {
       }),
     { skip: tasks },
   );
+
+  test('§8.1 a close while suspended fails with the suspend text; after show, the onClose of the suspension comes first', () =>
+    withPhone(env, {}, async ({ server, wx, phone }) => {
+      const log = new Log();
+      recordGlobal(wx, log);
+      const task = wx.connectSocket({ url: server.url }) as ReturnType<Wx['connectSocket']> | undefined; // none < 1.7.0
+      if (task) recordTask(task, log);
+      await log.waitFor('onSocketOpen');
+      phone.suspend();
+      const after = log.entries.length;
+      void task?.close({ ...callbacks(log, 'task.close ') });
+      void wx.closeSocket({ ...callbacks(log, 'wx.closeSocket ') });
+      if (env.atLeast('2.1.2')) wx.onAppShow(() => log.add('show', null));
+      await settle(5);
+      assert.equal(log.entries.length, after, 'nothing delivered while suspended');
+      phone.show();
+      await log.waitFor('wx.closeSocket complete');
+      assert.deepEqual(
+        log.names().slice(after),
+        [
+          ...(env.atLeast('2.1.2') ? ['show'] : []),
+          ...(task ? ['close'] : []),
+          'onSocketClose',
+          ...(task ? ['task.close fail', 'task.close complete'] : []),
+          'wx.closeSocket fail',
+          'wx.closeSocket complete',
+        ],
+        'what fell due at the suspension comes before the results of the calls made after it',
+      );
+      assert.deepEqual(log.only('onSocketClose'), { code: 1000, reason: 'interrupted' });
+      if (task) assert.deepEqual(log.only('task.close fail'), { errMsg: SUSPENDED_CLOSE });
+      assert.deepEqual(log.only('wx.closeSocket fail'), { errMsg: SUSPENDED_CLOSE });
+    }));
 
   test('§8.1 below 1.7.0 the suspension ends the global socket too: onSocketClose {1000, "interrupted"} after show', () =>
     withPhone(env, {}, async ({ server, wx, phone }) => {
