@@ -134,11 +134,8 @@ export const networkSuite: Suite = (env, test) => {
 
   test(
     '§8.3 going offline in the turn a socket was created: onNetworkStatusChange first, then onError "network is down", onClose 1006',
-    async () => {
-      const server = await env.startServer();
-      try {
-        const wx = env.createWx(server.wxOptions);
-        const phone = phoneOf(wx);
+    () =>
+      withPhone(env, {}, async ({ server, wx, phone }) => {
         const log = new Log();
         if (env.atLeast('1.1.0')) wx.onNetworkStatusChange((result) => log.add('status', result));
         const task = wx.connectSocket({ url: server.url }); // CONNECTING: a socket that is not CLOSED
@@ -151,10 +148,7 @@ export const networkSuite: Suite = (env, test) => {
           ['close', { code: 1006, reason: 'abnormal closure' }],
         ]);
         assert.equal(await server.connectionCount(), 0);
-      } finally {
-        await server.close();
-      }
-    },
+      }),
     { skip: tasks },
   );
 
