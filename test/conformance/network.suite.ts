@@ -54,10 +54,20 @@ export const networkSuite: Suite = (env, test) => {
     else assert.equal(promised, undefined);
     const bad = new Log();
     (wx.getNetworkType as (option: unknown) => void)(Object.assign([], callbacks(bad)));
-    assert.equal(
-      (await bad.waitFor('fail')).errMsg,
-      'getNetworkType:fail parameter error: parameter should be Object instead of Array;',
-    );
+    // §9.1: a parameter error of this API carries errno 1001 too, in the callbacks and in a rejected Promise.
+    assert.deepEqual(await bad.waitFor('fail'), {
+      errMsg: 'getNetworkType:fail parameter error: parameter should be Object instead of Array;',
+      errno: 1001,
+    });
+    if (env.atLeast('2.10.2')) {
+      await assert.rejects((wx.getNetworkType as (option: unknown) => Promise<unknown>)('wifi'), (error) => {
+        assert.deepEqual(error, {
+          errMsg: 'getNetworkType:fail parameter error: parameter should be Object instead of String;',
+          errno: 1001,
+        });
+        return true;
+      });
+    }
   });
 
   test(
