@@ -224,8 +224,10 @@ export const appLifecycleSuite: Suite = (env, test) => {
       if (env.atLeast('2.1.2')) wx.onAppShow(() => log.add('show', null));
       await settle(5);
       assert.equal(log.entries.length, after, 'nothing delivered while suspended');
+      assert.equal(task?.readyState ?? 1, 1, 'readyState changes with the onClose, which has not come yet');
       phone.show();
       await log.waitFor('wx.closeSocket complete');
+      assert.equal(task?.readyState ?? 3, 3);
       assert.deepEqual(
         log.names().slice(after),
         [

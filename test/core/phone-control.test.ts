@@ -224,6 +224,26 @@ describe('the additive listener lists', () => {
     await settle(3);
     assert.deepEqual(log.names(), ['first', 'first', 'added']);
   });
+
+  it('a listener removed during a dispatch still runs in it, and not from the next event on', async () => {
+    const wx = createWx();
+    const phone = phoneOf(wx);
+    const log = new Log();
+    const second = (): void => log.add('second', null);
+    wx.onAppShow(() => {
+      log.add('first', null);
+      wx.offAppShow(second);
+    });
+    wx.onAppShow(second);
+    phone.hide();
+    phone.show();
+    await log.waitFor('second');
+    phone.hide();
+    phone.show();
+    await log.waitFor('first', { count: 2 });
+    await settle(3);
+    assert.deepEqual(log.names(), ['first', 'second', 'first']);
+  });
 });
 
 describe('the weak link reaches the transport', () => {
