@@ -206,6 +206,37 @@ export const networkSuite: Suite = (env, test) => {
     { skip: tasks },
   );
 
+  test('§8.3 below 1.7.0 too: the global socket fails offline and on a switch, and a connect while offline fails after success', () =>
+    withPhone(env, {}, async ({ server, wx, phone }) => {
+      const log = recordGlobal(wx);
+      const connect = (): void => void wx.connectSocket({ url: server.url, ...callbacks(log, 'connect ') });
+      connect();
+      await log.waitFor('onSocketOpen');
+      phone.offline();
+      await log.waitFor('onSocketClose');
+      connect(); // while offline
+      await log.waitFor('onSocketClose', { count: 2 });
+      phone.online();
+      connect();
+      await log.waitFor('onSocketOpen', { count: 2 });
+      phone.setNetworkType('4g');
+      await log.waitFor('onSocketClose', { count: 3 });
+      const closed = { code: 1006, reason: 'abnormal closure' };
+      assert.deepEqual(
+        log.entries.filter(([name]) => name === 'onSocketError' || name === 'onSocketClose'),
+        [
+          ['onSocketError', { errMsg: 'network is down', ...errCode(1006) }],
+          ['onSocketClose', closed],
+          ['onSocketError', { errMsg: openFailure(env, 1), ...errCode(1004) }],
+          ['onSocketClose', closed],
+          ['onSocketError', { errMsg: 'abnormal closure', ...errCode(1006) }],
+          ['onSocketClose', closed],
+        ],
+      );
+      assert.equal(log.all('connect success').length, 3, 'every connect succeeds: the failures come in onSocketError');
+      assert.equal(log.all('connect fail').length, 0);
+    }));
+
   test(
     '§8.2 onNetworkWeakChange: {weakNet, networkType} when the weak state flips, not when only conditions change',
     async () => {
