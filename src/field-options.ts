@@ -2,7 +2,7 @@
  * The `createWx` options of the field conditions (contract §8.1): the emulated launch, which `onAppShow` reports,
  * app.json's `requiredBackgroundModes`, and how long after hiding the app is suspended.
  */
-import { checkObject, mustBe, type Refuse } from './option-keys.js';
+import { checkObject, mustBe, type Refuse, type Rule } from './option-keys.js';
 import { isPlainObject } from './values.js';
 
 /** How the mini program was launched: what `onAppShow` reports [doc: App.onShow]. */
@@ -80,36 +80,30 @@ export function readLaunch(
   });
 }
 
-/** Resolves the field-condition options of `createWx`, refusing bad ones through `refuse`. */
+/** `suspendDelay`: ≥ 0 and at most what `setTimeout` honours, or `Infinity` for never. */
+export const DELAY_RULE: Rule = [
+  (value) => typeof value === 'number' && value >= 0 && (value <= 2 ** 31 - 1 || value === Infinity),
+  'a number of milliseconds from 0 to 2147483647, or Infinity',
+];
+
+/** What the field-condition options of `createWx` may be, besides `launch` (`readLaunch`). */
+export const FIELD_RULES = {
+  requiredBackgroundModes: [
+    (value) => Array.isArray(value) && value.every((mode) => BACKGROUND_MODES.includes(mode)),
+    "an array of 'audio' and 'location'",
+  ],
+  suspendDelay: DELAY_RULE,
+  pageEvents: [(value) => typeof value === 'boolean', 'a boolean'],
+} as const satisfies Record<string, Rule>;
+
+/** Resolves the field-condition options of `createWx`, already checked against `FIELD_RULES`. */
 export function resolveFieldOptions(options: FieldOptions, refuse: Refuse): FieldSettings {
   const { launch, requiredBackgroundModes, suspendDelay, pageEvents } = options;
-  const resolvedLaunch = launch === undefined ? DEFAULT_LAUNCH : readLaunch(launch, DEFAULT_LAUNCH, refuse);
-  if (
-    requiredBackgroundModes !== undefined &&
-    !(
-      Array.isArray(requiredBackgroundModes) && requiredBackgroundModes.every((mode) => BACKGROUND_MODES.includes(mode))
-    )
-  ) {
-    refuse(
-      'requiredBackgroundModes',
-      mustBe('requiredBackgroundModes', "an array of 'audio' and 'location'", requiredBackgroundModes),
-    );
-  }
-  const delay = suspendDelay === undefined ? DEFAULT_SUSPEND_DELAY : checkDelay(suspendDelay, refuse);
-  if (pageEvents !== undefined && typeof pageEvents !== 'boolean')
-    refuse('pageEvents', mustBe('pageEvents', 'a boolean', pageEvents));
   return {
-    launch: resolvedLaunch,
+    launch: launch === undefined ? DEFAULT_LAUNCH : readLaunch(launch, DEFAULT_LAUNCH, refuse),
     backgroundModes: Object.freeze([...(requiredBackgroundModes ?? [])]),
-    suspendDelay: delay,
+    suspendDelay: suspendDelay ?? DEFAULT_SUSPEND_DELAY,
     suspendDelayGiven: suspendDelay !== undefined,
     pageEvents: pageEvents ?? true,
   };
-}
-
-/** `suspendDelay`: ≥ 0 and at most what `setTimeout` honours, or `Infinity` for never. */
-export function checkDelay(value: unknown, refuse: Refuse): number {
-  if (typeof value !== 'number' || !(value >= 0) || (value > 2 ** 31 - 1 && value !== Infinity))
-    refuse('suspendDelay', mustBe('suspendDelay', 'a number of milliseconds from 0 to 2147483647, or Infinity', value));
-  return value;
 }

@@ -17,6 +17,15 @@ export function mustBe(option: string, allowed: string, value: unknown): string 
   return `${option} must be ${allowed}, not ${given}`;
 }
 
+/** What an option may be: the test, and the text that says it (`'a boolean'`). */
+export type Rule = readonly [valid: (value: unknown) => boolean, allowed: string];
+
+/** Refuses `value` for `option` unless it is `undefined` or passes `rule`; returns it. */
+export function checkValue<T>(option: string, value: T, [valid, allowed]: Rule, refuse: Refuse): T {
+  if (value !== undefined && !valid(value)) refuse(option, mustBe(option, allowed, value));
+  return value;
+}
+
 /**
  * Checks that `value` is a plain object with only `known` keys, refusing it otherwise; returns it. `path` names the
  * object (`'networkTimeout'`), `''` for the options themselves.

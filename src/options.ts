@@ -4,8 +4,14 @@
  */
 import { createDomainPolicy, type DomainPolicy } from './domain-policy.js';
 import { WxOptionsError } from './errors.js';
-import { checkObject, mustBe, type Refuse } from './option-keys.js';
-import { resolveFieldOptions, type BackgroundMode, type FieldSettings, type LaunchOptions } from './field-options.js';
+import { checkObject, checkValue, mustBe, type Refuse, type Rule } from './option-keys.js';
+import {
+  FIELD_RULES,
+  resolveFieldOptions,
+  type BackgroundMode,
+  type FieldSettings,
+  type LaunchOptions,
+} from './field-options.js';
 import { PROFILES, userAgentOf, type PlatformProfile } from './profiles.js';
 import { consoleReporter, type ErrorReporter } from './report.js';
 import type { Transport } from './transport.js';
@@ -91,17 +97,10 @@ export const DEFAULT_TIMEOUT = 60_000;
 /** [ours] large enough for any real message, small enough that a hostile server cannot exhaust memory. */
 export const DEFAULT_MAX_MESSAGE_SIZE = 32 * 1024 * 1024;
 
-const APP_FIELD = /^[\w.-]{1,128}$/;
-
 /** Throws the `WxOptionsError` of an option; `''` is the options themselves. */
 const refuse: Refuse = (option, message) => {
   throw new WxOptionsError(option || '(options)', message);
 };
-
-/** Throws for an invalid option: `createWx: <option> must be <allowed>, not <value>`. */
-function invalid(option: string, allowed: string, value: unknown): never {
-  return refuse(option, mustBe(option, allowed, value));
-}
 
 /** Every `createWx` option, checked against the type: a key missing here or unknown there does not compile. */
 const OPTION_KEYS = Object.keys({
@@ -123,44 +122,70 @@ const OPTION_KEYS = Object.keys({
   pageEvents: 1,
 } satisfies Record<keyof WxOptions, 1>);
 
-export function resolveOptions(options: WxOptions = {}, defaultTransport: Transport): Settings {
-  checkObject(options, '', OPTION_KEYS, refuse);
+const isFunction = (value: unknown): boolean => typeof value === 'function';
+const POSITIVE: Rule = [
+  (value) => typeof value === 'number' && value > 0 && Number.isFinite(value),
+  'a positive number',
+];
+const APP_FIELD: Rule = [
+  (value) => typeof value === 'string' && /^[\w.-]{1,128}$/.test(value),
+  '1 to 128 letters, digits, ".", "_" or "-"',
+];
 
-  const platform = options.platform ?? 'android';
-  const SDKVersion = options.SDKVersion ?? NEWEST_SDK_VERSION;
-  if (platform !== 'android' && platform !== 'ios') invalid('platform', "'android' or 'ios'", platform);
+/** What the options that hold one value may be; the objects (`networkTimeout`, `tls`, `launch`) are read below. */
+const RULES: { readonly [option in keyof WxOptions]?: Rule } = {
+  platform: [(value) => value === 'android' || value === 'ios', "'android' or 'ios'"],
+  SDKVersion: [(value) => typeof value === 'string' && !!parseVersion(value), "a version such as '2.10.4'"],
+  domains: [Array.isArray, 'an array of domains'],
+  urlCheck: [(value) => typeof value === 'boolean', 'a boolean'],
+  maxConnections: [
+    (value) => value === Infinity || (Number.isInteger(value) && (value as number) >= 1),
+    'a whole number ≥ 1, or Infinity',
+  ],
+  appId: APP_FIELD,
+  appVersion: APP_FIELD,
+  transport: [isFunction, 'a function'],
+  maxMessageSize: POSITIVE,
+  reportError: [isFunction, 'a function'],
+  ...FIELD_RULES,
+};
+
+export function resolveOptions(given: WxOptions = {}, defaultTransport: Transport): Settings {
+  checkObject(given, '', OPTION_KEYS, refuse);
+  // Each option is read once (a getter may answer differently each time), then checked. `null` is the default for
+  // the four options that have a plain one.
+  const options: WxOptions = {};
+  for (const key of OPTION_KEYS) (options as Record<string, unknown>)[key] = given[key as keyof WxOptions];
+  const platform = (options.platform ??= 'android');
+  const SDKVersion = (options.SDKVersion ??= NEWEST_SDK_VERSION);
+  const appId = (options.appId ??= 'touristappid');
+  const appVersion = (options.appVersion ??= 'devtools');
+  for (const [option, rule] of Object.entries(RULES))
+    checkValue(option, options[option as keyof WxOptions], rule, refuse);
+
   const profile = PROFILES[platform];
-
-  const version = typeof SDKVersion === 'string' ? parseVersion(SDKVersion) : undefined;
-  if (!version) return invalid('SDKVersion', "a version such as '2.10.4'", SDKVersion);
-  const features = featuresOf(version);
-
-  const appId = checkAppField('appId', options.appId ?? 'touristappid');
-  const appVersion = checkAppField('appVersion', options.appVersion ?? 'devtools');
-
+  const features = featuresOf(parseVersion(SDKVersion)!);
   return {
     profile,
     features,
     domainPolicy: resolveDomainPolicy(options, features.lanAddresses),
     defaultTimeout: resolveDefaultTimeout(options.networkTimeout),
-    maxConnections: resolveMaxConnections(options.maxConnections, features.socketTask),
+    maxConnections: options.maxConnections ?? (features.socketTask ? 5 : 1), // §6
     clientHeaders: {
       // [doc/lib] the Referer WeChat sends; callers cannot set it.
       Referer: `https://servicewechat.com/${appId}/${appVersion}/page-frame.html`,
       'User-Agent': userAgentOf(profile),
     },
     ca: resolveCa(options.tls),
-    transport: optionalFunction('transport', options.transport) ?? defaultTransport,
-    maxMessageSize: positive('maxMessageSize', options.maxMessageSize) ?? DEFAULT_MAX_MESSAGE_SIZE,
-    report: optionalFunction('reportError', options.reportError) ?? consoleReporter,
+    transport: options.transport ?? defaultTransport,
+    maxMessageSize: options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE,
+    report: options.reportError ?? consoleReporter,
     field: resolveFieldOptions(options, refuse),
   };
 }
 
 function resolveDomainPolicy(options: WxOptions, allowLan: boolean): DomainPolicy | undefined {
   const { domains, urlCheck } = options;
-  if (domains !== undefined && !Array.isArray(domains)) invalid('domains', 'an array of domains', domains);
-  if (urlCheck !== undefined && typeof urlCheck !== 'boolean') invalid('urlCheck', 'a boolean', urlCheck);
   // Checking defaults to on exactly when domains are configured (contract §5).
   if (!(urlCheck ?? domains !== undefined)) return undefined;
   const policy = createDomainPolicy(domains ?? [], { allowLan });
@@ -168,16 +193,10 @@ function resolveDomainPolicy(options: WxOptions, allowLan: boolean): DomainPolic
   return policy;
 }
 
-function resolveMaxConnections(value: unknown, multipleSockets: boolean): number {
-  if (value === undefined) return multipleSockets ? 5 : 1; // §6
-  if (value === Infinity || (Number.isInteger(value) && (value as number) >= 1)) return value as number;
-  return invalid('maxConnections', 'a whole number ≥ 1, or Infinity', value);
-}
-
 function resolveDefaultTimeout(networkTimeout: WxOptions['networkTimeout']): number {
   if (networkTimeout === undefined) return DEFAULT_TIMEOUT;
   checkObject(networkTimeout, 'networkTimeout', ['connectSocket', 'request', 'uploadFile', 'downloadFile'], refuse);
-  return positive('networkTimeout.connectSocket', networkTimeout.connectSocket) ?? DEFAULT_TIMEOUT;
+  return checkValue('networkTimeout.connectSocket', networkTimeout.connectSocket, POSITIVE, refuse) ?? DEFAULT_TIMEOUT;
 }
 
 function resolveCa(tls: WxOptions['tls']): readonly CertificateAuthority[] {
@@ -186,24 +205,7 @@ function resolveCa(tls: WxOptions['tls']): readonly CertificateAuthority[] {
   const list = ca === undefined ? [] : Array.isArray(ca) ? ca : [ca];
   for (const entry of list) {
     if (typeof entry !== 'string' && !(entry instanceof Uint8Array))
-      invalid('tls.ca', 'PEM certificates (strings or bytes)', entry);
+      refuse('tls.ca', mustBe('tls.ca', 'PEM certificates (strings or bytes)', entry));
   }
   return Object.freeze([...list] as CertificateAuthority[]);
-}
-
-function checkAppField(option: string, value: unknown): string {
-  if (typeof value !== 'string' || !APP_FIELD.test(value))
-    invalid(option, '1 to 128 letters, digits, ".", "_" or "-"', value);
-  return value;
-}
-
-function positive(option: string, value: unknown): number | undefined {
-  if (value !== undefined && !(typeof value === 'number' && value > 0 && Number.isFinite(value)))
-    invalid(option, 'a positive number', value);
-  return value;
-}
-
-function optionalFunction<F extends Function>(option: string, value: F | undefined): F | undefined {
-  if (value !== undefined && typeof value !== 'function') invalid(option, 'a function', value);
-  return value;
 }

@@ -8,9 +8,9 @@
  */
 import { AppLifecycle, DEFAULT_HIDE_REASON, type AppState } from './app-lifecycle.js';
 import { WxPhoneError } from './errors.js';
-import { checkObject, mustBe, type Refuse } from './option-keys.js';
+import { checkObject, checkValue, mustBe, type Refuse } from './option-keys.js';
 import { isPlainObject, typeName } from './values.js';
-import { checkDelay, readLaunch, type LaunchOptions } from './field-options.js';
+import { DELAY_RULE, readLaunch, type LaunchOptions } from './field-options.js';
 import { NETWORK_TYPES, NetworkStatus } from './network-status.js';
 import type { LinkConditions, LinkDirection } from './transport.js';
 import type { NetworkType, Wx } from './types.js';
@@ -92,7 +92,7 @@ export class Phone {
     const { suspendDelay = this.#defaults.suspendDelay, reason = DEFAULT_HIDE_REASON } = (
       options === undefined ? {} : checkObject(options, '', ['suspendDelay', 'reason'], refuse)
     ) as HideOptions;
-    const delay = checkDelay(suspendDelay, refuse);
+    const delay = checkValue('suspendDelay', suspendDelay, DELAY_RULE, refuse);
     if (!(reason === 0 || reason === 1 || reason === 2 || reason === 3))
       refuse('reason', mustBe('reason', '0, 1, 2 or 3', reason));
     this.#lifecycle.hide(reason, delay);
