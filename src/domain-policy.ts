@@ -11,7 +11,7 @@
  * Pure and core: no Node built-ins (the global WHATWG `URL` exists in Node and in browsers).
  * Doc: https://developers.weixin.qq.com/miniprogram/dev/framework/ability/network.html
  */
-import { typeName } from './values.js';
+import { mustBe } from './option-keys.js';
 
 /** A parsed, validated list of legal socket domains (lower-case ASCII hosts). */
 export interface DomainPolicy {
@@ -31,26 +31,16 @@ interface Authority {
 }
 
 /**
- * Characters refused anywhere in an authority, each with the reason given. Every one is something the WHATWG
- * parser would silently rewrite, so a host containing one can never honestly equal a listed host.
+ * Characters refused anywhere in an authority, named in the reason (`contains "@"`). Every one is something the
+ * WHATWG parser would silently rewrite or read otherwise, so a host containing one can never honestly equal a listed
+ * host:
+ * - `wss://good.com@evil.com` connects to evil.com: whatever precedes `@` is userinfo, not the host;
+ * - WHATWG treats `\` as `/` in wss URLs: `wss://evil.com\@good.com` connects to evil.com;
+ * - WHATWG percent-decodes hosts: `chat%2eexample.com` becomes `chat.example.com`. Nothing legal needs `%` here;
+ * - WHATWG strips tab/CR/LF anywhere and leading/trailing C0 controls and spaces: `chat.exa<TAB>mple.com`;
+ * - `*` is no wildcard: domains match exactly.
  */
-const REFUSED_CHARACTERS: readonly (readonly [pattern: RegExp, reason: string])[] = [
-  // `wss://good.com@evil.com` connects to evil.com: whatever precedes `@` is userinfo, not the host.
-  [/@/, 'contains "@" (userinfo)'],
-  // WHATWG treats `\` as `/` in wss URLs: `wss://evil.com\@good.com` connects to evil.com.
-  [/\\/, 'contains a backslash'],
-  // WHATWG percent-decodes hosts: `chat%2eexample.com` becomes `chat.example.com`. Nothing legal needs `%` here.
-  [/%/, 'contains a percent-encoded character'],
-  // WHATWG strips tab/CR/LF anywhere and leading/trailing C0 controls and spaces: `chat.exa<TAB>mple.com`.
-  [/[\0- \x7f]/, 'contains whitespace or a control character'],
-  // IDNA maps full-width letters, `。`, the Kelvin sign, soft hyphens and zero-width spaces onto ASCII, and another
-  // script's look-alikes (Cyrillic `а`) onto a punycode host. Only plain ASCII can equal a listed host honestly.
-  [/[^\0-\x7f]/, 'is not ASCII; list its punycode (xn--) form'],
-  [/\*/, 'is a wildcard; domains match exactly'],
-  // Brackets hold an IPv6 literal, an IP address. The LAN rule of 2.4.0 names IPv4 ranges only, so IPv6 literals
-  // (including IPv4-mapped ones such as `[::ffff:10.0.0.1]`) are always refused. [ours]
-  [/^\[/, 'is an IPv6 address'],
-];
+const REFUSED_CHARACTER = /[@\\%*\0- \x7f]/;
 
 const INVALID_DOMAIN = 'is not a valid domain';
 
@@ -62,7 +52,14 @@ const LABEL = /^[a-z\d]([a-z\d-]{0,61}[a-z\d])?$/;
  * authority, or why it was refused. Every rule refuses something the WHATWG parser would silently rewrite.
  */
 function parseAuthority(authority: string): Authority | string {
-  for (const [pattern, reason] of REFUSED_CHARACTERS) if (pattern.test(authority)) return reason;
+  const refused = REFUSED_CHARACTER.exec(authority);
+  if (refused) return `contains ${JSON.stringify(refused[0])}`;
+  // IDNA maps full-width letters, `。`, the Kelvin sign, soft hyphens and zero-width spaces onto ASCII, and another
+  // script's look-alikes (Cyrillic `а`) onto a punycode host. Only plain ASCII can equal a listed host honestly.
+  if (/[^\0-\x7f]/.test(authority)) return 'is not ASCII; list its punycode (xn--) form';
+  // Brackets hold an IPv6 literal, an IP address. The LAN rule of 2.4.0 names IPv4 ranges only, so IPv6 literals
+  // (including IPv4-mapped ones such as `[::ffff:10.0.0.1]`) are always refused. [ours]
+  if (authority.startsWith('[')) return 'is an IPv6 address';
   const colon = authority.indexOf(':');
   const rawHost = colon === -1 ? authority : authority.slice(0, colon);
   const port = colon === -1 ? '' : authority.slice(colon + 1);
@@ -75,7 +72,7 @@ function parseAuthority(authority: string): Authority | string {
   // A trailing dot makes a different, absolute name (`chat.example.com.`) that still resolves to the same server:
   // refuse rather than match it. WHATWG keeps it in `hostname` for domains but drops it for IPv4 (`10.0.0.1.`).
   if (rawHost.endsWith('.')) return 'ends with a dot';
-  // Only ASCII is left (REFUSED_CHARACTERS), so no Unicode case mapping (the Kelvin sign to `k`) can apply here.
+  // Only ASCII is left (checked above), so no Unicode case mapping (the Kelvin sign to `k`) can apply here.
   const host = rawHost.toLowerCase();
   const labels = host.split('.');
   if (host.length > 253 || !labels.every((label) => LABEL.test(label))) return INVALID_DOMAIN;
@@ -176,7 +173,7 @@ function parseDomainEntry(entry: string): Authority | string {
 
 /**
  * Validates the `domains` option of `createWx` (§5). Returns the policy, or a message for the `TypeError` that
- * `createWx` throws, e.g. `domains[2] "wss://a b" contains whitespace or a control character`.
+ * `createWx` throws, e.g. `domains[2] "wss://a b" contains " "`.
  *
  * Accepted entries: `host`, `host:port`, `wss://host`, `wss://host:port`, each with an optional trailing `/`; the
  * scheme is case-insensitive, the host is stored lower-case and a port is ignored (any port is allowed for wss).
@@ -184,10 +181,9 @@ function parseDomainEntry(entry: string): Authority | string {
  * (and `*.localhost`), userinfo, trailing dots, non-ASCII hosts (list the `xn--` form), invalid punycode.
  */
 export function createDomainPolicy(domains: readonly unknown[], options: { allowLan: boolean }): DomainPolicy | string {
-  if (!Array.isArray(domains)) return `domains must be an array of strings, got ${typeName(domains)}`;
   const hosts = new Set<string>();
   for (const [index, entry] of domains.entries()) {
-    if (typeof entry !== 'string') return `domains[${index}] must be a string, got ${typeName(entry)}`;
+    if (typeof entry !== 'string') return mustBe(`domains[${index}]`, 'a string', entry);
     const parsed = parseDomainEntry(entry);
     if (typeof parsed === 'string') return `domains[${index}] ${JSON.stringify(entry)} ${parsed}`;
     hosts.add(parsed.host);

@@ -251,7 +251,7 @@ describe('§5 isUrlAllowed', () => {
   it('§5 refusal reasons name the rule that refused the URL', () => {
     assert.equal(urlRefusal('wss://chat.example.com', BEFORE_LAN), undefined);
     assert.match(urlRefusal('ws://chat.example.com', BEFORE_LAN) ?? '', /scheme/);
-    assert.match(urlRefusal('wss://a@chat.example.com', BEFORE_LAN) ?? '', /userinfo/);
+    assert.match(urlRefusal('wss://a@chat.example.com', BEFORE_LAN) ?? '', /contains "@"/);
     assert.match(urlRefusal('wss://10.1', WITH_LAN) ?? '', /non-canonical/);
     assert.match(urlRefusal('wss://10.0.0.1', BEFORE_LAN) ?? '', /IP address/);
     assert.match(urlRefusal('wss://localhost', BEFORE_LAN) ?? '', /localhost/);
@@ -297,14 +297,14 @@ describe('§5 createDomainPolicy', () => {
     assert.equal(policyFor([], 'yes' as unknown as boolean).allowLan, false);
   });
 
-  for (const [entry, type] of [
-    [42, 'Number'],
+  for (const [entry, given] of [
+    [42, '42'],
     [null, 'Null'],
     [undefined, 'Undefined'],
     [{}, 'Object'],
   ] as const) {
-    it(`§5 refuses the non-string entry ${String(entry)} with a message naming its type`, () => {
-      assert.equal(createDomainPolicy([entry], { allowLan: true }), `domains[0] must be a string, got ${type}`);
+    it(`§5 refuses the non-string entry ${String(entry)} with a message naming what it is`, () => {
+      assert.equal(createDomainPolicy([entry], { allowLan: true }), `domains[0] must be a string, not ${given}`);
     });
   }
 
@@ -314,19 +314,18 @@ describe('§5 createDomainPolicy', () => {
   const LOCALHOST = 'is localhost';
   const INVALID = 'is not a valid domain';
   const PORT = 'has an invalid port (want 1-65535, no leading zero)';
-  const CONTROL = 'contains whitespace or a control character';
   /** Each invalid entry and the end of its message (after `domains[0] "<entry>" `). */
   const invalid: readonly (readonly [entry: string, detail: string])[] = [
     ['', 'has no host'],
     ['wss://', 'has no host'],
-    ['wss://a b', CONTROL],
-    ['chat.example.com\n', CONTROL],
+    ['wss://a b', 'contains " "'],
+    ['chat.example.com\n', 'contains "\\n"'],
     ['ws://chat.example.com', WSS_ONLY],
     ['https://chat.example.com', WSS_ONLY],
     ['wss://chat.example.com/socket', HOST_ONLY],
     ['chat.example.com?x=1', HOST_ONLY],
     ['chat.example.com//', HOST_ONLY],
-    ['*.example.com', 'is a wildcard; domains match exactly'],
+    ['*.example.com', 'contains "*"'],
     ['10.0.0.1', IP],
     ['wss://8.8.8.8:443', IP],
     ['167772161', 'is a non-canonical IPv4 address (octal, hex, decimal or short)'],
@@ -335,9 +334,9 @@ describe('§5 createDomainPolicy', () => {
     ['wss://LOCALHOST', LOCALHOST],
     ['dev.localhost', LOCALHOST],
     ['chat.example.com.', 'ends with a dot'],
-    ['user@chat.example.com', 'contains "@" (userinfo)'],
-    ['chat\\example.com', 'contains a backslash'],
-    ['chat%2eexample.com', 'contains a percent-encoded character'],
+    ['user@chat.example.com', 'contains "@"'],
+    ['chat\\example.com', 'contains "\\\\"'],
+    ['chat%2eexample.com', 'contains "%"'],
     ['\u0441hat.example.com', 'is not ASCII; list its punycode (xn--) form'],
     ['chat_x.example.com', INVALID],
     ['-chat.example.com', INVALID],
@@ -363,14 +362,7 @@ describe('§5 createDomainPolicy', () => {
   it('§5 an error names the index of the first invalid entry', () => {
     assert.equal(
       createDomainPolicy(['a.example.com', 'b.example.com', 'wss://a b', 'ws://c'], { allowLan: false }),
-      'domains[2] "wss://a b" contains whitespace or a control character',
-    );
-  });
-
-  it('§5 a domains option that is not an array is refused', () => {
-    assert.equal(
-      createDomainPolicy('chat.example.com' as unknown as readonly unknown[], { allowLan: false }),
-      'domains must be an array of strings, got String',
+      'domains[2] "wss://a b" contains " "',
     );
   });
 });

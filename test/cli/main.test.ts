@@ -102,7 +102,7 @@ describe('bad arguments exit with code 2 and say what was wrong and what to do',
     [
       'a domain entry createWx refuses',
       () => ['connect', 'wss://a.example', '--domain', '*.example.com'],
-      /--domain: domains\[0\] "\*\.example\.com" is a wildcard/,
+      /--domain: domains\[0\] "\*\.example\.com" contains "\*"/,
     ],
     [
       'a domain entry doctor cannot check',
