@@ -2,7 +2,7 @@
  * The `createWx` options of the field conditions (contract §8.1): the emulated launch, which `onAppShow` reports,
  * app.json's `requiredBackgroundModes`, and how long after hiding the app is suspended.
  */
-import { checkObject, mustBe, type Refuse, type Rule } from './option-keys.js';
+import { checkObject, checkValue, type Refuse, type Rule } from './option-keys.js';
 import { isPlainObject } from './values.js';
 
 /** How the mini program was launched: what `onAppShow` reports [doc: App.onShow]. */
@@ -45,6 +45,17 @@ const DEFAULT_LAUNCH: Readonly<Required<LaunchOptions>> = Object.freeze({
 
 const LAUNCH_KEYS = Object.keys(DEFAULT_LAUNCH);
 
+/** What each launch field may be, checked when given. */
+const LAUNCH_RULES: Record<keyof LaunchOptions, Rule> = {
+  path: [(value) => typeof value === 'string', 'a string'],
+  scene: [(value) => Number.isInteger(value) && (value as number) >= 0, 'a whole number ≥ 0'],
+  query: [
+    (value) => isPlainObject(value) && Object.values(value).every((entry) => typeof entry === 'string'),
+    'an object of strings',
+  ],
+  referrerInfo: [isPlainObject, 'an object'],
+};
+
 export interface FieldOptions {
   launch?: LaunchOptions;
   requiredBackgroundModes?: readonly BackgroundMode[];
@@ -62,16 +73,8 @@ export function readLaunch(
   refuse: Refuse,
 ): Readonly<Required<LaunchOptions>> {
   const launch = checkObject(value, 'launch', LAUNCH_KEYS, refuse) as Record<string, unknown>;
+  for (const [key, rule] of Object.entries(LAUNCH_RULES)) checkValue(`launch.${key}`, launch[key], rule, refuse);
   const { path = base.path, scene = base.scene, query = base.query, referrerInfo = base.referrerInfo } = launch;
-  function invalid(key: string, allowed: string, given: unknown): never {
-    return refuse(`launch.${key}`, mustBe(`launch.${key}`, allowed, given));
-  }
-  if (typeof path !== 'string') invalid('path', 'a string', path);
-  if (!Number.isInteger(scene) || (scene as number) < 0) invalid('scene', 'a whole number ≥ 0', scene);
-  if (!isPlainObject(query)) invalid('query', 'an object of strings', query);
-  for (const [key, entry] of Object.entries(query))
-    if (typeof entry !== 'string') invalid(`query.${key}`, 'a string', entry);
-  if (!isPlainObject(referrerInfo)) invalid('referrerInfo', 'an object', referrerInfo);
   return Object.freeze({
     path: path as string,
     scene: scene as number,

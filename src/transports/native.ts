@@ -22,7 +22,7 @@ import type {
 } from '../transport.js';
 import { isArrayBuffer, utf8Length } from '../bytes.js';
 import { hostTimers, type TimerHandle } from '../host-timers.js';
-import { firstUnknownKey, unknownOption } from '../option-keys.js';
+import { checkObject } from '../option-keys.js';
 import { connectionUrl } from './connection-url.js';
 
 /**
@@ -55,8 +55,9 @@ export interface NativeTransportOptions {
  * must be chosen explicitly (the default there is `ws`). Throws a `TypeError` when no `WebSocket` class is found.
  */
 export function nativeTransport(options: NativeTransportOptions = {}): Transport {
-  const unknown = firstUnknownKey(options, ['WebSocket']);
-  if (unknown !== undefined) throw new TypeError(`nativeTransport: ${unknownOption(unknown, ['WebSocket'])}`);
+  checkObject(options, '', ['WebSocket'], (_option, message) => {
+    throw new TypeError(`nativeTransport: ${message}`);
+  });
   const WebSocketClass = options.WebSocket ?? (globalThis as { WebSocket?: NativeWebSocketConstructor }).WebSocket;
   if (typeof WebSocketClass !== 'function') {
     throw new TypeError('nativeTransport: no WebSocket class here; pass one as {WebSocket}');

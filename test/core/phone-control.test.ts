@@ -121,7 +121,7 @@ describe('bad input to the control', () => {
     [
       'a query of numbers',
       (phone) => phone.show({ query: { id: 7 } as never }),
-      /^phone\.show: launch\.query\.id must be a string, not 7$/,
+      /^phone\.show: launch\.query must be an object of strings, not Object$/,
     ],
   ];
   for (const [name, call, message] of cases) {
