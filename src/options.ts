@@ -199,13 +199,18 @@ function resolveDefaultTimeout(networkTimeout: WxOptions['networkTimeout']): num
   return checkValue('networkTimeout.connectSocket', networkTimeout.connectSocket, POSITIVE, refuse) ?? DEFAULT_TIMEOUT;
 }
 
+/** No extra trust: one frozen list for every `wx` object. */
+const NO_CA: readonly CertificateAuthority[] = Object.freeze([]);
+
 function resolveCa(tls: WxOptions['tls']): readonly CertificateAuthority[] {
-  if (tls === undefined) return [];
+  if (tls === undefined) return NO_CA;
   const { ca } = checkObject(tls, 'tls', ['ca'], refuse) as NonNullable<WxOptions['tls']>;
-  const list = ca === undefined ? [] : Array.isArray(ca) ? ca : [ca];
+  const list = ca === undefined ? NO_CA : Array.isArray(ca) ? ca : [ca];
   for (const entry of list) {
     if (typeof entry !== 'string' && !(entry instanceof Uint8Array))
       refuse('tls.ca', mustBe('tls.ca', 'PEM certificates (strings or bytes)', entry));
   }
-  return Object.freeze([...list] as CertificateAuthority[]);
+  // A frozen list cannot change: kept as it is, so that the `wx` objects given one list (the Artillery engine's) share
+  // it, and with it the TLS context made for it (ws-handshake.ts).
+  return Object.isFrozen(list) ? list : Object.freeze([...list]);
 }

@@ -42,7 +42,7 @@ function controllerOf(receiver: unknown): TaskController | undefined {
  * registration order; a listener that throws is reported and dispatch goes on (§0.3). Methods called with a `this`
  * that is not a task (unbound, a copy of a task) fail instead of throwing (§0.5).
  *
- * Each `wx` makes its tasks from its own subclass (`socketTaskClass`), which holds `send` and `close`: a method taken
+ * Tasks are made from a subclass per `reportError` (`socketTaskClass`), which holds `send` and `close`: a method taken
  * off a task and called unbound still knows the `wx` it came from, and reports to its `reportError`.
  */
 export abstract class SocketTask {
@@ -101,8 +101,24 @@ export abstract class SocketTask {
   abstract close(option?: SocketTaskCloseOption): Promise<CallResult> | void;
 }
 
-/** The task class of one `wx`: a call of `send` or `close` whose `this` is not a task reports to `report`. */
-export function socketTaskClass(report: ErrorReporter): new (controller: TaskController) => SocketTask {
+type TaskClass = new (controller: TaskController) => SocketTask;
+
+/**
+ * The classes made so far, one per reporter: the `wx` objects that share one (the console's, or a load test's) share
+ * their class too, where a class per `wx` object cost each about 1 KB of class, prototype and shapes.
+ */
+const taskClasses = new WeakMap<ErrorReporter, TaskClass>();
+
+/** Makes the task users hold for a controller. */
+export const newTask = (controller: TaskController): SocketTask => {
+  const { report } = controller.settings;
+  let Task = taskClasses.get(report);
+  if (!Task) taskClasses.set(report, (Task = socketTaskClass(report)));
+  return new Task(controller);
+};
+
+/** A task class: a call of `send` or `close` whose `this` is not a task reports to `report`. */
+function socketTaskClass(report: ErrorReporter): TaskClass {
   return class extends SocketTask {
     send(option: SocketTaskSendOption): Promise<CallResult> | void {
       const controller = controllerOf(this);

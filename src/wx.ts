@@ -16,7 +16,7 @@ import { resolveOptions, type Settings, type WxOptions } from './options.js';
 import { Phone, registerPhone } from './phone.js';
 import { CLOSED, OPEN } from './ready-state.js';
 import { invokeSafely, reportSafely } from './report.js';
-import { socketTaskClass, type SocketTask } from './socket-task.js';
+import { newTask, type SocketTask } from './socket-task.js';
 import { EVENTS, TaskController, capitalized, type SocketEvent, type TaskOwner } from './task-controller.js';
 import type { Transport } from './transport.js';
 import type { OnSocketOpenListenerResult, PromisifySuccessResult, Wx } from './types.js';
@@ -35,21 +35,20 @@ class MiniProgram implements TaskOwner, FieldProgram {
   /** Tasks not yet CLOSED: the connection count (§6) and the sockets `wx.closeSocket` closes (§3). */
   readonly #live = new Set<TaskController>();
   /**
-   * The socket the global API acts on (§3). Before the first `connectSocket`, a task CLOSED from the start: WeChat
-   * answers the global API the same way with no socket as with a closed one.
+   * The socket the global API acts on (§3); none before the first `connectSocket`. WeChat answers the global API the
+   * same way with no socket as with a closed one.
    */
-  #current: TaskController;
-  /** Below 1.7.0: sockets replaced by a newer `connectSocket`, whose close still reaches `onSocketClose` (§4). */
-  readonly #replaced = new Set<TaskController>();
-  readonly #globalListeners: { [E in SocketEvent]?: Function } = {};
+  #current: TaskController | undefined;
+  /**
+   * Below 1.7.0: sockets replaced by a newer `connectSocket`, whose close still reaches `onSocketClose` (§4). Made
+   * at the first replacement, as the global listeners are at the first `wx.onSocket*`: many programs have neither.
+   */
+  #replaced: Set<TaskController> | undefined;
+  #globalListeners: { [E in SocketEvent]?: Function } | undefined;
   #nextTaskId = 1;
-  /** What users hold of a task; this program's own class, so that its methods called unbound report here. */
-  readonly #Task: new (controller: TaskController) => SocketTask;
 
   constructor(settings: Settings) {
     this.settings = settings;
-    this.#Task = socketTaskClass(settings.report);
-    this.#current = new TaskController(this, 'closed');
   }
 
   get suspended(): boolean {
@@ -75,19 +74,19 @@ class MiniProgram implements TaskOwner, FieldProgram {
 
     // Below 1.7.0 a new connection replaces the current one (§4), so that one does not count against the limit.
     const current = this.#current;
-    const replacing = legacy && current.readyState !== CLOSED;
+    const replacing = legacy && current !== undefined && current.readyState !== CLOSED;
     if (this.#live.size - (replacing ? 1 : 0) >= maxConnections) {
       void failLater(completion, ErrMsg.fail(ErrMsg.connectApi, ErrMsg.tooManySockets(maxConnections)));
-      return legacy ? undefined : new this.#Task(new TaskController(this, 'closed'));
+      return legacy ? undefined : newTask(new TaskController(this, 'closed'));
     }
     // §8.1: no network call while suspended; the permission layer refuses the native call (after the base
     // library's own checks above). The fail, like everything, waits for the app to show again.
     if (this.suspended) {
       void failLater(completion, ErrMsg.fail(ErrMsg.connectApi, ErrMsg.suspended('createSocketTask')));
-      return legacy ? undefined : new this.#Task(new TaskController(this, 'closed'));
+      return legacy ? undefined : newTask(new TaskController(this, 'closed'));
     }
     if (replacing) {
-      this.#replaced.add(current);
+      (this.#replaced ??= new Set()).add(current);
       this.#live.delete(current); // it ends now (§4); its slot is the new socket's
       current.replace();
     }
@@ -97,16 +96,17 @@ class MiniProgram implements TaskOwner, FieldProgram {
     const task = new TaskController(this, allowed ? request : 'domain-rejected');
     if (allowed) this.#live.add(task);
     // §3: a new task becomes current only when the current one is CLOSED (or is being replaced, §4).
-    if (replacing || current.readyState === CLOSED) this.#current = task;
+    if (replacing || current === undefined || current.readyState === CLOSED) this.#current = task;
 
     const result: CallResult = { errMsg: ErrMsg.ok(ErrMsg.connectApi) };
     if (profile.successHasTaskId && !legacy) result['socketTaskId'] = this.#nextTaskId++; // no tasks before 1.7.0
     completion?.settleLater(result, true);
-    return legacy ? undefined : new this.#Task(task);
+    return legacy ? undefined : newTask(task);
   }
 
   sendSocketMessage(options: unknown): Promise<CallResult> | void {
-    return this.#current.send(
+    // With no socket yet, one CLOSED from the start answers, as any closed socket does.
+    return (this.#current ??= new TaskController(this, 'closed')).send(
       options,
       ErrMsg.fail(ErrMsg.sendApi, ErrMsg.notConnected),
       this.settings.features.promise,
@@ -117,7 +117,7 @@ class MiniProgram implements TaskOwner, FieldProgram {
     const current = this.#current;
     const withPromise = this.settings.features.promise;
     // The 1.x docs' caveat (§3): a socket still CONNECTING cannot be closed through the global API [doc]; it opens.
-    if (current.readyState !== OPEN) {
+    if (current?.readyState !== OPEN) {
       const completion = completionFor(
         ErrMsg.closeApi,
         plainOptions(options),
@@ -135,13 +135,13 @@ class MiniProgram implements TaskOwner, FieldProgram {
 
   listen(event: SocketEvent, listener: unknown): void {
     // One listener per event: a later call replaces the earlier; a non-function is ignored [lib].
-    if (typeof listener === 'function') this.#globalListeners[event] = listener;
+    if (typeof listener === 'function') (this.#globalListeners ??= {})[event] = listener;
   }
 
   globalListener(task: TaskController, event: SocketEvent): Function | undefined {
-    const listener = this.#globalListeners[event];
+    const listener = this.#globalListeners?.[event];
     // A replaced task is routed up to its last event, `close` (§4); the set is looked in only when someone listens.
-    const replaced = event === 'close' ? this.#replaced.delete(task) : listener && this.#replaced.has(task);
+    const replaced = event === 'close' ? this.#replaced?.delete(task) : listener && this.#replaced?.has(task);
     // Whether the task is current is decided now too: an `onClose` listener that connects anew makes the new task
     // current during this dispatch.
     return task === this.#current || replaced ? listener : undefined;

@@ -98,7 +98,8 @@ export function resolveEngineConfig(
     appVersion,
     timeout,
     maxConnections,
-    ca: readCertificates(config.tls, scriptPath),
+    // Frozen: every virtual user's `wx` then shares this list, and the TLS context made for it.
+    ca: Object.freeze(readCertificates(config.tls, scriptPath)),
     inboxLimit: inboxLimit ?? DEFAULT_INBOX_LIMIT,
   };
 }
