@@ -10,7 +10,7 @@
 import { resolveEngineConfig, type EngineSettings } from './config.js';
 import { StepError } from './errors.js';
 import { compileFlow, flowUses, type FlowDefaults } from './flow.js';
-import { Metrics, type ScenarioEvents } from './metrics.js';
+import { Metric, Metrics, type ScenarioEvents } from './metrics.js';
 import { isRecord } from './record.js';
 import type { Step } from './spec.js';
 import { VirtualUser, type EngineHelpers, type ScenarioContext } from './vu.js';
@@ -66,9 +66,13 @@ export class WxSocketEngine {
   ): (context: ScenarioContext, callback: ScenarioCallback) => void {
     const steps = compileFlow(spec.flow, `scenario ${JSON.stringify(spec.name ?? '')}.flow`, this.#defaults());
     const usesPhone = flowUses(spec.flow, ['background', 'network']);
+    // One reporter for the scenario's virtual users, not one each: `wx` objects sharing a reporter share their
+    // SocketTask class too (about 1 KB each otherwise).
+    const metrics = new Metrics(events);
+    const reportError = (): void => metrics.counter(Metric.listenerErrors);
     return (context, callback) => {
       events.emit('started');
-      void runVirtualUser(steps, usesPhone, this.#settings, this.#helpers, events, context).then((error) =>
+      void runVirtualUser(steps, usesPhone, this.#settings, this.#helpers, events, context, reportError).then((error) =>
         // Outside the promise chain, so that an exception in Artillery's callback is not swallowed as a rejection.
         queueMicrotask(() => callback(error, context)),
       );
@@ -95,11 +99,12 @@ async function runVirtualUser(
   helpers: EngineHelpers,
   events: ScenarioEvents,
   context: ScenarioContext,
+  reportError: () => void,
 ): Promise<Error | null> {
   let vu: VirtualUser | undefined;
   let failure: Error | null = null;
   try {
-    vu = new VirtualUser(settings, helpers, events, context, usesPhone);
+    vu = new VirtualUser(settings, helpers, events, context, usesPhone, reportError);
     for (const step of steps) await step(vu);
   } catch (error) {
     failure = error instanceof Error ? error : new Error(String(error));

@@ -7,7 +7,7 @@ import { phoneOf, type Phone } from '../phone.js';
 import type { Wx } from '../types.js';
 import type { EngineSettings, Platform } from './config.js';
 import { StepError } from './errors.js';
-import { Metric, Metrics, platformMetric, type ScenarioEvents } from './metrics.js';
+import { Metrics, platformMetric, type ScenarioEvents } from './metrics.js';
 import { PlainSocket } from './plain-socket.js';
 import { ReliableVuSocket, type ReliableSettings } from './reliable-vu-socket.js';
 import { within, type ConnectRequest, type VuSocket } from './vu-socket.js';
@@ -42,14 +42,16 @@ export class VirtualUser {
 
   /**
    * `usesPhone`: the flow has `background` or `network` steps. The phone is then taken before any connection, since
-   * only connections opened after it feel a weak link; a flow without them pays nothing for it.
+   * only connections opened after it feel a weak link; a flow without them pays nothing for it. `reportError` counts
+   * errors thrown by listeners of `function` steps (`wx.listener_errors`), instead of printing one per virtual user.
    */
   constructor(
     settings: EngineSettings,
     helpers: EngineHelpers,
     events: ScenarioEvents,
     context: ScenarioContext,
-    usesPhone = false,
+    usesPhone: boolean,
+    reportError: () => void,
   ) {
     this.settings = settings;
     this.#helpers = helpers;
@@ -66,8 +68,7 @@ export class VirtualUser {
       ...(settings.maxConnections !== undefined && { maxConnections: settings.maxConnections }),
       networkTimeout: { connectSocket: settings.timeout },
       tls: { ca: settings.ca },
-      // A listener of a `function` step that throws is counted, not printed once per virtual user.
-      reportError: () => this.metrics.counter(Metric.listenerErrors),
+      reportError,
     });
     context.wx = this.wx;
     if (usesPhone) this.#phone = phoneOf(this.wx);
