@@ -3,6 +3,7 @@
  * @see https://developers.weixin.qq.com/miniprogram/dev/api/network/websocket/wx.connectSocket.html
  */
 import './node-host.js';
+import { handshakeOptions } from './handshake-options.js';
 import { installWxWith, type InstalledWx } from './install-wx.js';
 import type { WxOptions } from './options.js';
 import { defaultWsTransport } from './transports/ws.js';
@@ -14,7 +15,7 @@ import { createWxWith } from './wx.js';
  * `sendSocketMessage`, `closeSocket`, `canIUse`). Throws a `WxOptionsError` for invalid options.
  */
 export function createWx(options?: WxOptions): Wx {
-  return createWxWith(options, defaultWsTransport);
+  return createWxWith(options, defaultWsTransport, undefined, handshakeOptions);
 }
 
 /** Creates a `wx` object and installs it as `globalThis.wx`; `uninstall()` restores what was there. */

@@ -4,7 +4,7 @@
  */
 import { createDomainPolicy, type DomainPolicy } from './domain-policy.js';
 import { WxOptionsError } from './errors.js';
-import { checkObject, checkValue, mustBe, type Refuse, type Rule } from './option-keys.js';
+import { checkObject, checkValue, type Refuse, type Rule } from './option-keys.js';
 import {
   FIELD_RULES,
   resolveFieldOptions,
@@ -12,9 +12,10 @@ import {
   type FieldSettings,
   type LaunchOptions,
 } from './field-options.js';
-import { PROFILES, userAgentOf, type PlatformProfile } from './profiles.js';
+import { PROFILES, type PlatformProfile } from './profiles.js';
 import { consoleReporter, type ErrorReporter } from './report.js';
 import type { Transport } from './transport.js';
+import { isPlainObject } from './values.js';
 import { NEWEST_SDK_VERSION, featuresOf, parseVersion, type FeatureSet } from './versions.js';
 
 /** A PEM certificate (string or bytes). */
@@ -82,8 +83,12 @@ export interface Settings {
   readonly domainPolicy: DomainPolicy | undefined;
   readonly defaultTimeout: number;
   readonly maxConnections: number;
-  /** The request headers WeChat sets itself (`Referer`, `User-Agent`), replacing the caller's [doc/lib]. */
+  /**
+   * The request headers WeChat sets itself (`Referer`, `User-Agent`), replacing the caller's [doc/lib]; none in the
+   * browser entry, whose `WebSocket` sends the browser's own.
+   */
   readonly clientHeaders: Readonly<Record<string, string>>;
+  /** `tls.ca`; empty in the browser entry, where the browser's trust store decides. */
   readonly ca: readonly CertificateAuthority[];
   readonly transport: Transport;
   readonly maxMessageSize: number;
@@ -98,7 +103,7 @@ export const DEFAULT_TIMEOUT = 60_000;
 export const DEFAULT_MAX_MESSAGE_SIZE = 32 * 1024 * 1024;
 
 /** Throws the `WxOptionsError` of an option; `''` is the options themselves. */
-const refuse: Refuse = (option, message) => {
+export const refuse: Refuse = (option, message) => {
   throw new WxOptionsError(option || '(options)', message);
 };
 
@@ -144,13 +149,28 @@ const RULES: { readonly [option in keyof WxOptions]?: Rule } = {
   ],
   appId: APP_FIELD,
   appVersion: APP_FIELD,
+  // Its `ca` is read by the Node entry only (handshake-options.ts): a browser's trust store is its own.
+  tls: [isPlainObject, 'an object'],
   transport: [isFunction, 'a function'],
   maxMessageSize: POSITIVE,
   reportError: [isFunction, 'a function'],
   ...FIELD_RULES,
 };
 
-export function resolveOptions(given: WxOptions = {}, defaultTransport: Transport): Settings {
+/**
+ * What the Node entry adds to the settings (handshake-options.ts): WeChat's own request headers and the extra trust.
+ * A browser's `WebSocket` can neither send headers nor take a CA, so the browser entry makes neither.
+ */
+export type HandshakeOptions = (options: WxOptions, profile: PlatformProfile) => Pick<Settings, 'clientHeaders' | 'ca'>;
+
+/** Shared by every `wx` object of the browser entry; frozen, as transports only read them. */
+const NO_HANDSHAKE_OPTIONS = { clientHeaders: Object.freeze({}), ca: Object.freeze([]) };
+
+export function resolveOptions(
+  given: WxOptions = {},
+  defaultTransport: Transport,
+  handshake?: HandshakeOptions,
+): Settings {
   checkObject(given, '', OPTION_KEYS, refuse);
   // Each option is read once (a getter may answer differently each time), then checked. `null` is the default for
   // the four options that have a plain one.
@@ -158,8 +178,8 @@ export function resolveOptions(given: WxOptions = {}, defaultTransport: Transpor
   for (const key of OPTION_KEYS) (options as Record<string, unknown>)[key] = given[key as keyof WxOptions];
   const platform = (options.platform ??= 'android');
   const SDKVersion = (options.SDKVersion ??= NEWEST_SDK_VERSION);
-  const appId = (options.appId ??= 'touristappid');
-  const appVersion = (options.appVersion ??= 'devtools');
+  options.appId ??= 'touristappid';
+  options.appVersion ??= 'devtools';
   for (const [option, rule] of Object.entries(RULES))
     checkValue(option, options[option as keyof WxOptions], rule, refuse);
 
@@ -171,12 +191,7 @@ export function resolveOptions(given: WxOptions = {}, defaultTransport: Transpor
     domainPolicy: resolveDomainPolicy(options, features.lanAddresses),
     defaultTimeout: resolveDefaultTimeout(options.networkTimeout),
     maxConnections: options.maxConnections ?? (features.socketTask ? 5 : 1), // §6
-    clientHeaders: {
-      // [doc/lib] the Referer WeChat sends; callers cannot set it.
-      Referer: `https://servicewechat.com/${appId}/${appVersion}/page-frame.html`,
-      'User-Agent': userAgentOf(profile),
-    },
-    ca: resolveCa(options.tls),
+    ...(handshake?.(options, profile) ?? NO_HANDSHAKE_OPTIONS),
     transport: options.transport ?? defaultTransport,
     maxMessageSize: options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE,
     report: options.reportError ?? consoleReporter,
@@ -197,20 +212,4 @@ function resolveDefaultTimeout(networkTimeout: WxOptions['networkTimeout']): num
   if (networkTimeout === undefined) return DEFAULT_TIMEOUT;
   checkObject(networkTimeout, 'networkTimeout', ['connectSocket', 'request', 'uploadFile', 'downloadFile'], refuse);
   return checkValue('networkTimeout.connectSocket', networkTimeout.connectSocket, POSITIVE, refuse) ?? DEFAULT_TIMEOUT;
-}
-
-/** No extra trust: one frozen list for every `wx` object. */
-const NO_CA: readonly CertificateAuthority[] = Object.freeze([]);
-
-function resolveCa(tls: WxOptions['tls']): readonly CertificateAuthority[] {
-  if (tls === undefined) return NO_CA;
-  const { ca } = checkObject(tls, 'tls', ['ca'], refuse) as NonNullable<WxOptions['tls']>;
-  const list = ca === undefined ? NO_CA : Array.isArray(ca) ? ca : [ca];
-  for (const entry of list) {
-    if (typeof entry !== 'string' && !(entry instanceof Uint8Array))
-      refuse('tls.ca', mustBe('tls.ca', 'PEM certificates (strings or bytes)', entry));
-  }
-  // A frozen list cannot change: kept as it is, so that the `wx` objects given one list (the Artillery engine's) share
-  // it, and with it the TLS context made for it (ws-handshake.ts).
-  return Object.isFrozen(list) ? list : Object.freeze([...list]);
 }

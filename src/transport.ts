@@ -32,8 +32,9 @@ export interface TransportRequest {
   /** A `ws:` or `wss:` URL. */
   readonly url: string;
   /**
-   * Request headers to send, names as given (the core has already dropped forbidden ones). Read them, never change
-   * them: requests without headers of the caller's share one object.
+   * Request headers to send, names as given (the core has already dropped forbidden ones), with WeChat's `Referer`
+   * and `User-Agent` (made by the Node entry only: a browser's `WebSocket` sends the browser's own). Read them, never
+   * change them: requests without headers of the caller's share one object.
    */
   readonly headers: Readonly<Record<string, string>>;
   /** Subprotocols to request; empty for none. */

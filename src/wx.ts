@@ -12,7 +12,7 @@ import * as ErrMsg from './errmsg.js';
 import { WxOptionsError } from './errors.js';
 import type { AddMethod, FieldProgram } from './field-program.js';
 import { NetworkStatus } from './network-status.js';
-import { resolveOptions, type Settings, type WxOptions } from './options.js';
+import { resolveOptions, type HandshakeOptions, type Settings, type WxOptions } from './options.js';
 import { Phone, registerPhone } from './phone.js';
 import { CLOSED, OPEN } from './ready-state.js';
 import { invokeSafely, reportSafely } from './report.js';
@@ -178,16 +178,18 @@ function isOptionsError(error: unknown): error is WxOptionsError {
 
 /**
  * Creates a `wx` object with the given default transport. The entry points (`wxsocket` on Node, in browsers) call
- * this with theirs; the browser entry also has the page drive the phone (`followPage`, §8.4).
+ * this with theirs; the browser entry also has the page drive the phone (`followPage`, §8.4), the Node entry adds
+ * what its transport sends in the handshake (`handshake`: headers, extra trust).
  */
 export function createWxWith(
   options: WxOptions | undefined,
   defaultTransport: Transport,
   followPage?: (lifecycle: AppLifecycle, network: NetworkStatus, field: Settings['field']) => void,
+  handshake?: HandshakeOptions,
 ): Wx {
   let settings: Settings;
   try {
-    settings = resolveOptions(options, defaultTransport);
+    settings = resolveOptions(options, defaultTransport, handshake);
   } catch (error) {
     if (isOptionsError(error)) throw error;
     // A throwing getter or proxy trap in the options: still one clear, typed error.
