@@ -107,26 +107,6 @@ export const refuse: Refuse = (option, message) => {
   throw new WxOptionsError(option || '(options)', message);
 };
 
-/** Every `createWx` option, checked against the type: a key missing here or unknown there does not compile. */
-const OPTION_KEYS = Object.keys({
-  platform: 1,
-  SDKVersion: 1,
-  domains: 1,
-  urlCheck: 1,
-  networkTimeout: 1,
-  maxConnections: 1,
-  appId: 1,
-  appVersion: 1,
-  tls: 1,
-  transport: 1,
-  maxMessageSize: 1,
-  reportError: 1,
-  launch: 1,
-  requiredBackgroundModes: 1,
-  suspendDelay: 1,
-  pageEvents: 1,
-} satisfies Record<keyof WxOptions, 1>);
-
 const isFunction = (value: unknown): boolean => typeof value === 'function';
 const POSITIVE: Rule = [
   (value) => typeof value === 'number' && value > 0 && Number.isFinite(value),
@@ -137,12 +117,16 @@ const APP_FIELD: Rule = [
   '1 to 128 letters, digits, ".", "_" or "-"',
 ];
 
-/** What the options that hold one value may be; the objects (`networkTimeout`, `tls`, `launch`) are read below. */
-const RULES: { readonly [option in keyof WxOptions]?: Rule } = {
+/**
+ * What each `createWx` option may be, checked when given: a key missing here or unknown there does not compile. The
+ * objects (`networkTimeout`, `tls`, `launch`) are read further by their own functions.
+ */
+const RULES: { readonly [option in keyof WxOptions]-?: Rule } = {
   platform: [(value) => value === 'android' || value === 'ios', "'android' or 'ios'"],
   SDKVersion: [(value) => typeof value === 'string' && !!parseVersion(value), "a version such as '2.10.4'"],
   domains: [Array.isArray, 'an array of domains'],
   urlCheck: [(value) => typeof value === 'boolean', 'a boolean'],
+  networkTimeout: [isPlainObject, 'an object'],
   maxConnections: [
     (value) => value === Infinity || (Number.isInteger(value) && (value as number) >= 1),
     'a whole number ≥ 1, or Infinity',
@@ -154,6 +138,7 @@ const RULES: { readonly [option in keyof WxOptions]?: Rule } = {
   transport: [isFunction, 'a function'],
   maxMessageSize: POSITIVE,
   reportError: [isFunction, 'a function'],
+  launch: [isPlainObject, 'an object'],
   ...FIELD_RULES,
 };
 
@@ -165,6 +150,8 @@ export type HandshakeOptions = (options: WxOptions, profile: PlatformProfile) =>
 
 /** Shared by every `wx` object of the browser entry; frozen, as transports only read them. */
 const NO_HANDSHAKE_OPTIONS = { clientHeaders: Object.freeze({}), ca: Object.freeze([]) };
+
+const OPTION_KEYS = Object.keys(RULES);
 
 export function resolveOptions(
   given: WxOptions = {},
