@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { createWx } from '../../src/node.js';
 import { createReliableSocket, type ReliableSocket, type ReliableSocketEventMap } from '../../src/reliable/index.js';
 import { openFailure } from '../../src/errmsg.js';
-import { createTestServer, echo } from '../../src/testing/index.js';
+import { createTestServer, echo, type TestServer } from '../../src/testing/index.js';
 import { runTask } from './wx-run.js';
 
 function nextEvent<K extends keyof ReliableSocketEventMap>(
@@ -20,22 +20,32 @@ function nextEvent<K extends keyof ReliableSocketEventMap>(
   });
 }
 
+/** Once `socket` is open, closes `server` under it: the socket reports the loss as a close with 1006. */
+async function loseServer(socket: ReliableSocket, server: TestServer): Promise<void> {
+  await nextEvent(socket, 'open');
+  const lost = nextEvent(socket, 'close');
+  await server.close();
+  assert.equal((await lost).code, 1006);
+}
+
+/** Sends `text` on `socket` and checks that the (echo) server sends it back. */
+async function assertEchoed(socket: ReliableSocket, text: string): Promise<void> {
+  const echoed = nextEvent(socket, 'message');
+  socket.send(text);
+  assert.equal((await echoed).data, text);
+}
+
 test('a server started on the port of a closed one has the same URL, and a reliable socket reconnects to it', async () => {
   const first = await createTestServer();
   const socket = createReliableSocket(createWx(), { url: first.url, reconnect: { initialDelay: 10, jitter: 0 } });
-  let second: Awaited<ReturnType<typeof createTestServer>> | undefined;
+  let second: TestServer | undefined;
   try {
-    await nextEvent(socket, 'open');
-    const lost = nextEvent(socket, 'close');
-    await first.close();
-    assert.equal((await lost).code, 1006);
+    await loseServer(socket, first);
     const reopened = nextEvent(socket, 'open');
     second = await createTestServer({ port: first.port, handler: echo });
     assert.equal(second.url, first.url);
     assert.equal((await reopened).reconnected, true);
-    const echoed = nextEvent(socket, 'message');
-    socket.send('after the restart');
-    assert.equal((await echoed).data, 'after the restart');
+    await assertEchoed(socket, 'after the restart');
     assert.equal(second.connectionCount >= 1, true);
   } finally {
     socket.close();
@@ -46,7 +56,7 @@ test('a server started on the port of a closed one has the same URL, and a relia
 
 test('a wss server started on the port of a closed one keeps its CA and certificate: a wx made before trusts it', async () => {
   const first = await createTestServer({ secure: true, handler: echo });
-  let second: Awaited<ReturnType<typeof createTestServer>> | undefined;
+  let second: TestServer | undefined;
   try {
     const wx = createWx({ ...first.wxOptions });
     const before = runTask(wx, { url: first.url });
@@ -77,12 +87,9 @@ test('a reliable socket over wss reconnects to the restarted server with the tru
   // android: its failure texts tell a TLS failure (code 8) from a refused connection while the server is down.
   const wx = createWx({ platform: 'android', ...first.wxOptions });
   const socket = createReliableSocket(wx, { url: first.url, reconnect: { initialDelay: 10, jitter: 0 } });
-  let second: Awaited<ReturnType<typeof createTestServer>> | undefined;
+  let second: TestServer | undefined;
   try {
-    await nextEvent(socket, 'open');
-    const lost = nextEvent(socket, 'close');
-    await first.close();
-    assert.equal((await lost).code, 1006);
+    await loseServer(socket, first);
     // The first of: the reconnection, or an attempt refused because the restarted server's certificate is not trusted.
     const outcome = new Promise<string>((resolve) => {
       const settle = (result: string): void => {
@@ -97,9 +104,7 @@ test('a reliable socket over wss reconnects to the restarted server with the tru
     });
     second = await createTestServer({ secure: true, port: first.port, handler: echo });
     assert.equal(await outcome, 'open');
-    const echoed = nextEvent(socket, 'message');
-    socket.send('after the restart');
-    assert.equal((await echoed).data, 'after the restart');
+    await assertEchoed(socket, 'after the restart');
   } finally {
     socket.close();
     await first.close();
