@@ -120,7 +120,9 @@ Options:
   --host address             the address to listen on (default 127.0.0.1)
   --tls                      serve wss with a certificate from a CA generated now; prints the CA's path
   --hostname name            a name the certificate also covers (besides localhost, 127.0.0.1, ::1)
-  --cert-dir dir             where to write ca.pem (default a temporary folder, removed on exit)
+  --cert-dir dir             where to write ca.pem (default a temporary folder, removed on exit); the
+                             server's certificate and key are kept there too, and served again by the
+                             next serve on that folder: clients that trust ca.pem reconnect after a restart
   --protocol p               a subprotocol to accept when offered (repeatable; default: the first offered)
   --header name:value        a header to add to every 101 response (repeatable)
   --mode broadcast|echo      who gets each message (default broadcast)

@@ -1,21 +1,19 @@
 /**
  * `wxsocket serve`: a local WebSocket server to try a mini program or `wxsocket connect` against. Every message goes
  * to every connected client, its sender included (so alone it is an echo server); `--mode echo` answers the sender
- * only. With `--tls` it serves wss with a certificate from a CA generated at start, whose path it prints.
+ * only. With `--tls` it serves wss with a certificate from a CA generated at start (or kept in `--cert-dir`), whose
+ * path it prints.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { createTestCertificates } from '../testing/index.js';
 import { ExitCode, UsageError, parseCommandLine, parseHeaders, parseWhole } from './args.js';
 import { formatSize } from './format.js';
 import { HELP } from './help.js';
 import type { Io } from './io.js';
 import { isAllowedOrigin, parseOrigins } from './serve-origin.js';
+import { serveCertificates } from './serve-certificates.js';
 import { ServeLog } from './serve-log.js';
 
 const OPTIONS = {
@@ -68,8 +66,7 @@ export async function runServe(argv: readonly string[], io: Io): Promise<number>
   }
   const log = new ServeLog(io, values.json === true);
 
-  let certificates: { caPath: string; cleanup: () => void; cert: string; key: string } | undefined;
-  if (secure) certificates = writeCertificates(values.hostname ?? [], values['cert-dir']);
+  const certificates = secure ? serveCertificates(values.hostname ?? [], values['cert-dir']) : undefined;
   const server: Server = certificates
     ? createHttpsServer({ cert: certificates.cert, key: certificates.key })
     : createHttpServer();
@@ -182,24 +179,4 @@ function listen(server: Server, port: number, host: string): Promise<void> {
       done();
     });
   });
-}
-
-/** Generates the CA and server certificate and writes the CA to `ca.pem` for clients to trust. */
-function writeCertificates(hostnames: readonly string[], certDir: string | undefined) {
-  const { caPem, certPem, keyPem } = createTestCertificates({
-    hostnames: ['localhost', '127.0.0.1', '::1', ...hostnames],
-  });
-  const dir = certDir === undefined ? mkdtempSync(join(tmpdir(), 'wxsocket-serve-')) : resolve(certDir);
-  try {
-    if (certDir !== undefined) mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'ca.pem'), caPem);
-  } catch (error) {
-    throw new UsageError(
-      `--cert-dir ${certDir}: cannot write ca.pem there (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
-      'serve',
-    );
-  }
-  // A folder we made is ours to remove; one the user named is kept.
-  const cleanup = certDir === undefined ? () => rmSync(dir, { recursive: true, force: true }) : () => undefined;
-  return { caPath: join(dir, 'ca.pem'), cleanup, cert: certPem, key: keyPem };
 }

@@ -1,7 +1,7 @@
 // `wxsocket serve`: a real server to try clients against. Driven by wx clients in this process (and once by the
 // connect command), stopped with SIGTERM.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { connect as netConnect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -137,6 +137,36 @@ describe('wxsocket serve', () => {
       assert.match(cli.stdout, new RegExp(`CA certificate: ${join(dir, 'ca.pem').replace(/[.\\]/g, '\\$&')}`));
       await stop(cli);
       assert.match(readFileSync(join(dir, 'ca.pem'), 'utf8'), /^-----BEGIN CERTIFICATE-----/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('--cert-dir: a restart on the folder serves the same CA and certificate, so a client made before reconnects', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wxsocket-cli-serve-'));
+    try {
+      const first = await serve(['--tls', '--cert-dir', dir]);
+      const ca = readFileSync(join(dir, 'ca.pem'), 'utf8');
+      const options = { tls: { ca } }; // read once, as a client configured before the restart holds it
+      const before = connect(first.url, options);
+      await before.opened;
+      await stop(first.cli);
+      assert.equal((statSync(join(dir, 'key.pem')).mode & 0o777).toString(8), '600', "the server's key is private");
+
+      const second = await serve(['--tls', '--cert-dir', dir, '--port', new URL(first.url).port]);
+      try {
+        assert.equal(readFileSync(join(dir, 'ca.pem'), 'utf8'), ca);
+        const after = connect(second.url, options);
+        await after.opened;
+        void after.task.send({ data: 'same server' });
+        assert.equal(await after.nextMessage(), 'same server');
+      } finally {
+        await stop(second.cli);
+      }
+      // A name the kept certificate does not cover: new certificates, from a new CA, replace them.
+      const renamed = await serve(['--tls', '--cert-dir', dir, '--hostname', 'chat.example.test']);
+      await stop(renamed.cli);
+      assert.notEqual(readFileSync(join(dir, 'ca.pem'), 'utf8'), ca);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
