@@ -8,11 +8,11 @@
  */
 import { AppLifecycle, DEFAULT_HIDE_REASON, type AppState } from './app-lifecycle.js';
 import { WxPhoneError } from './errors.js';
-import { checkObject, checkValue, mustBe, type Refuse } from './option-keys.js';
+import { checkObject, checkValue, mustBe, type Refuse, type Rule } from './option-keys.js';
 import { isPlainObject, typeName } from './values.js';
 import { DELAY_RULE, readLaunch, type LaunchOptions } from './field-options.js';
 import { NETWORK_TYPES, NetworkStatus } from './network-status.js';
-import type { LinkConditions, LinkDirection } from './transport.js';
+import type { LinkConditions } from './transport.js';
 import type { NetworkType, Wx } from './types.js';
 
 /** `phone.hide` options. */
@@ -184,40 +184,35 @@ function checkType(method: string, type: NetworkType, known: readonly NetworkTyp
   return type;
 }
 
-/** Checks `weaken`'s conditions and resolves them per direction, as the transport reads them. */
-function readConditions(conditions: unknown): LinkConditions {
-  const refuse = refuser('weaken');
-  const given = checkObject(conditions, '', ['latency', 'bandwidth', 'jitter'], refuse) as WeakLinkConditions;
-  const milliseconds = 'a number of milliseconds ≥ 0';
-  const latency = perDirection('latency', given.latency, milliseconds, refuse);
-  const jitter = perDirection('jitter', given.jitter, milliseconds, refuse);
-  const bandwidth = perDirection('bandwidth', given.bandwidth, 'a number of bytes per second > 0', refuse);
-  const direction = (key: 'up' | 'down'): LinkDirection =>
-    Object.freeze({
-      latency: latency[key] ?? 0,
-      jitter: jitter[key] ?? 0,
-      ...(bandwidth[key] !== undefined && { bandwidth: bandwidth[key] }),
-    });
-  return Object.freeze({ up: direction('up'), down: direction('down') });
-}
-
-/** A condition per direction, as given. */
-type Given = { readonly [key in keyof PerDirection]: number | undefined };
+const MILLISECONDS: Rule = [
+  (value) => typeof value === 'number' && value >= 0 && value <= 2 ** 31 - 1,
+  'a number of milliseconds ≥ 0',
+];
+const BYTES_PER_SECOND: Rule = [
+  (value) => typeof value === 'number' && value > 0 && Number.isFinite(value),
+  'a number of bytes per second > 0',
+];
 
 /**
- * One condition, a number for both directions or `{up, down}`; `undefined` where not given. Latency and jitter may
- * be 0 and at most what `setTimeout` honours; a bandwidth must be above 0 and finite.
+ * Checks `weaken`'s conditions, each a number for both directions or `{up, down}`, and resolves them per direction,
+ * as the transport reads them: latency and jitter 0 where not given, the bandwidth then not limited.
  */
-function perDirection(name: string, value: unknown, allowed: string, refuse: Refuse): Given {
-  const check = (key: string, entry: unknown): number | undefined => {
-    const valid =
-      typeof entry === 'number' &&
-      (name === 'bandwidth' ? entry > 0 && Number.isFinite(entry) : entry >= 0 && entry <= 2 ** 31 - 1);
-    if (entry !== undefined && !valid) refuse(key, mustBe(key, allowed, entry));
-    return entry as number | undefined;
+function readConditions(conditions: unknown): LinkConditions {
+  const refuse = refuser('weaken');
+  const given = checkObject(conditions, '', ['latency', 'bandwidth', 'jitter'], refuse);
+  const link: Record<'up' | 'down', Record<string, number>> = {
+    up: { latency: 0, jitter: 0 },
+    down: { latency: 0, jitter: 0 },
   };
-  if (value === undefined || typeof value === 'number') return { up: check(name, value), down: check(name, value) };
-  if (!isPlainObject(value)) refuse(name, mustBe(name, `${allowed} or {up, down}`, value));
-  const { up, down } = checkObject(value, name, ['up', 'down'], refuse) as PerDirection;
-  return { up: check(`${name}.up`, up), down: check(`${name}.down`, down) };
+  for (const [name, value] of Object.entries(given)) {
+    const [valid, allowed] = name === 'bandwidth' ? BYTES_PER_SECOND : MILLISECONDS;
+    const sides = isPlainObject(value) ? (checkObject(value, name, ['up', 'down'], refuse) as PerDirection) : undefined;
+    for (const side of ['up', 'down'] as const) {
+      const entry = sides ? sides[side] : value;
+      if (sides) checkValue(`${name}.${side}`, entry, [valid, allowed], refuse);
+      else checkValue(name, entry, [valid, `${allowed} or {up, down}`], refuse);
+      if (entry !== undefined) link[side][name] = entry as number;
+    }
+  }
+  return Object.freeze({ up: Object.freeze(link.up), down: Object.freeze(link.down) });
 }

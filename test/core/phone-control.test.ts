@@ -64,7 +64,7 @@ describe('bad input to the control', () => {
     [
       'a negative latency',
       (phone) => phone.weaken({ latency: -1 }),
-      /^phone\.weaken: latency must be a number of milliseconds ≥ 0, not -1$/,
+      /^phone\.weaken: latency must be a number of milliseconds ≥ 0 or {up, down}, not -1$/,
     ],
     [
       'a NaN latency per direction',
@@ -74,7 +74,7 @@ describe('bad input to the control', () => {
     [
       'a zero bandwidth',
       (phone) => phone.weaken({ bandwidth: 0 }),
-      /^phone\.weaken: bandwidth must be a number of bytes per second > 0, not 0$/,
+      /^phone\.weaken: bandwidth must be a number of bytes per second > 0 or {up, down}, not 0$/,
     ],
     ['an infinite bandwidth', (phone) => phone.weaken({ bandwidth: Infinity }), /^phone\.weaken: bandwidth must be/],
     [
