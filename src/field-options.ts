@@ -2,7 +2,7 @@
  * The `createWx` options of the field conditions (contract §8.1): the emulated launch, which `onAppShow` reports,
  * app.json's `requiredBackgroundModes`, and how long after hiding the app is suspended.
  */
-import { checkObject, checkValue, type Refuse, type Rule } from './option-keys.js';
+import { checkObject, checkValue, isMilliseconds, type Refuse, type Rule } from './option-keys.js';
 import { isPlainObject } from './values.js';
 
 /** How the mini program was launched: what `onAppShow` reports [doc: App.onShow]. */
@@ -85,7 +85,7 @@ export function readLaunch(
 
 /** `suspendDelay`: ≥ 0 and at most what `setTimeout` honours, or `Infinity` for never. */
 export const DELAY_RULE: Rule = [
-  (value) => typeof value === 'number' && value >= 0 && (value <= 2 ** 31 - 1 || value === Infinity),
+  (value) => value === Infinity || isMilliseconds(value),
   'a number of milliseconds from 0 to 2147483647, or Infinity',
 ];
 

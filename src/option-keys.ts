@@ -20,6 +20,13 @@ export function mustBe(option: string, allowed: string, value: unknown): string 
 /** What an option may be: the test, and the text that says it (`'a boolean'`). */
 export type Rule = readonly [valid: (value: unknown) => boolean, allowed: string];
 
+/** A number of milliseconds that `setTimeout` honours: 0 to 2³¹ − 1. */
+export const isMilliseconds = (value: unknown): boolean =>
+  typeof value === 'number' && value >= 0 && value <= 2 ** 31 - 1;
+
+/** A number above 0, and not `Infinity`. */
+export const isPositive = (value: unknown): boolean => typeof value === 'number' && value > 0 && Number.isFinite(value);
+
 /** Refuses `value` for `option` unless it is `undefined` or passes `rule`; returns it. */
 export function checkValue<T>(option: string, value: T, [valid, allowed]: Rule, refuse: Refuse): T {
   if (value !== undefined && !valid(value)) refuse(option, mustBe(option, allowed, value));

@@ -4,7 +4,7 @@
  */
 import { createDomainPolicy, type DomainPolicy } from './domain-policy.js';
 import { WxOptionsError } from './errors.js';
-import { checkObject, checkValue, type Refuse, type Rule } from './option-keys.js';
+import { checkObject, checkValue, isPositive, type Refuse, type Rule } from './option-keys.js';
 import {
   FIELD_RULES,
   resolveFieldOptions,
@@ -108,10 +108,7 @@ export const refuse: Refuse = (option, message) => {
 };
 
 const isFunction = (value: unknown): boolean => typeof value === 'function';
-const POSITIVE: Rule = [
-  (value) => typeof value === 'number' && value > 0 && Number.isFinite(value),
-  'a positive number',
-];
+const POSITIVE: Rule = [isPositive, 'a positive number'];
 const APP_FIELD: Rule = [
   (value) => typeof value === 'string' && /^[\w.-]{1,128}$/.test(value),
   '1 to 128 letters, digits, ".", "_" or "-"',
