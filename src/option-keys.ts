@@ -61,30 +61,22 @@ export function unknownOption(key: string, known: readonly string[], path = ''):
 }
 
 /**
- * The known name nearest to `name` by edit distance (letters compared without case), if it is near enough to be a
- * misspelling: at most a third of the name's length, and at least 2 (so two swapped letters are found).
+ * The known name that `name` is a slip of: the same letters in another case, or one slip away from it (a letter
+ * missing, one too many, one wrong, or two neighbours swapped), letters compared without case.
  */
 export function closest(name: string, known: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(name.length / 3)) + 1;
-  for (const candidate of known) {
-    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
-    if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
-  }
-  return best;
-}
-
-/** Levenshtein distance (insertions, deletions, substitutions), one row of the table at a time. */
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j]!;
-      row[j] = Math.min(above + 1, row[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length]!;
+  const a = name.toLowerCase();
+  return known.find((candidate) => {
+    const b = candidate.toLowerCase();
+    let i = 0;
+    while (i < a.length && a[i] === b[i]) i++;
+    const restEqual = (x: number, y: number): boolean => a.slice(x) === b.slice(y);
+    return (
+      restEqual(i, i) ||
+      restEqual(i + 1, i + 1) ||
+      restEqual(i + 1, i) ||
+      restEqual(i, i + 1) ||
+      (a[i] === b[i + 1] && a[i + 1] === b[i] && restEqual(i + 2, i + 2))
+    );
+  });
 }

@@ -116,7 +116,7 @@ describe('bad input to the control', () => {
     [
       'an unknown launch field',
       (phone) => phone.show({ page: 'index' } as never),
-      /^phone\.show: unknown option "launch\.page" \(did you mean "launch\.path"\?\)$/,
+      /^phone\.show: unknown option "launch\.page" \(known: path, scene, query, referrerInfo\)$/,
     ],
     [
       'a query of numbers',
