@@ -3,7 +3,7 @@
  * options may be proxies, have throwing getters or hostile keys; nothing here throws to the caller.
  */
 import * as ErrMsg from './errmsg.js';
-import type { Settings } from './options.js';
+import type { RequestHeader, Settings } from './options.js';
 import type { TransportRequest } from './transport.js';
 import { isPlainObject, objectTag } from './values.js';
 
@@ -26,13 +26,6 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 
 /**
- * Header names (lower case) dropped because they would break the handshake, or are set by the client itself [ours,
- * §1]. `referer` and `user-agent` are replaced by WeChat's own values.
- */
-const CLIENT_OWNED_HEADER =
-  /^(host|connection|upgrade|content-length|transfer-encoding|referer|user-agent|sec-websocket-.*)$/;
-
-/**
  * Reads and checks `connectSocket` options (already known to be an object). Returns the request, or the failure
  * detail that follows `connectSocket:fail `.
  */
@@ -51,8 +44,8 @@ export function readConnectOptions(options: object, settings: Settings): Connect
     if (typeof url !== 'string') return ErrMsg.parameterError('parameter.url', 'String', url);
     if (!URL_PATTERN.test(url)) return ErrMsg.invalidUrl(url);
 
-    const headers = readHeaders(read('header'), settings.clientHeaders);
-    if (typeof headers === 'string') return headers;
+    const given = readHeaders(read('header'));
+    if (typeof given === 'string') return given;
 
     // Options newer than the emulated base library are ignored, not refused (§1, §4).
     const protocols = features.protocols ? readProtocols(read('protocols')) : [];
@@ -60,7 +53,7 @@ export function readConnectOptions(options: object, settings: Settings): Connect
 
     return {
       url,
-      headers,
+      headers: settings.requestHeaders(given),
       protocols,
       // A boolean option that is not a boolean counts as its default, false (§1).
       perMessageDeflate: features.perMessageDeflate && read('perMessageDeflate') === true,
@@ -76,31 +69,21 @@ export function readConnectOptions(options: object, settings: Settings): Connect
 
 /**
  * `header` [doc/lib]: a non-object is ignored; values are kept if strings, `String(n)` if numbers, else
- * `Object.prototype.toString` (`[object Boolean]`). Headers built from the caller's have no prototype, so a
- * `__proto__` key is a plain header name and cannot reach `Object.prototype`.
+ * `Object.prototype.toString` (`[object Boolean]`). A name or value HTTP does not allow fails the call. Returns the
+ * headers as `[name, value]` pairs, which the settings turn into what is sent (`requestHeaders`), or the failure.
  */
-function readHeaders(
-  header: unknown,
-  clientHeaders: Readonly<Record<string, string>>,
-): Readonly<Record<string, string>> | string {
-  // No headers of the caller's (the common call): WeChat's own, shared by every request; transports only read them.
-  if (!isPlainObject(header)) return clientHeaders;
+function readHeaders(header: unknown): RequestHeader[] | string {
+  if (!isPlainObject(header)) return [];
   const given = header as Record<string, unknown>;
-  // Names differing only in case are one header; the last one given wins [ours].
-  const byLowerCase = new Map<string, [name: string, value: string]>();
+  const headers: RequestHeader[] = [];
   for (const name of Object.keys(given)) {
     const raw = given[name];
     const value = typeof raw === 'string' ? raw : typeof raw === 'number' ? String(raw) : objectTag(raw);
     if (!TOKEN.test(name)) return ErrMsg.invalidHeaderName(name);
     if (!FIELD_VALUE.test(value)) return ErrMsg.invalidHeaderValue(name);
-    const lower = name.toLowerCase();
-    if (CLIENT_OWNED_HEADER.test(lower)) continue;
-    byLowerCase.delete(lower);
-    byLowerCase.set(lower, [name, value]);
+    headers.push([name, value]);
   }
-  const headers: Record<string, string> = Object.create(null);
-  for (const [name, value] of byLowerCase.values()) headers[name] = value;
-  return Object.assign(headers, clientHeaders);
+  return headers;
 }
 
 /**

@@ -4,17 +4,53 @@
  * nor take a CA (docs/browser.md), so the browser entry leaves all of this out and ships none of it.
  */
 import { checkObject, mustBe } from './option-keys.js';
-import { refuse, type CertificateAuthority, type HandshakeOptions, type WxOptions } from './options.js';
+import {
+  refuse,
+  type CertificateAuthority,
+  type HandshakeOptions,
+  type RequestHeader,
+  type WxOptions,
+} from './options.js';
 import { userAgentOf } from './profiles.js';
 
-export const handshakeOptions: HandshakeOptions = (options, profile) => ({
-  clientHeaders: {
+/**
+ * Header names (lower case) dropped because they would break the handshake, or are set by the client itself [ours,
+ * §1]. `referer` and `user-agent` are replaced by WeChat's own values.
+ */
+const CLIENT_OWNED_HEADER =
+  /^(host|connection|upgrade|content-length|transfer-encoding|referer|user-agent|sec-websocket-.*)$/;
+
+export const handshakeOptions: HandshakeOptions = (options, profile) => {
+  const clientHeaders = Object.freeze({
     // [doc/lib] the Referer WeChat sends; callers cannot set it.
     Referer: `https://servicewechat.com/${options.appId}/${options.appVersion}/page-frame.html`,
     'User-Agent': userAgentOf(profile),
-  },
-  ca: resolveCa(options.tls),
-});
+  });
+  return { requestHeaders: (given) => requestHeaders(given, clientHeaders), ca: resolveCa(options.tls) };
+};
+
+/**
+ * The headers a request sends: the caller's, less those the client owns, then WeChat's own. Without headers of the
+ * caller's (the common call), WeChat's own object, shared by every request; transports only read it. Headers built
+ * from the caller's have no prototype, so a `__proto__` name is a plain header and cannot reach `Object.prototype`.
+ */
+function requestHeaders(
+  given: readonly RequestHeader[],
+  clientHeaders: Readonly<Record<string, string>>,
+): Readonly<Record<string, string>> {
+  if (given.length === 0) return clientHeaders;
+  // Names differing only in case are one header; the last one given wins [ours].
+  const byLowerCase = new Map<string, RequestHeader>();
+  for (const header of given) {
+    const lower = header[0].toLowerCase();
+    if (CLIENT_OWNED_HEADER.test(lower)) continue;
+    byLowerCase.delete(lower);
+    byLowerCase.set(lower, header);
+  }
+  const headers: Record<string, string> = Object.create(null);
+  for (const [name, value] of byLowerCase.values()) headers[name] = value;
+  return Object.assign(headers, clientHeaders);
+}
 
 /** No extra trust: one frozen list for every `wx` object. */
 const NO_CA: readonly CertificateAuthority[] = Object.freeze([]);

@@ -75,6 +75,9 @@ export interface WxOptions {
   pageEvents?: boolean;
 }
 
+/** A header of `connectSocket({header})`, its value made a string. */
+export type RequestHeader = readonly [name: string, value: string];
+
 /** Everything one `wx` object runs on. */
 export interface Settings {
   readonly profile: PlatformProfile;
@@ -84,10 +87,11 @@ export interface Settings {
   readonly defaultTimeout: number;
   readonly maxConnections: number;
   /**
-   * The request headers WeChat sets itself (`Referer`, `User-Agent`), replacing the caller's [doc/lib]; none in the
-   * browser entry, whose `WebSocket` sends the browser's own.
+   * The headers a request sends, from the caller's (checked by `connectSocket`, §1): on Node, those less the ones
+   * the client sets itself, with WeChat's own `Referer` and `User-Agent` [doc/lib] (handshake-options.ts); none in
+   * the browser entry, whose `WebSocket` sends the browser's own.
    */
-  readonly clientHeaders: Readonly<Record<string, string>>;
+  readonly requestHeaders: (given: readonly RequestHeader[]) => Readonly<Record<string, string>>;
   /** `tls.ca`; empty in the browser entry, where the browser's trust store decides. */
   readonly ca: readonly CertificateAuthority[];
   readonly transport: Transport;
@@ -140,13 +144,17 @@ const RULES: { readonly [option in keyof WxOptions]-?: Rule } = {
 };
 
 /**
- * What the Node entry adds to the settings (handshake-options.ts): WeChat's own request headers and the extra trust.
- * A browser's `WebSocket` can neither send headers nor take a CA, so the browser entry makes neither.
+ * What the Node entry adds to the settings (handshake-options.ts): the request headers and the extra trust. A
+ * browser's `WebSocket` can neither send headers nor take a CA, so the browser entry makes neither.
  */
-export type HandshakeOptions = (options: WxOptions, profile: PlatformProfile) => Pick<Settings, 'clientHeaders' | 'ca'>;
+export type HandshakeOptions = (
+  options: WxOptions,
+  profile: PlatformProfile,
+) => Pick<Settings, 'requestHeaders' | 'ca'>;
 
 /** Shared by every `wx` object of the browser entry; frozen, as transports only read them. */
-const NO_HANDSHAKE_OPTIONS = { clientHeaders: Object.freeze({}), ca: Object.freeze([]) };
+const NO_HEADERS = Object.freeze({});
+const NO_HANDSHAKE_OPTIONS = { requestHeaders: () => NO_HEADERS, ca: Object.freeze([]) };
 
 const OPTION_KEYS = Object.keys(RULES);
 

@@ -33,8 +33,8 @@ export interface TransportRequest {
   readonly url: string;
   /**
    * Request headers to send, names as given (the core has already dropped forbidden ones), with WeChat's `Referer`
-   * and `User-Agent` (made by the Node entry only: a browser's `WebSocket` sends the browser's own). Read them, never
-   * change them: requests without headers of the caller's share one object.
+   * and `User-Agent`. Made by the Node entry only: in the browser entry, whose `WebSocket` sends the browser's own,
+   * this is `{}`. Read them, never change them: requests without headers of the caller's share one object.
    */
   readonly headers: Readonly<Record<string, string>>;
   /** Subprotocols to request; empty for none. */
