@@ -54,11 +54,10 @@ export function serveCertificates(hostnames: readonly string[], certDir: string 
 /** The certificates a previous `serve` left in `dir`, if they still fit `names` now; else `undefined`. */
 function readKept(dir: string, names: readonly string[]): TestCertificates | undefined {
   try {
-    const [caPem, certPem, keyPem] = [FILES.ca, FILES.cert, FILES.key].map((file) =>
-      readFileSync(join(dir, file), 'utf8'),
-    );
-    const ca = new X509Certificate(caPem!);
-    const cert = new X509Certificate(certPem!);
+    const read = (file: string): string => readFileSync(join(dir, file), 'utf8');
+    const kept = { caPem: read(FILES.ca), certPem: read(FILES.cert), keyPem: read(FILES.key) };
+    const ca = new X509Certificate(kept.caPem);
+    const cert = new X509Certificate(kept.certPem);
     const now = Date.now();
     const fits =
       cert.checkIssued(ca) &&
@@ -66,8 +65,8 @@ function readKept(dir: string, names: readonly string[]): TestCertificates | und
       Date.parse(cert.validFrom) <= now &&
       now < Date.parse(cert.validTo) &&
       names.every((name) => (isIP(name) === 0 ? cert.checkHost(name) : cert.checkIP(name)) !== undefined) &&
-      createPublicKey(createPrivateKey(keyPem!)).equals(cert.publicKey);
-    return fits ? { caPem: caPem!, certPem: certPem!, keyPem: keyPem! } : undefined;
+      createPublicKey(createPrivateKey(kept.keyPem)).equals(cert.publicKey);
+    return fits ? kept : undefined;
   } catch {
     return undefined; // missing, unreadable or not PEM: new ones replace them
   }
