@@ -75,7 +75,6 @@ describe('docs/contract.md quotes every errMsg text', () => {
     assert.ok(table, 'docs/contract.md §2 has no table of violations: did it move?');
     const documented = [...(table[1] ?? '').matchAll(/\| `([^`]*)` \|/g)].map((match) => match[1]!);
     const coded = Object.values(FAILURES_AFTER_OPEN);
-    assert.ok(coded.length >= 10, `only ${coded.length} texts found: did the table move?`);
     assert.deepEqual(
       coded.filter((text) => !documented.includes(text)),
       [],
@@ -88,10 +87,10 @@ describe('docs/contract.md quotes every errMsg text', () => {
     );
   });
 
-  test('§2 each code of the table gives its text; any other code is an abnormal closure', () => {
-    for (const [code, text] of Object.entries(FAILURES_AFTER_OPEN)) assert.equal(failureAfterOpen(code), text, code);
-    // A reset's code, one `ws` may add later, and no code at all: the text §2 gives a connection that died.
-    for (const code of ['ECONNRESET', 'WS_ERR_NOT_YET_KNOWN', undefined]) {
+  test('§2 a code not in the table is an abnormal closure', () => {
+    // A reset's code, one `ws` may add later, a name every object inherits, and no code at all: the text §2 gives a
+    // connection that died.
+    for (const code of ['ECONNRESET', 'WS_ERR_NOT_YET_KNOWN', 'toString', undefined]) {
       assert.equal(failureAfterOpen(code), ErrMsg.abnormalClosure, String(code));
     }
     assert.ok(contract.includes(`\`${ErrMsg.abnormalClosure}\``));
