@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { phoneOf } from '../../src/phone.js';
-import type { Wx } from '../../src/types.js';
+import type { SocketTask, Wx } from '../../src/types.js';
 import type { Suite } from './env.js';
 import { openAndClose, openTask, withPhone } from './phone-session.js';
 import { Log, callbacks, recordGlobal, recordTask, settle } from './recorder.js';
@@ -214,7 +214,7 @@ export const appLifecycleSuite: Suite = (env, test) => {
     withPhone(env, {}, async ({ server, wx, phone }) => {
       const log = new Log();
       recordGlobal(wx, log);
-      const task = wx.connectSocket({ url: server.url }) as ReturnType<Wx['connectSocket']> | undefined; // none < 1.7.0
+      const task: SocketTask | undefined = wx.connectSocket({ url: server.url }); // none < 1.7.0
       if (task) recordTask(task, log);
       await log.waitFor('onSocketOpen');
       phone.suspend();
@@ -224,10 +224,10 @@ export const appLifecycleSuite: Suite = (env, test) => {
       if (env.atLeast('2.1.2')) wx.onAppShow(() => log.add('show', null));
       await settle(5);
       assert.equal(log.entries.length, after, 'nothing delivered while suspended');
-      assert.equal(task?.readyState ?? 1, 1, 'readyState changes with the onClose, which has not come yet');
+      if (task) assert.equal(task.readyState, 1, 'readyState changes with the onClose, which has not come yet');
       phone.show();
       await log.waitFor('wx.closeSocket complete');
-      assert.equal(task?.readyState ?? 3, 3);
+      if (task) assert.equal(task.readyState, 3);
       assert.deepEqual(
         log.names().slice(after),
         [
