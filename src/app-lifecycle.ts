@@ -4,7 +4,7 @@
  * that the phone control (`phone.ts`) calls.
  * @see https://developers.weixin.qq.com/miniprogram/dev/api/base/app/app-event/wx.onAppShow.html
  */
-import type { AddMethod, FieldProgram } from './field-program.js';
+import type { FieldProgram } from './field-program.js';
 import type { LaunchOptions } from './field-options.js';
 import { ListenerList } from './listener-list.js';
 import { later } from './schedule.js';
@@ -24,21 +24,20 @@ export class AppLifecycle {
   /** The pending suspension after a hide. */
   #timer: ReturnType<typeof setTimeout> | undefined;
 
+  /** The `wx` methods, as functions of the program (`wx.ts`); from base library 2.1.2 on, as versions.ts says. */
+  static readonly api: Readonly<Record<string, (program: { lifecycle: AppLifecycle }, listener: unknown) => void>> = {
+    onAppShow: ({ lifecycle }, listener) => lifecycle.#showListeners.add(listener),
+    onAppHide: ({ lifecycle }, listener) => lifecycle.#hideListeners.add(listener),
+    offAppShow: ({ lifecycle }, listener) => lifecycle.#showListeners.remove(listener),
+    offAppHide: ({ lifecycle }, listener) => lifecycle.#hideListeners.remove(listener),
+  };
+
   constructor(program: FieldProgram) {
     this.#program = program;
   }
 
   get state(): AppState {
     return this.#state;
-  }
-
-  /** The `wx` methods, from base library 2.1.2 on; absent before, as on a phone. */
-  addApi(add: AddMethod): void {
-    if (!this.#program.settings.features.appEvents) return;
-    add('onAppShow', (listener) => this.#showListeners.add(listener));
-    add('onAppHide', (listener) => this.#hideListeners.add(listener));
-    add('offAppShow', (listener) => this.#showListeners.remove(listener));
-    add('offAppHide', (listener) => this.#hideListeners.remove(listener));
   }
 
   /**

@@ -12,6 +12,3 @@ export interface FieldProgram {
   /** The tasks not yet CLOSED, as a copy (acting on one may end it). */
   liveTasks(): readonly TaskController[];
 }
-
-/** Adds a method to the `wx` object (never throwing, working unbound: see `createWxWith`). */
-export type AddMethod = (name: string, method: (argument: unknown) => unknown) => void;

@@ -7,7 +7,7 @@
 import { completionFor, failLater, type CallResult } from './callbacks.js';
 import { fail, ok, parameterError } from './errmsg.js';
 import { isPlainObject } from './values.js';
-import type { AddMethod, FieldProgram } from './field-program.js';
+import type { FieldProgram } from './field-program.js';
 import { ListenerList } from './listener-list.js';
 import { later } from './schedule.js';
 import type { LinkConditions, NetworkLink } from './transport.js';
@@ -38,6 +38,15 @@ export class NetworkStatus implements NetworkLink {
   /** Whether connections go through the link: only once the phone is controlled, so that otherwise it costs nothing. */
   #shaping = false;
 
+  /** The `wx` methods, as functions of the program (`wx.ts`); each from its base library on, as versions.ts says. */
+  static readonly api: Readonly<Record<string, (program: { network: NetworkStatus }, argument: unknown) => unknown>> = {
+    getNetworkType: ({ network }, option) => network.#getNetworkType(option),
+    onNetworkStatusChange: ({ network }, listener) => network.#statusListeners.add(listener),
+    offNetworkStatusChange: ({ network }, listener) => network.#statusListeners.remove(listener),
+    onNetworkWeakChange: ({ network }, listener) => network.#weakListeners.add(listener),
+    offNetworkWeakChange: ({ network }, listener) => network.#weakListeners.remove(listener),
+  };
+
   constructor(program: FieldProgram) {
     this.#program = program;
   }
@@ -67,19 +76,6 @@ export class NetworkStatus implements NetworkLink {
   /** From now on, new connections go through the link (the phone's control was asked for). */
   startShaping(): void {
     this.#shaping = true;
-  }
-
-  /** The `wx` methods, each from its base library version on [doc]. */
-  addApi(add: AddMethod): void {
-    const { features } = this.#program.settings;
-    if (features.getNetworkType) add('getNetworkType', (option) => this.#getNetworkType(option));
-    if (features.onNetworkStatusChange) add('onNetworkStatusChange', (listener) => this.#statusListeners.add(listener));
-    if (features.offNetworkStatusChange)
-      add('offNetworkStatusChange', (listener) => this.#statusListeners.remove(listener));
-    if (features.networkWeak) {
-      add('onNetworkWeakChange', (listener) => this.#weakListeners.add(listener));
-      add('offNetworkWeakChange', (listener) => this.#weakListeners.remove(listener));
-    }
   }
 
   /** The network the phone starts on, without an event (the page's, in a browser: §8.4). */

@@ -10,7 +10,7 @@ import { DeliveryGate } from './delivery-gate.js';
 import { isUrlAllowed } from './domain-policy.js';
 import * as ErrMsg from './errmsg.js';
 import { WxOptionsError } from './errors.js';
-import type { AddMethod, FieldProgram } from './field-program.js';
+import type { FieldProgram } from './field-program.js';
 import { NetworkStatus } from './network-status.js';
 import { resolveOptions, type HandshakeOptions, type Settings, type WxOptions } from './options.js';
 import { Phone, registerPhone } from './phone.js';
@@ -176,6 +176,46 @@ function isOptionsError(error: unknown): error is WxOptionsError {
   }
 }
 
+type Method = (program: MiniProgram, argument: unknown) => unknown;
+
+/** What each `wx` method does, in the order of `Object.keys(wx)`. */
+const WX_METHODS: Record<string, Method> = {
+  connectSocket: (program, option) => program.connectSocket(option),
+  ...Object.fromEntries(
+    EVENTS.map((event) => [
+      `onSocket${capitalized(event)}`,
+      (program: MiniProgram, listener: unknown) => program.listen(event, listener),
+    ]),
+  ),
+  sendSocketMessage: (program, option) => program.sendSocketMessage(option),
+  closeSocket: (program, option) => program.closeSocket(option),
+  canIUse: (program, schema) => canIUse(schema, program.settings.features),
+  // The field conditions' (§8).
+  ...AppLifecycle.api,
+  ...NetworkStatus.api,
+};
+/**
+ * Each method as a function of its program (`this`), shared by every `wx` object, which binds it: a bound function
+ * per method and `wx` object is all each one costs. A method, so that `new wx.connectSocket()` is refused as with any
+ * of WeChat's.
+ */
+const UNBOUND = Object.fromEntries(
+  Object.entries(WX_METHODS).map(([name, method]) => [
+    name,
+    {
+      method(this: MiniProgram, argument?: unknown): unknown {
+        // Backstop for §0.5: a `wx.*` method never throws, whatever happens inside.
+        try {
+          return method(this, argument);
+        } catch (error) {
+          reportSafely(this.settings.report, error, `wx.${name}`);
+          return undefined;
+        }
+      },
+    }.method,
+  ]),
+);
+
 /**
  * Creates a `wx` object with the given default transport. The entry points (`wxsocket` on Node, in browsers) call
  * this with theirs; the browser entry also has the page drive the phone (`followPage`, §8.4), the Node entry adds
@@ -196,30 +236,15 @@ export function createWxWith(
     throw new WxOptionsError('(options)', `options could not be read: ${describe(error)}`, error);
   }
   const program = new MiniProgram(settings);
+  const { features, field } = settings;
+  // Plain functions, not methods: WeChat's work unbound (`const close = wx.closeSocket; close()`) [lib].
   const wx: Record<string, (argument?: unknown) => unknown> = {};
-  /**
-   * Adds a method. Plain functions, not methods: WeChat's work unbound (`const close = wx.closeSocket; close()`) [lib].
-   */
-  const add: AddMethod = (name, method) => {
-    wx[name] = (argument) => {
-      // Backstop for §0.5: a `wx.*` method never throws, whatever happens inside.
-      try {
-        return method(argument);
-      } catch (error) {
-        reportSafely(settings.report, error, `wx.${name}`);
-        return undefined;
-      }
-    };
-  };
-  add('connectSocket', (option) => program.connectSocket(option));
-  for (const event of EVENTS) add(`onSocket${capitalized(event)}`, (listener) => program.listen(event, listener));
-  add('sendSocketMessage', (option) => program.sendSocketMessage(option));
-  add('closeSocket', (option) => program.closeSocket(option));
-  add('canIUse', (schema) => canIUse(schema, settings.features));
-  program.lifecycle.addApi(add);
-  program.network.addApi(add);
-  followPage?.(program.lifecycle, program.network, settings.field); // the browser entry's (§8.4)
-  registerPhone(wx as unknown as Wx, () => new Phone(program.lifecycle, program.network, settings.field));
+  // Those of the field conditions exist from their base library version on, as on a phone (§8): when `canIUse` says
+  // so, asked as if it existed (it always does here, §4 [ours]).
+  const known = { ...features, canIUse: true };
+  for (const name of Object.keys(UNBOUND)) if (canIUse(name, known)) wx[name] = UNBOUND[name]!.bind(program);
+  followPage?.(program.lifecycle, program.network, field); // the browser entry's (§8.4)
+  registerPhone(wx as unknown as Wx, () => new Phone(program.lifecycle, program.network, field));
   return wx as unknown as Wx;
 }
 
