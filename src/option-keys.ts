@@ -2,9 +2,10 @@
  * Unknown keys in the package's own options objects (`createWx`, `createReliableSocket`, `createTestServer`, the
  * faults, the test kit's waits...): a misspelt option would otherwise be ignored without a word, and the default
  * it leaves in place shows up later as a puzzling behaviour. Each such object is checked against the keys it knows,
- * and the error names the first unknown key and the closest known one. WeChat's own API (`connectSocket`'s options and
- * the like) keeps ignoring unknown keys, as WeChat does (contract §1). Also the one text for a bad value of the
- * core's options (`createWx`, the phone's control): `<option> must be <what is allowed>, not <what was given>`.
+ * and the error names the first unknown key and the known one it is a slip of. WeChat's own API (`connectSocket`'s
+ * options and the like) keeps ignoring unknown keys, as WeChat does (contract §1). Also the rules and the one text
+ * for a bad value of the core's options (`createWx`, the phone's control): `<option> must be <what is allowed>, not
+ * <what was given>`.
  */
 import { isPlainObject, typeName } from './values.js';
 
@@ -52,7 +53,7 @@ export function firstUnknownKey(options: object, known: readonly string[]): stri
 
 /**
  * What is wrong with an unknown key: `unknown option "platfrom" (did you mean "platform"?)`, or the known keys when
- * none is near. `path` prefixes the names of a nested object's keys (`'reconnect.'`).
+ * it is no slip of any. `path` prefixes the names of a nested object's keys (`'reconnect.'`).
  */
 export function unknownOption(key: string, known: readonly string[], path = ''): string {
   const near = closest(key, known);
