@@ -7,7 +7,7 @@
 //   as a distributed worker installs it by name.
 // Artillery 2 needs Node 22 or later: it runs on the Node 24 of scripts/node24.mjs.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,9 +34,37 @@ export function run(command, args, cwd, env = {}) {
   return status;
 }
 
+const cacheRoot = join(homedir(), '.cache', 'wxsocket');
+const cacheOf = (version) => process.env.WXSOCKET_ARTILLERY_CACHE ?? join(cacheRoot, `artillery-${version}`);
+const binIn = (cache) => join(cache, 'node_modules', 'artillery', 'bin', 'run');
+
+/** The version of the Artillery installed in `cache`, or `undefined` when there is none. */
+function installedVersion(cache) {
+  try {
+    return JSON.parse(readFileSync(join(cache, 'node_modules', 'artillery', 'package.json'), 'utf8')).version;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Without the registry: the newest Artillery already in the cache, or `undefined`. */
+function newestCached() {
+  let caches = [];
+  if (process.env.WXSOCKET_ARTILLERY_CACHE !== undefined) caches = [process.env.WXSOCKET_ARTILLERY_CACHE];
+  else if (existsSync(cacheRoot))
+    caches = readdirSync(cacheRoot)
+      .filter((name) => /^artillery-\d+\.\d+\.\d+$/.test(name))
+      .map((name) => join(cacheRoot, name));
+  return caches
+    .map((cache) => ({ version: installedVersion(cache), bin: binIn(cache), cache }))
+    .filter((found) => found.version !== undefined)
+    .sort((a, b) => b.version.localeCompare(a.version, 'en', { numeric: true }))[0];
+}
+
 /**
  * The latest Artillery, installed into the cache when it is not there yet: `{version, bin}` (`bin`: its `run`
- * script), or `undefined` when the npm registry cannot be reached at all (the caller says what that means for it).
+ * script). When the npm registry cannot be reached at all, the newest one already cached, or `undefined` when there
+ * is none (the caller says what that means for it).
  */
 export function cachedArtillery(who) {
   const view = spawnSync(npm, ['view', 'artillery', 'version', '--json'], { encoding: 'utf8', timeout: 120_000 });
@@ -47,22 +75,18 @@ export function cachedArtillery(who) {
       /E(NOTFOUND|AI_AGAIN|CONNREFUSED|CONNRESET|TIMEDOUT|NETUNREACH|HOSTUNREACH)|network/i.test(output)
     ) {
       const why = output.split('\n').find((line) => /E[A-Z]{4,}|network/i.test(line)) ?? 'no answer';
-      console.log(`${who}: the npm registry cannot be reached (${why.trim()})`);
-      return undefined;
+      const cached = newestCached();
+      const fallback =
+        cached === undefined ? 'and no Artillery is cached' : `artillery ${cached.version} from ${cached.cache}`;
+      console.log(`${who}: the npm registry cannot be reached (${why.trim()}): ${fallback}`);
+      return cached;
     }
     fail(who, `npm view artillery failed:\n${output}`);
   }
   const version = JSON.parse(view.stdout);
-  const cache = process.env.WXSOCKET_ARTILLERY_CACHE ?? join(homedir(), '.cache', 'wxsocket', `artillery-${version}`);
-  const bin = join(cache, 'node_modules', 'artillery', 'bin', 'run');
-  const installedVersion = () => {
-    try {
-      return JSON.parse(readFileSync(join(cache, 'node_modules', 'artillery', 'package.json'), 'utf8')).version;
-    } catch {
-      return undefined;
-    }
-  };
-  if (installedVersion() === version) {
+  const cache = cacheOf(version);
+  const bin = binIn(cache);
+  if (installedVersion(cache) === version) {
     console.log(`${who}: artillery ${version} from ${cache} (cached)`);
     return { version, bin };
   }

@@ -5,7 +5,7 @@
 // scenario that passes its `ensure` checks and once for one that must fail them.
 //
 // Artillery (cached outside the clone, run on Node 24) and the packed packages come from scripts/artillery-kit.mjs.
-// Skipped, with a message, only when the npm registry cannot be reached.
+// Skipped, with a message, only when the npm registry cannot be reached and no Artillery is cached.
 //
 // Usage: node scripts/test-artillery.mjs [--keep]
 import { spawn } from 'node:child_process';
@@ -26,8 +26,8 @@ function check(name, passed, detail = '') {
   console.log(`${passed ? 'ok' : 'FAILED'}: ${name}${detail ? ` (${detail})` : ''}`);
 }
 
-// 1. Artillery, from the cache (installed first when the registry has a newer one); a skip when the registry
-// cannot be reached at all.
+// 1. Artillery, from the cache (installed first when the registry has a newer one); without the registry, the newest
+// one cached, or a skip when there is none.
 const artilleryFound = cachedArtillery(WHO);
 if (artilleryFound === undefined) {
   console.log(`${WHO}: skipped`);
