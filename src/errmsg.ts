@@ -86,11 +86,12 @@ const OPEN_FAILURE_CODES: Readonly<Record<OpenFailure, readonly [code: number, m
 /**
  * The `onError` text of a failed handshake (§2, §9.2). `binding`: android from base library 3.0.0 on, whose text is
  * the binding's `open fail: _code:<N>,_msg:<M>` and tells DNS (1) and TLS (8) failures apart; otherwise the text
- * Android clients reported before (used on both profiles), where DNS and TLS failures are `code:2`.
+ * Android clients reported before (used on both profiles), where DNS and TLS failures are `code:2`. A kind not in
+ * the table (a custom transport's) reads as `transport`.
  */
-export function openFailure(failure: OpenFailure, binding: boolean): string {
-  const [code, message] =
-    OPEN_FAILURE_CODES[binding || (failure !== 'dns' && failure !== 'tls') ? failure : 'transport'];
+export function openFailure(failure: string, binding: boolean): string {
+  const known = Object.hasOwn(OPEN_FAILURE_CODES, failure) && (binding || (failure !== 'dns' && failure !== 'tls'));
+  const [code, message] = OPEN_FAILURE_CODES[known ? (failure as OpenFailure) : 'transport'];
   return binding ? `open fail: _code:${code},_msg:${message}` : `exception onOpen fail code:${code}, msg:${message}`;
 }
 /** [lib] the domain check's texts, per profile. */

@@ -395,8 +395,7 @@ export class TaskController {
   /** The text of a failed handshake, by kind, profile and base library version (§2, §9.2). */
   #openFailureText(failure: ErrMsg.OpenFailure | TransportFailureKind): string {
     const { profile, features } = this.settings;
-    const known = failure === 'timeout' || failure === 'dns' || failure === 'tls' || failure === 'handshake';
-    return ErrMsg.openFailure(known ? failure : 'transport', profile.bindingOpenErrors && features.bindingOpenErrors);
+    return ErrMsg.openFailure(failure, profile.bindingOpenErrors && features.bindingOpenErrors);
   }
 
   #fail(errMsg: string): void {
