@@ -36,8 +36,11 @@ export function serveCertificates(hostnames: readonly string[], certDir: string 
       writeFileSync(join(dir, FILES.ca), caPem);
       if (certDir !== undefined) {
         writeFileSync(join(dir, FILES.cert), certPem);
-        // The server's key, readable by its owner only: with the CA it lets one impersonate these names.
-        writeFileSync(join(dir, FILES.key), keyPem, { mode: 0o600 });
+        // The server's key, readable by its owner only: with the CA it lets one impersonate these names. A file
+        // created anew, since `mode` applies only then: one left there may be readable by others.
+        const keyPath = join(dir, FILES.key);
+        rmSync(keyPath, { force: true });
+        writeFileSync(keyPath, keyPem, { mode: 0o600, flag: 'wx' });
       }
     } catch (error) {
       throw new UsageError(

@@ -1,7 +1,7 @@
 // `wxsocket serve`: a real server to try clients against. Driven by wx clients in this process (and once by the
 // connect command), stopped with SIGTERM.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { connect as netConnect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -167,6 +167,20 @@ describe('wxsocket serve', () => {
       const renamed = await serve(['--tls', '--cert-dir', dir, '--hostname', 'chat.example.test']);
       await stop(renamed.cli);
       assert.notEqual(readFileSync(join(dir, 'ca.pem'), 'utf8'), ca);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('--cert-dir: a key.pem left there readable by others is replaced by one readable by its owner only', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wxsocket-cli-serve-'));
+    try {
+      const key = join(dir, 'key.pem');
+      writeFileSync(key, 'not a key', { mode: 0o644 });
+      chmodSync(key, 0o644); // whatever the umask
+      await stop((await serve(['--tls', '--cert-dir', dir])).cli);
+      assert.match(readFileSync(key, 'utf8'), /^-----BEGIN PRIVATE KEY-----/);
+      assert.equal((statSync(key).mode & 0o777).toString(8), '600');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
