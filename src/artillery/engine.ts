@@ -12,8 +12,7 @@ import { StepError } from './errors.js';
 import { compileFlow, flowUses, type FlowDefaults } from './flow.js';
 import { Metric, Metrics, type ScenarioEvents } from './metrics.js';
 import { isRecord } from './record.js';
-import type { Step } from './spec.js';
-import { VirtualUser, type EngineHelpers, type ScenarioContext } from './vu.js';
+import { VirtualUser, type EngineHelpers, type Scenario, type ScenarioContext } from './vu.js';
 
 /** The part of an Artillery script the engine reads. */
 export interface ArtilleryScript {
@@ -64,15 +63,19 @@ export class WxSocketEngine {
     spec: { name?: string; flow?: unknown },
     events: ScenarioEvents,
   ): (context: ScenarioContext, callback: ScenarioCallback) => void {
-    const steps = compileFlow(spec.flow, `scenario ${JSON.stringify(spec.name ?? '')}.flow`, this.#defaults());
-    const usesPhone = flowUses(spec.flow, ['background', 'network']);
-    // One reporter for the scenario's virtual users, not one each: `wx` objects sharing a reporter share their
-    // SocketTask class too (about 1 KB each otherwise).
     const metrics = new Metrics(events);
-    const reportError = (): void => metrics.counter(Metric.listenerErrors);
+    const scenario: Scenario = {
+      steps: compileFlow(spec.flow, `scenario ${JSON.stringify(spec.name ?? '')}.flow`, this.#defaults()),
+      usesPhone: flowUses(spec.flow, ['background', 'network']),
+      settings: this.#settings,
+      helpers: this.#helpers,
+      events,
+      metrics,
+      reportError: () => metrics.counter(Metric.listenerErrors),
+    };
     return (context, callback) => {
       events.emit('started');
-      void runVirtualUser(steps, usesPhone, this.#settings, this.#helpers, events, context, reportError).then((error) =>
+      void runVirtualUser(scenario, context).then((error) =>
         // Outside the promise chain, so that an exception in Artillery's callback is not swallowed as a rejection.
         queueMicrotask(() => callback(error, context)),
       );
@@ -92,20 +95,12 @@ export class WxSocketEngine {
  * Runs the steps, then closes every socket, whatever happened. Resolves (never rejects) with the first failure,
  * reported once as `errors.<kind>`, or `null`.
  */
-async function runVirtualUser(
-  steps: readonly Step[],
-  usesPhone: boolean,
-  settings: EngineSettings,
-  helpers: EngineHelpers,
-  events: ScenarioEvents,
-  context: ScenarioContext,
-  reportError: () => void,
-): Promise<Error | null> {
+async function runVirtualUser(scenario: Scenario, context: ScenarioContext): Promise<Error | null> {
   let vu: VirtualUser | undefined;
   let failure: Error | null = null;
   try {
-    vu = new VirtualUser(settings, helpers, events, context, usesPhone, reportError);
-    for (const step of steps) await step(vu);
+    vu = new VirtualUser(scenario, context);
+    for (const step of scenario.steps) await step(vu);
   } catch (error) {
     failure = error instanceof Error ? error : new Error(String(error));
   }
@@ -114,6 +109,6 @@ async function runVirtualUser(
   } catch (error) {
     failure ??= error instanceof Error ? error : new Error(String(error));
   }
-  if (failure) new Metrics(events).error(failure instanceof StepError ? failure.kind : failure.message);
+  if (failure) scenario.metrics.error(failure instanceof StepError ? failure.kind : failure.message);
   return failure;
 }

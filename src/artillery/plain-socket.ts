@@ -1,6 +1,9 @@
 /**
  * A plain socket: one `wx.connectSocket` and its `SocketTask`, as most mini programs use it. Lost is lost: a step on
  * it after the server closed it fails with `socket_closed`.
+ *
+ * Held by every virtual user for the whole run, so it keeps little: its state in fields rather than in closures, the
+ * four listeners it must give its task, and the promise of its end only once someone waits for it.
  */
 import type { SocketTask } from '../socket-task.js';
 import type { Wx } from '../types.js';
@@ -15,38 +18,26 @@ export class PlainSocket implements VuSocket {
   readonly name: string;
   readonly inbox: Inbox;
   readonly reliable = false;
-  readonly closed: Promise<void>;
   /** Resolves when the handshake succeeded; rejects with the `StepError` of its failure. */
   readonly opened: Promise<void>;
   lastSendAt: number | undefined;
   readonly #task: SocketTask | undefined;
   readonly #metrics: Metrics;
+  readonly #startedAt = performance.now();
+  #wasOpen = false;
   #isClosed = false;
+  /** `opened`'s settling functions until the first outcome (onError, then onClose, both end an attempt). */
+  #opening: { resolve(): void; reject(error: StepError): void } | undefined;
+  #closed: Promise<void> | undefined;
+  #markClosed: (() => void) | undefined;
 
   constructor(wx: Wx, name: string, request: ConnectRequest, metrics: Metrics, inboxLimit: number) {
     this.name = name;
     this.#metrics = metrics;
-    this.inbox = new Inbox(inboxLimit, () => metrics.counter(Metric.inboxDropped));
-    const startedAt = performance.now();
-    let markClosed!: () => void;
-    this.closed = new Promise((resolve) => (markClosed = resolve));
-    let settle!: (error: StepError | undefined) => void;
-    this.opened = new Promise((resolve, reject) => {
-      settle = (error) => {
-        settle = () => undefined; // the first outcome stands (onError, then onClose, both end an attempt)
-        if (error === undefined) return resolve();
-        metrics.counter(Metric.connectionsFailed);
-        metrics.counter(connectFailedMetric(error.kind));
-        reject(error);
-      };
-    });
+    this.inbox = new Inbox(inboxLimit, metrics);
+    this.opened = new Promise((resolve, reject) => (this.#opening = { resolve, reject }));
     // Handled by whoever awaits it; without a reader (a VU that already failed) it must not become unhandled.
     this.opened.catch(() => undefined);
-    const end = (): void => {
-      this.#isClosed = true;
-      this.inbox.close();
-      markClosed();
-    };
 
     const task = wx.connectSocket({
       url: request.url,
@@ -56,27 +47,26 @@ export class PlainSocket implements VuSocket {
       timeout: request.timeout,
       fail: ({ errMsg }) => {
         // Bad options (no task) or the connection limit (a task born CLOSED): no event follows (contract §1, §6).
-        settle(new StepError(kindOfErrMsg(errMsg), errMsg));
-        end();
+        this.#settle(new StepError(kindOfErrMsg(errMsg), errMsg));
+        this.#end();
       },
     }) as SocketTask | undefined;
     this.#task = task;
     if (task === undefined) return;
-    let wasOpen = false;
     task.onOpen(({ profile }) => {
-      wasOpen = true;
-      recordOpen(metrics, startedAt, profile);
-      settle(undefined);
+      this.#wasOpen = true;
+      recordOpen(this.#metrics, this.#startedAt, profile);
+      this.#settle(undefined);
     });
-    task.onError(({ errMsg }) => settle(new StepError(kindOfErrMsg(errMsg), errMsg)));
+    task.onError(({ errMsg }) => this.#settle(new StepError(kindOfErrMsg(errMsg), errMsg)));
     task.onMessage(({ data }) => {
-      metrics.message('received', data);
+      this.#metrics.message('received', data);
       this.inbox.put({ data, at: performance.now() });
     });
     task.onClose(({ code, reason }) => {
-      if (wasOpen) recordClose(metrics, code);
-      else settle(new StepError('handshake_failed', `closed before opening: ${code} ${reason}`));
-      end();
+      if (this.#wasOpen) recordClose(this.#metrics, code);
+      else this.#settle(new StepError('handshake_failed', `closed before opening: ${code} ${reason}`));
+      this.#end();
     });
   }
 
@@ -86,6 +76,12 @@ export class PlainSocket implements VuSocket {
 
   get isClosed(): boolean {
     return this.#isClosed;
+  }
+
+  /** Resolves once the socket is closed for good. */
+  get closed(): Promise<void> {
+    if (this.#isClosed) return Promise.resolve();
+    return (this.#closed ??= new Promise((resolve) => (this.#markClosed = resolve)));
   }
 
   send(data: string | ArrayBuffer): Promise<void> {
@@ -117,5 +113,22 @@ export class PlainSocket implements VuSocket {
       });
     });
     await within(timeout, this.closed, () => new StepError('close_timeout', `socket "${this.name}" got no onClose`));
+  }
+
+  /** The first outcome of the handshake settles `opened`; later ones are ignored. */
+  #settle(error: StepError | undefined): void {
+    const opening = this.#opening;
+    if (opening === undefined) return;
+    this.#opening = undefined;
+    if (error === undefined) return opening.resolve();
+    this.#metrics.counter(Metric.connectionsFailed);
+    this.#metrics.counter(connectFailedMetric(error.kind));
+    opening.reject(error);
+  }
+
+  #end(): void {
+    this.#isClosed = true;
+    this.inbox.close();
+    this.#markClosed?.();
   }
 }

@@ -45,7 +45,7 @@ export class ReliableVuSocket implements VuSocket {
   ) {
     this.name = name;
     this.#metrics = metrics;
-    this.inbox = new Inbox(inboxLimit, () => metrics.counter(Metric.inboxDropped));
+    this.inbox = new Inbox(inboxLimit, metrics);
     let markClosed!: () => void;
     this.closed = new Promise((resolve) => (markClosed = resolve));
     // The socket's `wx`: the virtual user's (its app and network events drive pauses and reconnections), with each

@@ -7,7 +7,8 @@ import { phoneOf, type Phone } from '../phone.js';
 import type { Wx } from '../types.js';
 import type { EngineSettings, Platform } from './config.js';
 import { StepError } from './errors.js';
-import { Metrics, platformMetric, type ScenarioEvents } from './metrics.js';
+import type { Step } from './spec.js';
+import { platformMetric, type Metrics, type ScenarioEvents } from './metrics.js';
 import { PlainSocket } from './plain-socket.js';
 import { ReliableVuSocket, type ReliableSettings } from './reliable-vu-socket.js';
 import { within, type ConnectRequest, type VuSocket } from './vu-socket.js';
@@ -26,38 +27,40 @@ export interface EngineHelpers {
   template(value: unknown, context: ScenarioContext): unknown;
 }
 
+/** What the virtual users of one scenario share: made once per scenario, not per user. */
+export interface Scenario {
+  readonly steps: readonly Step[];
+  /**
+   * The flow has `background` or `network` steps. The phone is then taken before any connection, since only
+   * connections opened after it feel a weak link; a flow without them pays nothing for it.
+   */
+  readonly usesPhone: boolean;
+  readonly settings: EngineSettings;
+  readonly helpers: EngineHelpers;
+  /** The scenario's emitter, handed to `function` steps as Artillery's engines do. */
+  readonly events: ScenarioEvents;
+  readonly metrics: Metrics;
+  /**
+   * Counts errors thrown by listeners of `function` steps (`wx.listener_errors`) instead of printing one per virtual
+   * user. One function for all: `wx` objects with the same reporter share their SocketTask class (1 KB each else).
+   */
+  readonly reportError: () => void;
+}
+
 export class VirtualUser {
   readonly wx: Wx;
   readonly platform: Platform;
-  readonly metrics: Metrics;
   readonly context: ScenarioContext;
-  /** The scenario's emitter, handed to `function` steps as Artillery's engines do. */
-  readonly events: ScenarioEvents;
-  readonly settings: EngineSettings;
-  readonly #helpers: EngineHelpers;
+  readonly #scenario: Scenario;
   readonly #sockets = new Map<string, VuSocket>();
   #phone: Phone | undefined;
   /** Every socket ever made, named or replaced, so that `shutdown` misses none. */
-  readonly #all: VuSocket[] = [];
+  #all: VuSocket[] = [];
 
-  /**
-   * `usesPhone`: the flow has `background` or `network` steps. The phone is then taken before any connection, since
-   * only connections opened after it feel a weak link; a flow without them pays nothing for it. `reportError` counts
-   * errors thrown by listeners of `function` steps (`wx.listener_errors`), instead of printing one per virtual user.
-   */
-  constructor(
-    settings: EngineSettings,
-    helpers: EngineHelpers,
-    events: ScenarioEvents,
-    context: ScenarioContext,
-    usesPhone: boolean,
-    reportError: () => void,
-  ) {
-    this.settings = settings;
-    this.#helpers = helpers;
+  constructor(scenario: Scenario, context: ScenarioContext) {
+    const { settings } = scenario;
+    this.#scenario = scenario;
     this.context = context;
-    this.events = events;
-    this.metrics = new Metrics(events);
     this.platform = settings.pickPlatform();
     this.metrics.counter(platformMetric(this.platform));
     this.wx = createWx({
@@ -68,10 +71,22 @@ export class VirtualUser {
       ...(settings.maxConnections !== undefined && { maxConnections: settings.maxConnections }),
       networkTimeout: { connectSocket: settings.timeout },
       tls: { ca: settings.ca },
-      reportError,
+      reportError: scenario.reportError,
     });
     context.wx = this.wx;
-    if (usesPhone) this.#phone = phoneOf(this.wx);
+    if (scenario.usesPhone) this.#phone = phoneOf(this.wx);
+  }
+
+  get settings(): EngineSettings {
+    return this.#scenario.settings;
+  }
+
+  get metrics(): Metrics {
+    return this.#scenario.metrics;
+  }
+
+  get events(): ScenarioEvents {
+    return this.#scenario.events;
   }
 
   /** The virtual user's emulated phone (contract §8). */
@@ -81,7 +96,7 @@ export class VirtualUser {
 
   /** `value` with its templates filled from this user's variables. */
   template(value: unknown): unknown {
-    return this.#helpers.template(value, this.context);
+    return this.#scenario.helpers.template(value, this.context);
   }
 
   /** The socket named `name`; a `StepError` when there is none. */
@@ -131,6 +146,8 @@ export class VirtualUser {
 
   #add(name: string, socket: VuSocket): void {
     this.#sockets.set(name, socket);
-    this.#all.push(socket);
+    // An array of its own size for the first: an empty one grows to 17 slots on its first push.
+    if (this.#all.length === 0) this.#all = [socket];
+    else this.#all.push(socket);
   }
 }
