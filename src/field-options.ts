@@ -2,6 +2,7 @@
  * The `createWx` options of the field conditions (contract §8.1): the emulated launch, which `onAppShow` reports,
  * app.json's `requiredBackgroundModes`, and how long after hiding the app is suspended.
  */
+import { MAX_TIMER_DELAY } from './host-timers.js';
 import { checkObject, checkValue, isMilliseconds, type Refuse, type Rule } from './option-keys.js';
 import { isPlainObject } from './values.js';
 
@@ -86,7 +87,7 @@ export function readLaunch(
 /** `suspendDelay`: ≥ 0 and at most what `setTimeout` honours, or `Infinity` for never. */
 export const DELAY_RULE: Rule = [
   (value) => value === Infinity || isMilliseconds(value),
-  'a number of milliseconds from 0 to 2147483647, or Infinity',
+  `a number of milliseconds from 0 to ${MAX_TIMER_DELAY}, or Infinity`,
 ];
 
 /** What the field-condition options of `createWx` may be, besides `launch` (`readLaunch`). */

@@ -7,6 +7,7 @@
  * for a bad value of the core's options (`createWx`, the phone's control): `<option> must be <what is allowed>, not
  * <what was given>`.
  */
+import { MAX_TIMER_DELAY } from './host-timers.js';
 import { isPlainObject, typeName } from './values.js';
 
 /** Throws the error of the options being read (`WxOptionsError`, `WxPhoneError`) for `option`, with `message`. */
@@ -23,7 +24,7 @@ export type Rule = readonly [valid: (value: unknown) => boolean, allowed: string
 
 /** A number of milliseconds that `setTimeout` honours: 0 to 2³¹ − 1. */
 export const isMilliseconds = (value: unknown): boolean =>
-  typeof value === 'number' && value >= 0 && value <= 2 ** 31 - 1;
+  typeof value === 'number' && value >= 0 && value <= MAX_TIMER_DELAY;
 
 /** A number above 0, and not `Infinity`. */
 export const isPositive = (value: unknown): boolean => typeof value === 'number' && value > 0 && Number.isFinite(value);

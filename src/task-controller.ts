@@ -13,7 +13,7 @@ import type { DeliveryGate } from './delivery-gate.js';
 import * as ErrMsg from './errmsg.js';
 import type { Settings } from './options.js';
 import { CLOSED, CLOSING, CONNECTING, OPEN } from './ready-state.js';
-import { hostTimers, type TimerHandle } from './host-timers.js';
+import { MAX_TIMER_DELAY, hostTimers, type TimerHandle } from './host-timers.js';
 import { invokeSafely, reportSafely, type ErrorReporter } from './report.js';
 import { later } from './schedule.js';
 import type {
@@ -333,7 +333,7 @@ export class TaskController {
     const { settings } = this;
     // The per-call timeout wins over app.json's (§1), capped to what `setTimeout` honours (a larger delay fires at
     // once). A real timer: WeChat times the handshake natively, not on the page's clock (docs/decisions.md).
-    const delay = Math.min(request.timeout ?? settings.defaultTimeout, 2 ** 31 - 1);
+    const delay = Math.min(request.timeout ?? settings.defaultTimeout, MAX_TIMER_DELAY);
     this.#timer = hostTimers.setTimeout(() => this.#failOpen('timeout'), delay);
     const link = (this.#link = new Link(this, settings.report));
     const networkLink = this.#owner.network.transportLink;
