@@ -19,9 +19,14 @@ const scenarios = {
 };
 const argv = process.argv.slice(2);
 const dash = argv.indexOf('--');
-const [name = 'chat'] = dash === -1 ? argv : argv.slice(0, dash);
+const names = dash === -1 ? argv : argv.slice(0, dash);
+const [name = 'chat'] = names;
 const extra = dash === -1 ? [] : argv.slice(dash);
-const scenario = scenarios[name];
+const scenario = Object.hasOwn(scenarios, name) ? scenarios[name] : undefined;
+if (names.length > 1) {
+  console.error(`${WHO}: one scenario, not ${names.join(' ')}; options for artillery run go after a second --`);
+  process.exit(2);
+}
 if (scenario === undefined) {
   console.error(`${WHO}: unknown scenario '${name}': one of ${Object.keys(scenarios).join(', ')}`);
   process.exit(2);
