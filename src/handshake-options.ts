@@ -11,7 +11,7 @@ import {
   type RequestHeader,
   type WxOptions,
 } from './options.js';
-import { userAgentOf } from './profiles.js';
+import { userAgentOf, type PlatformProfile } from './profiles.js';
 
 /**
  * Header names (lower case) dropped because they would break the handshake, or are set by the client itself [ours,
@@ -20,14 +20,36 @@ import { userAgentOf } from './profiles.js';
 const CLIENT_OWNED_HEADER =
   /^(host|connection|upgrade|content-length|transfer-encoding|referer|user-agent|sec-websocket-.*)$/;
 
-export const handshakeOptions: HandshakeOptions = (options, profile) => {
-  const clientHeaders = Object.freeze({
-    // [doc/lib] the Referer WeChat sends; callers cannot set it.
-    Referer: `https://servicewechat.com/${options.appId}/${options.appVersion}/page-frame.html`,
-    'User-Agent': userAgentOf(profile),
-  });
-  return { requestHeaders: (given) => requestHeaders(given, clientHeaders), ca: resolveCa(options.tls) };
-};
+export const handshakeOptions: HandshakeOptions = (options, profile) => ({
+  // Both given or defaulted by `resolveOptions` before it calls here.
+  requestHeaders: requestHeadersOf(profile, options.appId!, options.appVersion!),
+  ca: resolveCa(options.tls),
+});
+
+type RequestHeaders = ReturnType<HandshakeOptions>['requestHeaders'];
+
+/**
+ * The `requestHeaders` of each platform, app id and app version seen: the `wx` objects of a load test share one
+ * (with its headers) instead of holding a copy each, about 250 bytes. A handful in practice; forgotten past 64, so
+ * that a program making `wx` objects for ever more apps does not grow it without end.
+ */
+const byApp = new Map<string, RequestHeaders>();
+
+function requestHeadersOf(profile: PlatformProfile, appId: string, appVersion: string): RequestHeaders {
+  const key = `${profile.name} ${appId} ${appVersion}`;
+  let made = byApp.get(key);
+  if (!made) {
+    const clientHeaders = Object.freeze({
+      // [doc/lib] the Referer WeChat sends; callers cannot set it.
+      Referer: `https://servicewechat.com/${appId}/${appVersion}/page-frame.html`,
+      'User-Agent': userAgentOf(profile),
+    });
+    made = (given) => requestHeaders(given, clientHeaders);
+    if (byApp.size >= 64) byApp.clear();
+    byApp.set(key, made);
+  }
+  return made;
+}
 
 /**
  * The headers a request sends: the caller's, less those the client owns, then WeChat's own. Without headers of the
