@@ -122,7 +122,8 @@ test('a wss server started on a new port, or with another hostname, does not reu
     // Same port: the same CA, which the first server's clients trust, signing a certificate for the new name.
     assert.equal(renamed.certificates?.caPem, first.certificates?.caPem);
     assert.notEqual(renamed.certificates?.certPem, first.certificates?.certPem);
-    const wx = createWx({ domains: ['chat.example.test'], ...first.wxOptions, ...renamed.wxOptions });
+    // The renamed server's transport (its host name resolved), the first server's trust only (its `tls` comes last).
+    const wx = createWx({ domains: ['chat.example.test'], ...renamed.wxOptions, ...first.wxOptions });
     const run = runTask(wx, { url: renamed.url });
     await run.opened;
     void run.task.close({ code: 1000 });
