@@ -2,8 +2,7 @@
  * The `createWx` options of the field conditions (contract §8.1): the emulated launch, which `onAppShow` reports,
  * app.json's `requiredBackgroundModes`, and how long after hiding the app is suspended.
  */
-import { MAX_TIMER_DELAY } from './host-timers.js';
-import { checkObject, checkValue, isMilliseconds, type Refuse, type Rule } from './option-keys.js';
+import { MILLISECONDS, checkObject, checkValue, isMilliseconds, type Refuse, type Rule } from './option-keys.js';
 import { isPlainObject } from './values.js';
 
 /** How the mini program was launched: what `onAppShow` reports [doc: App.onShow]. */
@@ -87,7 +86,7 @@ export function readLaunch(
 /** `suspendDelay`: ≥ 0 and at most what `setTimeout` honours, or `Infinity` for never. */
 export const DELAY_RULE: Rule = [
   (value) => value === Infinity || isMilliseconds(value),
-  `a number of milliseconds from 0 to ${MAX_TIMER_DELAY}, or Infinity`,
+  `${MILLISECONDS[1]}, or Infinity`,
 ];
 
 /** What the field-condition options of `createWx` may be, besides `launch` (`readLaunch`). */

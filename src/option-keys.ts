@@ -26,8 +26,14 @@ export type Rule = readonly [valid: (value: unknown) => boolean, allowed: string
 export const isMilliseconds = (value: unknown): boolean =>
   typeof value === 'number' && value >= 0 && value <= MAX_TIMER_DELAY;
 
+/** A delay or a latency: {@link isMilliseconds}, and the text that says it. */
+export const MILLISECONDS: Rule = [isMilliseconds, `a number of milliseconds from 0 to ${MAX_TIMER_DELAY}`];
+
 /** A number above 0, and not `Infinity`. */
 export const isPositive = (value: unknown): boolean => typeof value === 'number' && value > 0 && Number.isFinite(value);
+
+/** A bandwidth of the phone's link: {@link isPositive}, and the text that says it. */
+export const BYTES_PER_SECOND: Rule = [isPositive, 'a number of bytes per second > 0'];
 
 /** Refuses `value` for `option` unless it is `undefined` or passes `rule`; returns it. */
 export function checkValue<T>(option: string, value: T, [valid, allowed]: Rule, refuse: Refuse): T {

@@ -8,7 +8,7 @@
  */
 import { AppLifecycle, DEFAULT_HIDE_REASON, type AppState } from './app-lifecycle.js';
 import { WxPhoneError } from './errors.js';
-import { checkObject, checkValue, isMilliseconds, isPositive, mustBe, type Refuse, type Rule } from './option-keys.js';
+import { BYTES_PER_SECOND, MILLISECONDS, checkObject, checkValue, mustBe, type Refuse } from './option-keys.js';
 import { isPlainObject, typeName } from './values.js';
 import { DELAY_RULE, readLaunch, type LaunchOptions } from './field-options.js';
 import { NETWORK_TYPES, NetworkStatus } from './network-status.js';
@@ -183,9 +183,6 @@ function checkType(method: string, type: NetworkType, known: readonly NetworkTyp
   if (!known.includes(type)) refuser(method)('type', mustBe('type', `one of ${known.join(', ')}`, type));
   return type;
 }
-
-const MILLISECONDS: Rule = [isMilliseconds, 'a number of milliseconds ≥ 0'];
-const BYTES_PER_SECOND: Rule = [isPositive, 'a number of bytes per second > 0'];
 
 /**
  * Checks `weaken`'s conditions, each a number for both directions or `{up, down}`, and resolves them per direction,

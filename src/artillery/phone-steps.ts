@@ -5,6 +5,7 @@
  */
 import { WxPhoneError } from '../errors.js';
 import { NETWORK_TYPES } from '../network-status.js';
+import { BYTES_PER_SECOND, MILLISECONDS } from '../option-keys.js';
 import type { WeakLinkConditions } from '../phone.js';
 import type { NetworkType } from '../types.js';
 import { EngineConfigError, StepError } from './errors.js';
@@ -69,16 +70,14 @@ export function networkStep(value: unknown, path: string): Step {
   if (weak !== undefined && weak !== false) {
     const conditions = optionsOf(weak, `${path}.weak`, ['latency', 'bandwidth', 'jitter']);
     for (const [key, field] of Object.entries(conditions)) {
-      // The phone's own rules (src/phone.ts): bandwidth in bytes/s above 0, latency and jitter in ms from 0.
-      const bandwidth = key === 'bandwidth';
-      const ok = (n: unknown): boolean => typeof n === 'number' && Number.isFinite(n) && (bandwidth ? n > 0 : n >= 0);
+      // The phone's own rules (src/phone.ts): bandwidth in bytes/s above 0, latency and jitter in ms.
+      const [ok, allowed] = key === 'bandwidth' ? BYTES_PER_SECOND : MILLISECONDS;
       const perDirection =
         isRecord(field) &&
         Object.keys(field).every((k) => k === 'up' || k === 'down') &&
         Object.values(field).every(ok);
       if (!ok(field) && !perDirection) {
-        const what = bandwidth ? 'bytes per second > 0' : 'milliseconds ≥ 0';
-        throw new EngineConfigError(`${path}.weak.${key}`, `must be a number of ${what}, or {up, down} numbers`);
+        throw new EngineConfigError(`${path}.weak.${key}`, `must be ${allowed}, or {up, down} numbers`);
       }
     }
   }

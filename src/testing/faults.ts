@@ -17,7 +17,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
-import { closest, firstUnknownKey, isMilliseconds, unknownOption } from '../option-keys.js';
+import { MILLISECONDS, closest, firstUnknownKey, isMilliseconds, unknownOption } from '../option-keys.js';
 import { Opcode, ReservedBit, closePayload, encodeFrame, splitBytes } from './frames.js';
 
 /** A fault that acts before the connection opens. */
@@ -156,7 +156,7 @@ const FIELD_CHECKS: Readonly<Record<string, readonly [string, (value: unknown) =
   protocol: ['a string', (value) => typeof value === 'string'],
   extension: ['a string', (value) => typeof value === 'string'],
   hostname: ['a string', (value) => typeof value === 'string'],
-  delay: ['a number of milliseconds ≥ 0', isMilliseconds],
+  delay: [MILLISECONDS[1], isMilliseconds],
   reset: ['a boolean', (value) => typeof value === 'boolean'],
   bit: ['1, 2 or 3', (value) => value === 1 || value === 2 || value === 3],
   opcode: ['a whole number from 0 to 15', (value) => isInteger(value, 0, 15)],

@@ -113,7 +113,9 @@ describe('network', () => {
       [{ network: {} }, 'scenarios[0].flow[0].network', /needs type, offline or weak/],
       [{ network: { type: '6g' } }, 'scenarios[0].flow[0].network.type', /one of wifi, 2g/],
       [{ network: { weak: { loss: 1 } } }, 'scenarios[0].flow[0].network.weak.loss', /not an option/],
-      [{ network: { weak: { latency: -1 } } }, 'scenarios[0].flow[0].network.weak.latency', /milliseconds ≥ 0/],
+      [{ network: { weak: { latency: -1 } } }, 'scenarios[0].flow[0].network.weak.latency', /milliseconds from 0/],
+      // Longer than a timer can wait: refused with the script, not when the step runs.
+      [{ network: { weak: { jitter: { up: 2 ** 31 } } } }, 'scenarios[0].flow[0].network.weak.jitter', /to 2147483647/],
       [{ network: { weak: { bandwidth: 0 } } }, 'scenarios[0].flow[0].network.weak.bandwidth', /bytes per second > 0/],
       [{ background: { suspend: true } }, 'scenarios[0].flow[0].background.duration', /is missing/],
     ];

@@ -64,7 +64,12 @@ describe('bad input to the control', () => {
     [
       'a negative latency',
       (phone) => phone.weaken({ latency: -1 }),
-      /^phone\.weaken: latency must be a number of milliseconds ≥ 0 or {up, down}, not -1$/,
+      /^phone\.weaken: latency must be a number of milliseconds from 0 to 2147483647 or {up, down}, not -1$/,
+    ],
+    [
+      'a latency longer than a timer can wait',
+      (phone) => phone.weaken({ latency: { down: 2 ** 31 } }),
+      /^phone\.weaken: latency\.down must be a number of milliseconds from 0 to 2147483647, not 2147483648$/,
     ],
     [
       'a NaN latency per direction',
@@ -80,7 +85,7 @@ describe('bad input to the control', () => {
     [
       'a string jitter',
       (phone) => phone.weaken({ jitter: '5' as never }),
-      /^phone\.weaken: jitter must be a number of milliseconds ≥ 0 or {up, down}, not "5"$/,
+      /^phone\.weaken: jitter must be a number of milliseconds from 0 to 2147483647 or {up, down}, not "5"$/,
     ],
     [
       'an unknown condition',
