@@ -6,7 +6,7 @@
  * `timeout` real milliseconds instead of a wait that never ends.
  */
 import { hostTimers, type TimerHandle } from '../host-timers.js';
-import { firstUnknownKey, unknownOption } from '../option-keys.js';
+import { MILLISECONDS, firstUnknownKey, isMilliseconds, unknownOption } from '../option-keys.js';
 
 /** Options of every `next*`/`waitFor*` helper. */
 export interface WaitOptions {
@@ -14,14 +14,15 @@ export interface WaitOptions {
   timeout?: number;
 }
 
-/** What is wrong with a wait's options (an unknown key, a timeout that is not a number ≥ 0), or `undefined`. */
+/** What is wrong with a wait's options (an unknown key, a timeout no timer can wait), or `undefined`. */
 function waitOptionsProblem(options: WaitOptions): string | undefined {
   if (typeof options !== 'object' || options === null) return 'options must be an object such as {timeout: 1000}';
   const unknown = firstUnknownKey(options, ['timeout']);
   if (unknown !== undefined) return unknownOption(unknown, ['timeout']);
   const { timeout } = options;
-  if (timeout !== undefined && !(typeof timeout === 'number' && timeout >= 0))
-    return 'timeout must be a number of milliseconds ≥ 0, or Infinity';
+  // A finite timeout must fit a timer: Node fires a longer one after 1 ms.
+  if (timeout !== undefined && !(timeout === Infinity || isMilliseconds(timeout)))
+    return `timeout must be ${MILLISECONDS[1]}, or Infinity`;
   return undefined;
 }
 
