@@ -52,9 +52,11 @@ export class VirtualUser {
   readonly platform: Platform;
   readonly context: ScenarioContext;
   readonly #scenario: Scenario;
-  readonly #sockets = new Map<string, VuSocket>();
   #phone: Phone | undefined;
-  /** Every socket ever made, named or replaced, so that `shutdown` misses none. */
+  /**
+   * Every socket ever made, oldest first, so that `shutdown` misses none; a name means the last one made under it.
+   * An array rather than a map by name as well: virtual users are many, and most have one socket.
+   */
   #all: VuSocket[] = [];
 
   constructor(scenario: Scenario, context: ScenarioContext) {
@@ -101,14 +103,14 @@ export class VirtualUser {
 
   /** The socket named `name`; a `StepError` when there is none. */
   socket(name: string): VuSocket {
-    const socket = this.#sockets.get(name);
+    const socket = this.#named(name);
     if (!socket) throw new StepError('unknown_socket', `no socket "${name}": connect it first`);
     return socket;
   }
 
   /** Every socket not yet closed for good. */
   liveSockets(): VuSocket[] {
-    return [...this.#sockets.values()].filter((socket) => !socket.isClosed);
+    return this.#all.filter((socket) => !socket.isClosed && this.#named(socket.name) === socket);
   }
 
   /**
@@ -116,16 +118,16 @@ export class VirtualUser {
    * (code 1000), so a name always means one socket.
    */
   async connect(name: string, request: ConnectRequest, reliable: ReliableSettings | undefined): Promise<void> {
-    const previous = this.#sockets.get(name);
+    const previous = this.#named(name);
     if (previous && !previous.isClosed) await previous.close(1000, '', this.settings.timeout);
     const { metrics, settings } = this;
     if (reliable === undefined) {
       const socket = new PlainSocket(this.wx, name, request, metrics, settings.inboxLimit);
-      this.#add(name, socket);
+      this.#add(socket);
       await socket.opened;
     } else {
       const socket = new ReliableVuSocket(this.wx, name, request, reliable, metrics, settings.inboxLimit);
-      this.#add(name, socket);
+      this.#add(socket);
       // The first connection gets the handshake's time; a reliable socket retries within it.
       await socket.reconnect(false, request.timeout, true);
     }
@@ -144,8 +146,12 @@ export class VirtualUser {
     );
   }
 
-  #add(name: string, socket: VuSocket): void {
-    this.#sockets.set(name, socket);
+  #named(name: string): VuSocket | undefined {
+    for (let i = this.#all.length - 1; i >= 0; i--) if (this.#all[i]!.name === name) return this.#all[i];
+    return undefined;
+  }
+
+  #add(socket: VuSocket): void {
     // An array of its own size for the first: an empty one grows to 17 slots on its first push.
     if (this.#all.length === 0) this.#all = [socket];
     else this.#all.push(socket);
