@@ -32,8 +32,11 @@ class MiniProgram implements TaskOwner, FieldProgram {
   readonly gate = new DeliveryGate();
   readonly lifecycle = new AppLifecycle(this);
   readonly network = new NetworkStatus(this);
-  /** Tasks not yet CLOSED: the connection count (§6) and the sockets `wx.closeSocket` closes (§3). */
-  readonly #live = new Set<TaskController>();
+  /**
+   * Tasks not yet CLOSED: the connection count (§6) and the sockets `wx.closeSocket` closes (§3). Replaced rather
+   * than changed, so that it can be walked while tasks end, and of its exact size: a Set took 152 bytes for one task.
+   */
+  #live: readonly TaskController[] = [];
   /**
    * The socket the global API acts on (§3); none before the first `connectSocket`. WeChat answers the global API the
    * same way with no socket as with a closed one.
@@ -75,7 +78,7 @@ class MiniProgram implements TaskOwner, FieldProgram {
     // Below 1.7.0 a new connection replaces the current one (§4), so that one does not count against the limit.
     const current = this.#current;
     const replacing = legacy && current !== undefined && current.readyState !== CLOSED;
-    if (this.#live.size - (replacing ? 1 : 0) >= maxConnections) {
+    if (this.#live.length - (replacing ? 1 : 0) >= maxConnections) {
       void failLater(completion, ErrMsg.fail(ErrMsg.connectApi, ErrMsg.tooManySockets(maxConnections)));
       return legacy ? undefined : newTask(new TaskController(this, 'closed'));
     }
@@ -87,14 +90,14 @@ class MiniProgram implements TaskOwner, FieldProgram {
     }
     if (replacing) {
       (this.#replaced ??= new Set()).add(current);
-      this.#live.delete(current); // it ends now (§4); its slot is the new socket's
+      this.released(current); // it ends now (§4); its slot is the new socket's
       current.replace();
     }
 
     // §5: a URL the domain check refuses opens no network connection at all.
     const allowed = !domainPolicy || isUrlAllowed(request.url, domainPolicy);
     const task = new TaskController(this, allowed ? request : 'domain-rejected');
-    if (allowed) this.#live.add(task);
+    if (allowed) this.#live = [...this.#live, task];
     // §3: a new task becomes current only when the current one is CLOSED (or is being replaced, §4).
     if (replacing || current === undefined || current.readyState === CLOSED) this.#current = task;
 
@@ -159,11 +162,11 @@ class MiniProgram implements TaskOwner, FieldProgram {
   }
 
   released(task: TaskController): void {
-    this.#live.delete(task);
+    this.#live = this.#live.filter((live) => live !== task);
   }
 
   liveTasks(): readonly TaskController[] {
-    return [...this.#live];
+    return this.#live;
   }
 }
 
