@@ -14,12 +14,6 @@
  * Globals only, no import: the core runs in browsers too. On Node, node-host.ts puts in those of `node:timers`.
  */
 
-/**
- * The longest delay `setTimeout` honours, 2³¹ − 1 ms (about 24.8 days): Node sets a longer one to 1 ms (with a
- * `TimeoutOverflowWarning`), and browsers overflow it the same way. Delays are refused above it, or capped to it.
- */
-export const MAX_TIMER_DELAY = 2 ** 31 - 1;
-
 /** A timer handle, whatever the host's type for it. */
 export type TimerHandle = unknown;
 

@@ -7,7 +7,6 @@
  * for a bad value of the core's options (`createWx`, the phone's control): `<option> must be <what is allowed>, not
  * <what was given>`.
  */
-import { MAX_TIMER_DELAY } from './host-timers.js';
 import { isPlainObject, typeName } from './values.js';
 
 /** Throws the error of the options being read (`WxOptionsError`, `WxPhoneError`) for `option`, with `message`. */
@@ -21,6 +20,12 @@ export function mustBe(option: string, allowed: string, value: unknown): string 
 
 /** What an option may be: the test, and the text that says it (`'a boolean'`). */
 export type Rule = readonly [valid: (value: unknown) => boolean, allowed: string];
+
+/**
+ * The longest delay `setTimeout` honours, 2³¹ − 1 ms (about 24.8 days): Node sets a longer one to 1 ms (with a
+ * `TimeoutOverflowWarning`), and browsers overflow it the same way. Delays are refused above it, or capped to it.
+ */
+export const MAX_TIMER_DELAY = 2 ** 31 - 1;
 
 /** A number of milliseconds that `setTimeout` honours: 0 to 2³¹ − 1. */
 export const isMilliseconds = (value: unknown): boolean =>

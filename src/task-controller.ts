@@ -13,7 +13,8 @@ import type { DeliveryGate } from './delivery-gate.js';
 import * as ErrMsg from './errmsg.js';
 import type { Settings } from './options.js';
 import { CLOSED, CLOSING, CONNECTING, OPEN } from './ready-state.js';
-import { MAX_TIMER_DELAY, hostTimers, type TimerHandle } from './host-timers.js';
+import { hostTimers, type TimerHandle } from './host-timers.js';
+import { MAX_TIMER_DELAY } from './option-keys.js';
 import { invokeSafely, reportSafely, type ErrorReporter } from './report.js';
 import { later } from './schedule.js';
 import type {
