@@ -3,7 +3,7 @@
  * {@link ReliableSocketOptionsError} at creation, never later.
  */
 import { utf8Length } from '../bytes.js';
-import { firstUnknownKey, unknownOption } from '../option-keys.js';
+import { MAX_TIMER_DELAY, firstUnknownKey, isMilliseconds, unknownOption } from '../option-keys.js';
 import type { WxConnectOptions } from './wx-like.js';
 
 /** Data a socket carries: text or binary, as WeChat's `SocketTask.send` takes it. */
@@ -286,11 +286,16 @@ function resolveReconnect(options: ReconnectOptions): NonNullable<Settings['reco
   };
 }
 
-/** A finite number of milliseconds, > 0 (or ≥ 0 when `zero` is allowed). */
+/**
+ * A number of milliseconds a timer can wait, > 0 (or ≥ 0 when `zero` is allowed): Node fires a longer one after 1 ms.
+ */
 function duration(option: string, value: number | undefined, fallback: number, zero = false): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (!zero && value === 0)) {
-    throw new ReliableSocketOptionsError(option, `must be a finite number of milliseconds ${zero ? '≥ 0' : '> 0'}`);
+  if (!isMilliseconds(value) || (!zero && value === 0)) {
+    throw new ReliableSocketOptionsError(
+      option,
+      `must be a number of milliseconds ${zero ? '≥ 0' : '> 0'}, at most ${MAX_TIMER_DELAY}`,
+    );
   }
   return value;
 }

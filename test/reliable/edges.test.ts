@@ -256,6 +256,8 @@ describe('option validation', () => {
     ['reconnect.jitter', { reconnect: { jitter: 2 } }],
     ['reconnect.maxRetries', { reconnect: { maxRetries: 1.5 } }],
     ['closeTimeout', { closeTimeout: Number.NaN }],
+    // Longer than a timer can wait: Node would fire it after 1 ms, a reconnection storm instead of a long backoff.
+    ['reconnect.maxDelay', { reconnect: { maxDelay: 2 ** 31 } }],
   ];
   for (const [option, options] of cases) {
     test(`an invalid ${option} throws a ReliableSocketOptionsError naming it, and no task is made`, () => {
