@@ -11,7 +11,8 @@
  *
  * Options: `--full`; `--paired`; `--only <workload,…>`; `--rounds <n>` (processes, with `--paired`); `--docs`;
  * `--library <path>` to measure another build of wxsocket than that of `src/` (a proposed change, say), with
- * results in `node_modules/.cache/wxsocket-bench/` and never in the docs.
+ * results in `node_modules/.cache/wxsocket-bench/` and never in the docs; `--out <name>` to write the results as
+ * `<name>.json` instead of `<mode>[-paired].json` (a run of a few workloads that must not replace the full run's).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -58,6 +59,7 @@ const { values: args } = parseArgs({
     rounds: { type: 'string' },
     docs: { type: 'boolean', default: false },
     library: { type: 'string' },
+    out: { type: 'string' },
   },
 });
 const mode: Mode = args.full ? 'full' : 'quick';
@@ -116,7 +118,7 @@ const results: RunResults = {
 // A run of another build is kept apart, out of the repository: the results file and the docs are for `src/`.
 const resultsDir = args.library === undefined ? join(ROOT, 'bench', 'results') : BUILD_DIR;
 mkdirSync(resultsDir, { recursive: true });
-writeFileSync(join(resultsDir, `${resultsName(results)}.json`), `${JSON.stringify(results, null, 1)}\n`);
+writeFileSync(join(resultsDir, `${args.out ?? resultsName(results)}.json`), `${JSON.stringify(results, null, 1)}\n`);
 const section = resultsSection(results);
 console.log(section);
 if (args.docs && args.library === undefined) {
