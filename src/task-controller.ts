@@ -119,6 +119,7 @@ export class TaskController {
   #phase: Phase = CONNECTING;
   #listeners: Partial<Listeners> | undefined;
   #link: Link | undefined;
+  /** The handshake timeout (§1), while CONNECTING. */
   #timer: TimerHandle | undefined;
   #closeRequest: CloseRequest | undefined;
   /** A failure waiting for `#finish`, which reports it before `onClose` (§2 event order). */
@@ -277,7 +278,7 @@ export class TaskController {
   interrupt(): void {
     if (this.#phase === CLOSED || (!this.#link && (this.#closeRequest || this.#failure))) return;
     this.#closeRequest = INTERRUPTED;
-    hostTimers.clearTimeout(this.#timer);
+    hostTimers.clearDeadline(this.#timer);
     this.#unlink(SUSPEND_FRAME);
     if (this.#phase === OPEN) this.#phase = CLOSING;
     // Held from now (the gate is closed): after show it comes before the results of calls made while suspended.
@@ -310,7 +311,7 @@ export class TaskController {
    */
   #failSoon(errMsg: string, errCode: number): void {
     this.#failure = { errMsg, errCode };
-    hostTimers.clearTimeout(this.#timer);
+    hostTimers.clearDeadline(this.#timer);
     this.#unlink();
     if (this.#phase === OPEN) this.#phase = CLOSING;
     later(() => this.#finish(1006, ErrMsg.abnormalClosure));
@@ -319,7 +320,7 @@ export class TaskController {
   /** Ends the task without waiting for the network: a close frame if open, else an abort; `onClose` next turn. */
   #endNow(request: CloseRequest): void {
     const { code, reason } = (this.#closeRequest ??= request);
-    hostTimers.clearTimeout(this.#timer);
+    hostTimers.clearDeadline(this.#timer);
     this.#unlink(request);
     if (this.#phase === OPEN) this.#phase = CLOSING;
     later(() => this.#finish(code, reason));
@@ -335,7 +336,7 @@ export class TaskController {
     // The per-call timeout wins over app.json's (§1), capped to what `setTimeout` honours (a larger delay fires at
     // once). A real timer: WeChat times the handshake natively, not on the page's clock (docs/decisions.md).
     const delay = Math.min(request.timeout ?? settings.defaultTimeout, MAX_TIMER_DELAY);
-    this.#timer = hostTimers.setTimeout(() => this.#failOpen('timeout'), delay);
+    this.#timer = hostTimers.setDeadline(() => this.#failOpen('timeout'), delay);
     const link = (this.#link = new Link(this, settings.report));
     const networkLink = this.#owner.network.transportLink;
     let connection: TransportConnection;
@@ -355,7 +356,7 @@ export class TaskController {
 
   opened(header: Record<string, string>, profile: SocketProfile): void {
     if (this.#phase !== CONNECTING) return;
-    hostTimers.clearTimeout(this.#timer);
+    hostTimers.clearDeadline(this.#timer);
     this.#timer = undefined;
     this.#phase = OPEN;
     const { features } = this.settings;
@@ -441,7 +442,7 @@ export class TaskController {
     if (this.#phase === CLOSED) return;
     // The app is suspended: the task ends (and frees its slot) when the app shows again (§8.1).
     if (this.#owner.gate.hold(() => this.#finish(code, reason))) return;
-    hostTimers.clearTimeout(this.#timer);
+    hostTimers.clearDeadline(this.#timer);
     this.#phase = CLOSED;
     this.#owner.released(this);
     if (this.#failure) {

@@ -45,6 +45,8 @@ const now = hostNow;
 interface Handshake {
   readonly timing: Timing;
   readonly tcpNoDelay: boolean;
+  /** Whether compression was asked for: without it, no extension can be negotiated. */
+  readonly perMessageDeflate: boolean;
   readonly secure: boolean;
   socket?: Socket;
   /** wss: TCP is connected, so a failure before the TLS handshake ends may be a TLS failure. */
@@ -80,10 +82,10 @@ class WsConnection implements TransportConnection {
   /** Whether `send` must copy binary data first: set at open, see `send`. */
   copiesBinary = false;
   /**
-   * After open, how the TCP connection ended, first come first kept: the peer's FIN (`'end'`), a socket error (a
-   * reset), or `'reported'` once `ws` reported a protocol error. Read when `ws` reports the close.
+   * After open, the TCP socket, whose state says how the connection ended when `ws` reports the close (`onClose`);
+   * or `'reported'` once `ws` reported a protocol error, which ends it.
    */
-  ending: 'end' | Error | 'reported' | undefined;
+  ending: Socket | 'reported' | undefined;
 
   constructor(
     request: TransportRequest,
@@ -92,7 +94,13 @@ class WsConnection implements TransportConnection {
   ) {
     this.handlers = handlers;
     const secure = /^wss:/i.test(request.url);
-    this.handshake = { timing: new Timing(now()), tcpNoDelay: request.tcpNoDelay, secure, link: request.link };
+    this.handshake = {
+      timing: new Timing(now()),
+      tcpNoDelay: request.tcpNoDelay,
+      perMessageDeflate: request.perMessageDeflate,
+      secure,
+      link: request.link,
+    };
     const url = connectionUrl(request.url);
     const ws = (this.#ws = new WxWebSocket(
       url,
@@ -174,10 +182,11 @@ function ignoreError(): void {}
 
 function onOpen(this: WebSocket): void {
   const connection = connectionOf(this);
-  const { socket, tcpNoDelay, header = {}, timing } = connection.handshake!;
+  const { socket, perMessageDeflate, header = {}, timing } = connection.handshake!;
   connection.handshake = undefined;
-  // The only extension `ws` can negotiate is permessage-deflate (an unrequested one fails the handshake).
-  connection.copiesBinary = this.extensions !== '';
+  // The only extension `ws` can negotiate is permessage-deflate, and only when asked for (an unrequested one fails
+  // the handshake): `extensions`, which builds a string, is read only then.
+  connection.copiesBinary = perMessageDeflate && this.extensions !== '';
   // The handshake's listeners go, and messages (which `ws` reads on a later turn) are listened for from now on: at
   // most five event names at once keep the emitter's listener table at its first size, about 160 bytes less.
   this.removeListener('upgrade', onUpgrade)
@@ -189,11 +198,9 @@ function onOpen(this: WebSocket): void {
       .removeListener('secureConnect', onConnected)
       .removeListener('connect', onTcpConnected)
       .removeListener('lookup', onLookup);
-    // `ws` turns TCP_NODELAY on for every socket as it opens; WeChat's default is off (contract §1).
-    if (!tcpNoDelay) socket.setNoDelay(false);
     // After open `ws` destroys the socket on an error (a reset, say) without telling anyone, and treats an end of
-    // stream like any other end: both are noted here, and decided on when the close comes (`onClose`).
-    socket.on('error', onSocketError).on('end', onSocketEnd);
+    // stream like any other end: the socket keeps both facts (`errored`, `readableEnded`), read when the close comes.
+    connection.ending = socket;
   }
   connection.handlers.onOpen(header, timing.profile(now()));
 }
@@ -220,27 +227,23 @@ function failure(error: Error & { code?: unknown }): Error {
   return new Error(failureAfterOpen(error.code), { cause: error });
 }
 
-function onSocketError(this: WithConnection<Socket>, error: Error): void {
-  const connection = this[kConnection];
-  if (connection) connection.ending ??= error;
-}
-
-function onSocketEnd(this: WithConnection<Socket>): void {
-  const connection = this[kConnection];
-  if (connection) connection.ending ??= 'end';
-}
-
 /**
  * The close, and whether it was a failure, decided now that the connection is over, as undici does: only a
  * connection that ended without a close frame (code 1006: `ws` refuses 1006 on the wire) can have failed. Then a
- * socket error (a reset) is a failure, and an end of stream is not (contract §9.3 tells it apart on ios).
+ * socket error (a reset) is a failure, and an end of stream is not (contract §9.3 tells it apart on ios). Whichever
+ * came first counts: a stream that has errored emits no `'end'`, and one that ended keeps `readableEnded` through a
+ * later error. The TCP socket's own state is read, not that of a weak link's socket (§8.3) in front of it, which
+ * learns of the end later.
  */
 function onClose(this: WebSocket, code: number, reason: Buffer): void {
   const connection = connectionOf(this);
   const { ending, handlers } = connection;
+  connection.ending = undefined;
   if (code !== 1006 || connection.handshake) return handlers.onClose(code, reason.toString());
-  if (ending instanceof Error) handlers.onError('transport', failure(ending));
-  handlers.onClose(code, '', ending === 'end');
+  const ended = ending !== undefined && ending !== 'reported' && ending.readableEnded;
+  const error = ending !== undefined && ending !== 'reported' && !ended ? ending.errored : null;
+  if (error) handlers.onError('transport', failure(error));
+  handlers.onClose(code, '', ended);
 }
 
 /**
@@ -304,8 +307,16 @@ function track(options: ConnectOptions, socket: Socket, connected: 'connect' | '
   socket.on(connected, onConnected);
   socket.on('lookup', onLookup);
   if (connected === 'secureConnect') socket.on('connect', onTcpConnected);
+  // `ws` turns Nagle's algorithm off (TCP_NODELAY) on every socket as it opens; WeChat's default keeps it on
+  // (`tcpNoDelay: false`, contract §1), as a new socket has it. That call is made a no-op on this socket, rather than
+  // undone by a second system call once open.
+  if (!handshake.tcpNoDelay) socket.setNoDelay = keepNagle;
   // A weak link (§8.3) goes between the socket and `ws`; without one, nothing does.
   return handshake.link ? (new ShapedSocket(socket, handshake.link) as unknown as Socket) : socket;
+}
+
+function keepNagle(this: Socket): Socket {
+  return this;
 }
 
 function onTcpConnected(this: WithConnection<Socket>): void {
