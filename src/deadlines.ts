@@ -1,17 +1,26 @@
 /**
- * The handshake timeouts (contract §1) on Node (node-host.ts): one host timer per delay rather than one per
- * connection. Connections started together with the same timeout (60 s unless the app says otherwise), as in a
- * reconnect storm, share one timer; and one started after another has ended re-uses the timer still armed, where a
- * host timer per connection is created and cleared each time (on Node: a timer object, its list and the loop's
- * reference to it, made and undone per connection). Deadlines of one delay fall due in the order they were set, so
- * each delay keeps a list in that order, and its timer is armed for the first.
+ * The core's timers on Node (node-host.ts), above all the handshake timeouts (contract §1): one Node timer per delay
+ * rather than one per timer. Connections started together with the same timeout (60 s unless the app says
+ * otherwise), as in a reconnect storm, share one timer; and one started after another has ended re-uses the timer
+ * still armed, where a Node timer per connection is created and cleared each time (a timer object, its list and the
+ * loop's reference to it, made and undone per connection). Deadlines of one delay fall due in the order they were
+ * set, so each delay keeps a list in that order, and its Node timer is armed for the first. Node's own timers are
+ * kept the same way, one list per delay, but each of them is an object with asynchronous-context ids.
  *
- * An armed timer must not keep a Node process alive once no connection waits: it is unreferenced when its list
- * empties, referenced again when a deadline is added.
+ * An armed timer must not keep the process alive once nothing waits: it is unreferenced when its list empties,
+ * referenced again when a deadline is added. Taken from `node:timers`, unfaked, as the others (host-timers.ts).
  */
-import { hostTimers, unfaked, type TimerHandle } from './host-timers.js';
+import * as timers from 'node:timers';
+import { unfaked } from './host-timers.js';
 
-/** A deadline set with `deadline`; `cancel` it once its connection is open or ended. */
+const hostSetTimeout = unfaked('setTimeout', timers.setTimeout);
+const hostClearTimeout = unfaked('clearTimeout', timers.clearTimeout);
+/** The longest delay Node's timers honour; as they do, a delay out of range (or not a number) counts as 1 ms. */
+const TIMEOUT_MAX = 2 ** 31 - 1;
+/** The real clock (milliseconds): the timeouts are the network's, not the page's (host-timers.ts). */
+const now: () => number = unfaked('Date', Date).now;
+
+/** A timer set with `deadline`, which `cancel` keeps from expiring. */
 export class Deadline {
   prev: Deadline | undefined;
   next: Deadline | undefined;
@@ -22,15 +31,12 @@ export class Deadline {
   ) {}
 }
 
-/** What Node's timers add to a handle: the loop is held open only by referenced timers. */
-type NodeTimer = { ref?(): unknown; unref?(): unknown };
-
 /** The deadlines of one delay, earliest first. */
 class DeadlineList {
   readonly #delay: number;
   #first: Deadline | undefined;
   #last: Deadline | undefined;
-  #timer: TimerHandle | undefined;
+  #timer: ReturnType<typeof hostSetTimeout> | undefined;
   /** The instant the armed timer fires at. */
   #armedFor = 0;
   #referenced = false;
@@ -66,18 +72,17 @@ class DeadlineList {
   }
 
   #arm(at: number): void {
-    hostTimers.clearTimeout(this.#timer);
+    hostClearTimeout(this.#timer);
     this.#armedFor = at;
     // At least 1 ms: the host's timers may fire a little before the clock shows the deadline reached.
-    this.#timer = hostTimers.setTimeout(() => this.#fire(), Math.max(1, at - now()));
+    this.#timer = hostSetTimeout(() => this.#fire(), Math.max(1, at - now()));
     this.#referenced = true;
   }
 
   #reference(on: boolean): void {
     this.#referenced = on;
-    const timer = this.#timer as NodeTimer | undefined;
-    if (on) timer?.ref?.();
-    else timer?.unref?.();
+    if (on) this.#timer?.ref();
+    else this.#timer?.unref();
   }
 
   #fire(): void {
@@ -96,17 +101,15 @@ class DeadlineList {
 
 const lists = new Map<number, DeadlineList>();
 
-/** Calls `expire` after `delay` ms (at most 2^31 − 1), unless cancelled before: `setTimeout`'s signature. */
+/** Calls `expire` after `delay` ms, unless cancelled before: `setTimeout`'s signature. */
 export function deadline(expire: () => void, delay: number): Deadline {
+  if (!(delay >= 1 && delay <= TIMEOUT_MAX)) delay = 1;
   let list = lists.get(delay);
   if (!list) lists.set(delay, (list = new DeadlineList(delay)));
   return list.add(expire);
 }
 
 /** Cancels a deadline that has not expired; does nothing to one already cancelled or expired, or to none. */
-export function cancel(entry: Deadline | undefined): void {
-  if (entry?.expire) entry.list.remove(entry);
+export function cancel(entry: unknown): void {
+  if (entry instanceof Deadline && entry.expire) entry.list.remove(entry);
 }
-
-/** The real clock (milliseconds): the timeouts are the network's, not the page's (host-timers.ts). */
-const now: () => number = unfaked('Date', Date).now;

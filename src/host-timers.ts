@@ -23,12 +23,6 @@ export interface HostTimers {
   clearTimeout(handle: TimerHandle): void;
   /** A macrotask without `setTimeout`'s clamp (Node), or `undefined` where the host has none (browsers). */
   setImmediate: ((callback: () => void) => TimerHandle) | undefined;
-  /**
-   * `setTimeout` and `clearTimeout` for the handshake timeout (§1), of which thousands may be pending at once. On
-   * Node, deadlines of the same delay share one timer (deadlines.ts); elsewhere, the host's own.
-   */
-  setDeadline(callback: () => void, delay: number): TimerHandle;
-  clearDeadline(handle: TimerHandle): void;
 }
 
 /**
@@ -48,6 +42,4 @@ export const hostTimers = {
   setTimeout: hosted('setTimeout'),
   clearTimeout: hosted('clearTimeout'),
   setImmediate: hosted('setImmediate'),
-  setDeadline: hosted('setTimeout'),
-  clearDeadline: hosted('clearTimeout'),
 } as HostTimers;

@@ -278,7 +278,7 @@ export class TaskController {
   interrupt(): void {
     if (this.#phase === CLOSED || (!this.#link && (this.#closeRequest || this.#failure))) return;
     this.#closeRequest = INTERRUPTED;
-    hostTimers.clearDeadline(this.#timer);
+    this.#stopTimer();
     this.#unlink(SUSPEND_FRAME);
     if (this.#phase === OPEN) this.#phase = CLOSING;
     // Held from now (the gate is closed): after show it comes before the results of calls made while suspended.
@@ -311,7 +311,7 @@ export class TaskController {
    */
   #failSoon(errMsg: string, errCode: number): void {
     this.#failure = { errMsg, errCode };
-    hostTimers.clearDeadline(this.#timer);
+    this.#stopTimer();
     this.#unlink();
     if (this.#phase === OPEN) this.#phase = CLOSING;
     later(() => this.#finish(1006, ErrMsg.abnormalClosure));
@@ -320,10 +320,16 @@ export class TaskController {
   /** Ends the task without waiting for the network: a close frame if open, else an abort; `onClose` next turn. */
   #endNow(request: CloseRequest): void {
     const { code, reason } = (this.#closeRequest ??= request);
-    hostTimers.clearDeadline(this.#timer);
+    this.#stopTimer();
     this.#unlink(request);
     if (this.#phase === OPEN) this.#phase = CLOSING;
     later(() => this.#finish(code, reason));
+  }
+
+  /** The handshake is over, one way or another: its timeout goes, and the task holds nothing of it. */
+  #stopTimer(): void {
+    hostTimers.clearTimeout(this.#timer);
+    this.#timer = undefined;
   }
 
   /** Opens the connection. The request goes to the transport as read, its `timeout` (the core's own) included. */
@@ -336,7 +342,7 @@ export class TaskController {
     // The per-call timeout wins over app.json's (§1), capped to what `setTimeout` honours (a larger delay fires at
     // once). A real timer: WeChat times the handshake natively, not on the page's clock (docs/decisions.md).
     const delay = Math.min(request.timeout ?? settings.defaultTimeout, MAX_TIMER_DELAY);
-    this.#timer = hostTimers.setDeadline(() => this.#failOpen('timeout'), delay);
+    this.#timer = hostTimers.setTimeout(() => this.#failOpen('timeout'), delay);
     const link = (this.#link = new Link(this, settings.report));
     const networkLink = this.#owner.network.transportLink;
     let connection: TransportConnection;
@@ -356,8 +362,7 @@ export class TaskController {
 
   opened(header: Record<string, string>, profile: SocketProfile): void {
     if (this.#phase !== CONNECTING) return;
-    hostTimers.clearDeadline(this.#timer);
-    this.#timer = undefined;
+    this.#stopTimer();
     this.#phase = OPEN;
     const { features } = this.settings;
     const result = { header: features.openHeader ? header : {} } as OnOpenListenerResult;
@@ -442,7 +447,7 @@ export class TaskController {
     if (this.#phase === CLOSED) return;
     // The app is suspended: the task ends (and frees its slot) when the app shows again (§8.1).
     if (this.#owner.gate.hold(() => this.#finish(code, reason))) return;
-    hostTimers.clearDeadline(this.#timer);
+    this.#stopTimer();
     this.#phase = CLOSED;
     this.#owner.released(this);
     if (this.#failure) {

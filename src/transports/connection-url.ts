@@ -12,7 +12,7 @@
  */
 export function connectionUrl(url: string): string {
   // Neither can be there without its delimiter: most URLs pass as given, unparsed here.
-  if (!url.includes('#') && !url.includes('@')) return url;
+  if (!/[#@]/.test(url)) return url;
   const parsed = new URL(url);
   parsed.hash = '';
   parsed.username = '';
