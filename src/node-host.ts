@@ -12,6 +12,27 @@ hostTimers.setTimeout = deadline;
 hostTimers.clearTimeout = cancel;
 hostTimers.setImmediate = unfaked('setImmediate', timers.setImmediate);
 
+/** Connection starts queued in the current turn, run in order on one macrotask (task-controller.ts). */
+let starts: (() => void)[] | undefined;
+
+hostTimers.startSoon = (start) => {
+  if (starts) return void starts.push(start);
+  starts = [start];
+  hostTimers.setImmediate!(runStarts);
+};
+
+function runStarts(): void {
+  const queued = starts!;
+  starts = undefined;
+  let next = 0;
+  try {
+    while (next < queued.length) queued[next++]!();
+  } finally {
+    // A start that threw (none should: a transport's failure is reported, not thrown) leaves the rest to a later turn.
+    for (const start of queued.slice(next)) hostTimers.startSoon!(start);
+  }
+}
+
 /**
  * Milliseconds since the epoch by the real clock: fake timers fake `Date` too, while TLS checks certificates and
  * WeChat stamps `profile` by the real one.

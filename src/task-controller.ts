@@ -129,7 +129,12 @@ export class TaskController {
     this.#owner = owner;
     this.settings = owner.settings;
     if (typeof start === 'object') {
-      later(() => this.#start(start)); // after the current turn, so listeners attached right away see `open` (§1)
+      // After the current turn, so listeners attached right away see `open` (§1). On Node, every start queued in one
+      // turn shares that macrotask (node-host.ts, `startSoon`): a storm of `connectSocket` calls then sets up its
+      // sockets back to back, each TCP connect issued after all of them, as `ws` does when called in a loop. With a
+      // macrotask each, the process alternates between its own work and the kernel's for each connect, which cost
+      // about a tenth more CPU time per connection (docs/benchmarks.md, connection storms).
+      (hostTimers.startSoon ?? later)(() => this.#start(start));
       return;
     }
     this.#phase = CLOSED;
