@@ -11,12 +11,10 @@
  * referenced again when a deadline is added. Taken from `node:timers`, unfaked, as the others (host-timers.ts).
  */
 import * as timers from 'node:timers';
-import { unfaked } from './host-timers.js';
+import { MAX_TIMER_DELAY, unfaked } from './host-timers.js';
 
 const hostSetTimeout = unfaked('setTimeout', timers.setTimeout);
 const hostClearTimeout = unfaked('clearTimeout', timers.clearTimeout);
-/** The longest delay Node's timers honour; as they do, a delay out of range (or not a number) counts as 1 ms. */
-const TIMEOUT_MAX = 2 ** 31 - 1;
 /** The real clock (milliseconds): the timeouts are the network's, not the page's (host-timers.ts). */
 const now: () => number = unfaked('Date', Date).now;
 
@@ -103,7 +101,8 @@ const lists = new Map<number, DeadlineList>();
 
 /** Calls `expire` after `delay` ms, unless cancelled before: `setTimeout`'s signature. */
 export function deadline(expire: () => void, delay: number): Deadline {
-  if (!(delay >= 1 && delay <= TIMEOUT_MAX)) delay = 1;
+  // As Node's timers do, a delay out of range (or not a number) counts as 1 ms.
+  if (!(delay >= 1 && delay <= MAX_TIMER_DELAY)) delay = 1;
   let list = lists.get(delay);
   if (!list) lists.set(delay, (list = new DeadlineList(delay)));
   return list.add(expire);
