@@ -13,23 +13,23 @@ hostTimers.clearTimeout = cancel;
 hostTimers.setImmediate = unfaked('setImmediate', timers.setImmediate);
 
 /** Connection starts queued in the current turn, run in order on one macrotask (task-controller.ts). */
-let starts: (() => void)[] | undefined;
+let queuedStarts: (() => void)[] | undefined;
 
-hostTimers.startSoon = (start) => {
-  if (starts) return void starts.push(start);
-  starts = [start];
+hostTimers.starts = (start) => {
+  if (queuedStarts) return void queuedStarts.push(start);
+  queuedStarts = [start];
   hostTimers.setImmediate!(runStarts);
 };
 
 function runStarts(): void {
-  const queued = starts!;
-  starts = undefined;
+  const queued = queuedStarts!;
+  queuedStarts = undefined;
   let next = 0;
   try {
     while (next < queued.length) queued[next++]!();
   } finally {
     // A start that threw (none should: a transport's failure is reported, not thrown) leaves the rest to a later turn.
-    for (const start of queued.slice(next)) hostTimers.startSoon!(start);
+    for (const start of queued.slice(next)) hostTimers.starts!(start);
   }
 }
 

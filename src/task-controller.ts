@@ -130,11 +130,11 @@ export class TaskController {
     this.settings = owner.settings;
     if (typeof start === 'object') {
       // After the current turn, so listeners attached right away see `open` (§1). On Node, every start queued in one
-      // turn shares that macrotask (node-host.ts, `startSoon`): a storm of `connectSocket` calls then sets up its
+      // turn shares that macrotask (node-host.ts, `starts`): a storm of `connectSocket` calls then sets up its
       // sockets back to back, each TCP connect issued after all of them, as `ws` does when called in a loop. With a
       // macrotask each, the process alternates between its own work and the kernel's for each connect, which cost
       // about a tenth more CPU time per connection (docs/benchmarks.md, connection storms).
-      (hostTimers.startSoon ?? later)(() => this.#start(start));
+      (hostTimers.starts ?? later)(() => this.#start(start));
       return;
     }
     this.#phase = CLOSED;
@@ -283,7 +283,7 @@ export class TaskController {
   interrupt(): void {
     if (this.#phase === CLOSED || (!this.#link && (this.#closeRequest || this.#failure))) return;
     this.#closeRequest = INTERRUPTED;
-    this.#stopTimer();
+    hostTimers.clearTimeout(this.#timer);
     this.#unlink(SUSPEND_FRAME);
     if (this.#phase === OPEN) this.#phase = CLOSING;
     // Held from now (the gate is closed): after show it comes before the results of calls made while suspended.
@@ -316,7 +316,7 @@ export class TaskController {
    */
   #failSoon(errMsg: string, errCode: number): void {
     this.#failure = { errMsg, errCode };
-    this.#stopTimer();
+    hostTimers.clearTimeout(this.#timer);
     this.#unlink();
     if (this.#phase === OPEN) this.#phase = CLOSING;
     later(() => this.#finish(1006, ErrMsg.abnormalClosure));
@@ -325,16 +325,10 @@ export class TaskController {
   /** Ends the task without waiting for the network: a close frame if open, else an abort; `onClose` next turn. */
   #endNow(request: CloseRequest): void {
     const { code, reason } = (this.#closeRequest ??= request);
-    this.#stopTimer();
+    hostTimers.clearTimeout(this.#timer);
     this.#unlink(request);
     if (this.#phase === OPEN) this.#phase = CLOSING;
     later(() => this.#finish(code, reason));
-  }
-
-  /** The handshake is over, one way or another: its timeout goes, and the task holds nothing of it. */
-  #stopTimer(): void {
-    hostTimers.clearTimeout(this.#timer);
-    this.#timer = undefined;
   }
 
   /** Opens the connection. The request goes to the transport as read, its `timeout` (the core's own) included. */
@@ -367,7 +361,8 @@ export class TaskController {
 
   opened(header: Record<string, string>, profile: SocketProfile): void {
     if (this.#phase !== CONNECTING) return;
-    this.#stopTimer();
+    hostTimers.clearTimeout(this.#timer);
+    this.#timer = undefined;
     this.#phase = OPEN;
     const { features } = this.settings;
     const result = { header: features.openHeader ? header : {} } as OnOpenListenerResult;
@@ -452,7 +447,7 @@ export class TaskController {
     if (this.#phase === CLOSED) return;
     // The app is suspended: the task ends (and frees its slot) when the app shows again (§8.1).
     if (this.#owner.gate.hold(() => this.#finish(code, reason))) return;
-    this.#stopTimer();
+    hostTimers.clearTimeout(this.#timer);
     this.#phase = CLOSED;
     this.#owner.released(this);
     if (this.#failure) {
