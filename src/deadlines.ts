@@ -11,7 +11,8 @@
  * referenced again when a deadline is added. Taken from `node:timers`, unfaked, as the others (host-timers.ts).
  */
 import * as timers from 'node:timers';
-import { MAX_TIMER_DELAY, unfaked } from './host-timers.js';
+import { unfaked } from './host-timers.js';
+import { MAX_TIMER_DELAY } from './option-keys.js';
 
 const hostSetTimeout = unfaked('setTimeout', timers.setTimeout);
 const hostClearTimeout = unfaked('clearTimeout', timers.clearTimeout);
