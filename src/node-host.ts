@@ -10,26 +10,27 @@ import { hostTimers, unfaked } from './host-timers.js';
 
 hostTimers.setTimeout = deadline;
 hostTimers.clearTimeout = cancel;
-hostTimers.setImmediate = unfaked('setImmediate', timers.setImmediate);
+const hostSetImmediate = unfaked('setImmediate', timers.setImmediate);
+hostTimers.setImmediate = hostSetImmediate;
+hostTimers.starts = queueStart;
 
 /** Connection starts queued in the current turn, run in order on one macrotask (task-controller.ts). */
 let queuedStarts: (() => void)[] | undefined;
 
-hostTimers.starts = (start) => {
+function queueStart(start: () => void): void {
   if (queuedStarts) return void queuedStarts.push(start);
   queuedStarts = [start];
-  hostTimers.setImmediate!(runStarts);
-};
+  hostSetImmediate(runStarts);
+}
 
 function runStarts(): void {
-  const queued = queuedStarts!;
+  const queued = queuedStarts ?? [];
   queuedStarts = undefined;
-  let next = 0;
   try {
-    while (next < queued.length) queued[next++]!();
+    for (let start = queued.shift(); start; start = queued.shift()) start();
   } finally {
     // A start that threw (none should: a transport's failure is reported, not thrown) leaves the rest to a later turn.
-    for (const start of queued.slice(next)) hostTimers.starts!(start);
+    for (const start of queued) queueStart(start);
   }
 }
 
