@@ -16,8 +16,12 @@ import { MAX_TIMER_DELAY } from './option-keys.js';
 
 const hostSetTimeout = unfaked('setTimeout', timers.setTimeout);
 const hostClearTimeout = unfaked('clearTimeout', timers.clearTimeout);
-/** The real clock (milliseconds): the timeouts are the network's, not the page's (host-timers.ts). */
-const now: () => number = unfaked('Date', Date).now;
+/**
+ * Milliseconds since the epoch by the real clock: fake timers fake `Date` too, while these timeouts are the
+ * network's, not the page's (host-timers.ts), TLS checks certificates and WeChat stamps `profile` by the real one.
+ * Exported by node-host.ts as `hostNow`.
+ */
+export const now: () => number = unfaked('Date', Date).now;
 
 /** A timer set with `deadline`, which `cancel` keeps from expiring. */
 export class Deadline {
