@@ -245,7 +245,7 @@ export function createWxWith(
   // Those of the field conditions exist from their base library version on, as on a phone (§8): when `canIUse` says
   // so, asked as if it existed (it always does here, §4 [ours]).
   const known = { ...features, canIUse: true };
-  for (const name of Object.keys(UNBOUND)) if (canIUse(name, known)) wx[name] = UNBOUND[name]!.bind(program);
+  for (const [name, method] of Object.entries(UNBOUND)) if (canIUse(name, known)) wx[name] = method.bind(program);
   followPage?.(program.lifecycle, program.network, field); // the browser entry's (§8.4)
   registerPhone(wx as unknown as Wx, () => new Phone(program.lifecycle, program.network, field));
   return wx as unknown as Wx;
