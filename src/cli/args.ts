@@ -4,6 +4,7 @@
  */
 import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
+import { MAX_TIMER_DELAY } from '../option-keys.js';
 
 /** Exit codes of every command. */
 export const ExitCode = { ok: 0, failed: 1, usage: 2 } as const;
@@ -93,9 +94,10 @@ function describeParseError(error: unknown): string {
 /** Reads a whole number of milliseconds (`--timeout 5000`). */
 export function parseMilliseconds(flag: string, value: string | undefined, command: string): number | undefined {
   if (value === undefined) return undefined;
-  if (!/^[0-9]+$/.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) {
+  // At most what a timer can wait: a longer one fires at once.
+  if (!/^[0-9]+$/.test(value) || Number(value) < 1 || Number(value) > MAX_TIMER_DELAY) {
     throw new UsageError(
-      `${flag} wants a whole number of milliseconds of at least 1, got ${JSON.stringify(value)}`,
+      `${flag} wants a whole number of milliseconds from 1 to ${MAX_TIMER_DELAY}, got ${JSON.stringify(value)}`,
       command,
     );
   }

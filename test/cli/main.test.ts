@@ -90,6 +90,12 @@ describe('bad arguments exit with code 2 and say what was wrong and what to do',
       /--timeout wants a whole number of milliseconds/,
     ],
     [
+      // A timer fires a longer one at once: `doctor` would report every probe as timed out.
+      'a timeout longer than a timer can wait',
+      () => ['doctor', 'wss://a.example', '--timeout', '2147483648'],
+      /--timeout wants a whole number of milliseconds from 1 to 2147483647, got "2147483648"/,
+    ],
+    [
       'an unknown platform',
       () => ['connect', 'wss://a.example', '--platform', 'windows'],
       /--platform is android or ios, got "windows"/,
