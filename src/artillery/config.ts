@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { MAX_TIMER_DELAY } from '../option-keys.js';
 import { featuresOf, parseVersion } from '../versions.js';
 import { parseDuration } from './duration.js';
 import { EngineConfigError } from './errors.js';
@@ -90,7 +91,10 @@ export function resolveEngineConfig(
     throw new EngineConfigError(`${PATH}.inboxLimit`, 'must be a whole number ≥ 1');
   const timeout = config.timeout === undefined ? DEFAULT_TIMEOUT : parseDuration(config.timeout);
   if (timeout === undefined || timeout <= 0)
-    throw new EngineConfigError(`${PATH}.timeout`, "must be a positive duration: seconds, or a string such as '500ms'");
+    throw new EngineConfigError(
+      `${PATH}.timeout`,
+      `must be a positive duration up to ${MAX_TIMER_DELAY} ms: seconds, or a string such as '500ms'`,
+    );
   return {
     pickPlatform: platformPicker(config.platform, random),
     SDKVersion,

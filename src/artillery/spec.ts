@@ -2,6 +2,7 @@
  * Reading a step of a scenario's flow: its fields checked when the engine is created (a typo fails the test before
  * it starts, naming the step), values that hold `{{ templates }}` checked again when they are filled in.
  */
+import { MAX_TIMER_DELAY } from '../option-keys.js';
 import { parseDuration } from './duration.js';
 import { EngineConfigError, StepError } from './errors.js';
 import { isRecord } from './record.js';
@@ -67,12 +68,20 @@ export function durationOf(
     return (vu) => {
       const filled = vu.template(value);
       const ms = parseDuration(filled);
-      if (ms === undefined) throw new StepError('invalid_step', `${path} is ${JSON.stringify(filled)}, not a duration`);
+      if (ms === undefined)
+        throw new StepError(
+          'invalid_step',
+          `${path} is ${JSON.stringify(filled)}, not a duration up to ${MAX_TIMER_DELAY} ms`,
+        );
       return ms;
     };
   }
   const ms = parseDuration(value);
-  if (ms === undefined) throw new EngineConfigError(path, "must be a duration: seconds, or a string such as '500ms'");
+  if (ms === undefined)
+    throw new EngineConfigError(
+      path,
+      `must be a duration up to ${MAX_TIMER_DELAY} ms: seconds, or a string such as '500ms'`,
+    );
   return () => ms;
 }
 

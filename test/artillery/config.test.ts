@@ -152,6 +152,8 @@ describe('flows', () => {
     rejects(script([{ close: { code: 'normal' } }]), 'scenarios[0].flow[0].close.code', /close code/);
     rejects(script([{ reconnect: { wait: 1 } }]), 'scenarios[0].flow[0].reconnect.wait', /true or false/);
     rejects(script([{ think: 'a while' }]), 'scenarios[0].flow[0].think', /must be a duration/);
+    // Longer than a timer can wait (24.8 days): it would end at once.
+    rejects(script([{ think: '35800m' }]), 'scenarios[0].flow[0].think', /must be a duration up to 2147483647 ms/);
     rejects(script([{ loop: [{ send: 'a' }] }]), 'scenarios[0].flow[0]', /loop needs count, over or whileTrue/);
     rejects(script([{ loop: [{ sned: 'a' }], count: 2 }]), 'scenarios[0].flow[0].loop[0]', /is not a step/);
     rejects(script([{ loop: [], count: -1 }]), 'scenarios[0].flow[0].count', /whole number ≥ 0/);
