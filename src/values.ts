@@ -35,3 +35,9 @@ export function describe(error: unknown): string {
     return typeName(error);
   }
 }
+
+/** Why a system call failed, for a message: its code (`ENOENT`, `EACCES`) when it has one, else the error's text. */
+export function systemReason(error: unknown): string {
+  if (!(error instanceof Error)) return describe(error);
+  return 'code' in error && typeof error.code === 'string' ? error.code : error.message;
+}

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { MAX_TIMER_DELAY } from '../option-keys.js';
+import { systemReason } from '../values.js';
 import { featuresOf, parseVersion } from '../versions.js';
 import { parseDuration } from './duration.js';
 import { EngineConfigError } from './errors.js';
@@ -148,8 +149,7 @@ function readCertificates(tls: unknown, scriptPath: string | undefined): string[
     try {
       return readFileSync(path, 'utf8');
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-      throw new EngineConfigError(`${PATH}.tls.ca`, `cannot read ${path} (${code})`);
+      throw new EngineConfigError(`${PATH}.tls.ca`, `cannot read ${path} (${systemReason(error)})`);
     }
   });
 }

@@ -11,6 +11,7 @@ import { isIP } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createTestCertificates, type TestCertificates } from '../testing/index.js';
+import { systemReason } from '../values.js';
 import { UsageError } from './args.js';
 
 export interface ServeCertificates {
@@ -44,7 +45,7 @@ export function serveCertificates(hostnames: readonly string[], certDir: string 
       }
     } catch (error) {
       throw new UsageError(
-        `--cert-dir ${certDir}: cannot write the certificates there (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+        `--cert-dir ${certDir}: cannot write the certificates there (${systemReason(error)})`,
         'serve',
       );
     }

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { WxOptionsError, createWx, wsTransport, type ErrorReporter, type Wx, type WxOptions } from '../node.js';
 import { createDomainPolicy, type DomainPolicy } from '../domain-policy.js';
 import { NEWEST_SDK_VERSION, featuresOf, parseVersion } from '../versions.js';
+import { systemReason } from '../values.js';
 import { UsageError, parseMilliseconds, parsePlatform, parseResolve, type OptionSpec } from './args.js';
 
 /** The options of `connect` and `doctor` that configure the `wx` object. */
@@ -114,7 +115,7 @@ export function readCertificate(file: string, command: string): string {
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    const reason = systemReason(error);
     throw new UsageError(
       `--ca ${file}: cannot read the file (${reason}); give the path of a PEM CA certificate`,
       command,
