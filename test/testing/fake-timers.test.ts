@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, test, mock } from 'node:test';
 import { createWx } from '../../src/node.js';
-import { createReliableSocket, type ReliableSocket, type ReliableSocketEventMap } from '../../src/reliable/index.js';
+import { createReliableSocket } from '../../src/reliable/index.js';
+import { nextEvent } from '../helpers/reliable-events.js';
 import { createTestServer, echo } from '../../src/testing/index.js';
 import type { SocketTask } from '../../src/types.js';
 
@@ -15,19 +16,6 @@ function next<K extends 'onOpen' | 'onMessage' | 'onError' | 'onClose'>(
   kind: K,
 ): Promise<Parameters<Parameters<SocketTask[K]>[0]>[0]> {
   return new Promise((resolve) => (task[kind] as (listener: (result: unknown) => void) => void)(resolve as never));
-}
-
-/** Resolves with the reliable socket's next event of this type. */
-function nextEvent<K extends keyof ReliableSocketEventMap>(
-  socket: ReliableSocket,
-  type: K,
-): Promise<ReliableSocketEventMap[K]> {
-  return new Promise((resolve) => {
-    const off = socket.on(type, (event) => {
-      off();
-      resolve(event);
-    });
-  });
 }
 
 describe('with node:test mock timers on (defaults)', () => {

@@ -3,22 +3,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createWx } from '../../src/node.js';
-import { createReliableSocket, type ReliableSocket, type ReliableSocketEventMap } from '../../src/reliable/index.js';
+import { createReliableSocket, type ReliableSocket } from '../../src/reliable/index.js';
+import { nextEvent } from '../helpers/reliable-events.js';
 import { openFailure } from '../../src/errmsg.js';
 import { createTestServer, echo, type TestServer } from '../../src/testing/index.js';
 import { runTask } from './wx-run.js';
-
-function nextEvent<K extends keyof ReliableSocketEventMap>(
-  socket: ReliableSocket,
-  type: K,
-): Promise<ReliableSocketEventMap[K]> {
-  return new Promise((resolve) => {
-    const off = socket.on(type, (event) => {
-      off();
-      resolve(event);
-    });
-  });
-}
 
 /** Once `socket` is open, closes `server` under it: the socket reports the loss as a close with 1006. */
 async function loseServer(socket: ReliableSocket, server: TestServer): Promise<void> {
