@@ -33,10 +33,12 @@ class MiniProgram implements TaskOwner, FieldProgram {
   readonly lifecycle = new AppLifecycle(this);
   readonly network = new NetworkStatus(this);
   /**
-   * Tasks not yet CLOSED: the connection count (§6) and the sockets `wx.closeSocket` closes (§3). Replaced rather
-   * than changed, so that it can be walked while tasks end, and of its exact size: a Set took 152 bytes for one task.
+   * Tasks not yet CLOSED, in the order they were made: the connection count (§6) and the sockets `wx.closeSocket`
+   * closes (§3). An array changed in place (a Set took 152 bytes for one task): adding is a push, removing a splice,
+   * and the walks, which end tasks as they go, walk a copy. The first task goes in a one-slot array (a push onto an
+   * empty one reserves 17).
    */
-  #live: readonly TaskController[] = [];
+  #live: TaskController[] = [];
   /**
    * The socket the global API acts on (§3); none before the first `connectSocket`. WeChat answers the global API the
    * same way with no socket as with a closed one.
@@ -97,7 +99,10 @@ class MiniProgram implements TaskOwner, FieldProgram {
     // §5: a URL the domain check refuses opens no network connection at all.
     const allowed = !domainPolicy || isUrlAllowed(request.url, domainPolicy);
     const task = new TaskController(this, allowed ? request : 'domain-rejected');
-    if (allowed) this.#live = this.#live.concat(task); // `concat` makes an array of the exact size, a spread one of 17
+    if (allowed) {
+      if (this.#live.length === 0) this.#live = [task];
+      else this.#live.push(task);
+    }
     // §3: a new task becomes current only when the current one is CLOSED (or is being replaced, §4).
     if (replacing || current === undefined || current.readyState === CLOSED) this.#current = task;
 
@@ -132,7 +137,7 @@ class MiniProgram implements TaskOwner, FieldProgram {
     }
     // [lib 2.30.3] wx.closeSocket also closes every other socket this mini program opened, with 1000.
     return current.close(options, withPromise, () => {
-      for (const task of this.#live) if (task !== current) task.requestClose();
+      for (const task of this.liveTasks()) if (task !== current) task.requestClose();
     });
   }
 
@@ -162,11 +167,12 @@ class MiniProgram implements TaskOwner, FieldProgram {
   }
 
   released(task: TaskController): void {
-    this.#live = this.#live.filter((live) => live !== task);
+    const index = this.#live.indexOf(task);
+    if (index !== -1) this.#live.splice(index, 1);
   }
 
   liveTasks(): readonly TaskController[] {
-    return this.#live;
+    return this.#live.slice();
   }
 }
 
