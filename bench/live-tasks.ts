@@ -20,6 +20,7 @@ const idle: Transport = (_request, handlers) => ({
   send: () => undefined,
   close: () => handlers.onClose(1000, ''),
   abort: () => undefined,
+  bufferedAmount: 0,
 });
 
 /** CPU time (user + system) in nanoseconds since `since`. */
