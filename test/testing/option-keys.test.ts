@@ -1,21 +1,13 @@
 // The test kit refuses unknown options and invalid faults when they are given, with the closest known name, instead
 // of ignoring them or crashing at the first connection.
 import assert from 'node:assert/strict';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { createWx } from '../../src/node.js';
 import { createTestCertificates, createTestServer, type TestServer } from '../../src/testing/index.js';
 import type { SocketTask } from '../../src/types.js';
+import { serversClosedAfter } from '../helpers/servers.js';
 
-const servers: TestServer[] = [];
-after(async () => {
-  for (const server of servers) await server.close();
-});
-
-async function server(options: Parameters<typeof createTestServer>[0] = {}): Promise<TestServer> {
-  const made = await createTestServer(options);
-  servers.push(made);
-  return made;
-}
+const server = serversClosedAfter();
 
 /** Opens a socket to the server and resolves with the server's side of it. */
 async function connected(
