@@ -240,8 +240,9 @@ function onClose(this: WebSocket, code: number, reason: Buffer): void {
   const { ending, handlers } = connection;
   connection.ending = undefined;
   if (code !== 1006 || connection.handshake) return handlers.onClose(code, reason.toString());
-  const ended = ending !== undefined && ending !== 'reported' && ending.readableEnded;
-  const error = ending !== undefined && ending !== 'reported' && !ended ? ending.errored : null;
+  const socket = ending === 'reported' ? undefined : ending;
+  const ended = socket?.readableEnded === true;
+  const error = ended ? null : socket?.errored;
   if (error) handlers.onError('transport', failure(error));
   handlers.onClose(code, '', ended);
 }
