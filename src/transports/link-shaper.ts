@@ -10,6 +10,7 @@
  */
 import { Duplex } from 'node:stream';
 import type { Socket } from 'node:net';
+import { isPositive } from '../option-keys.js';
 import type { LinkDirection, NetworkLink } from '../transport.js';
 
 /** The share of a second one slice of a bandwidth-limited transmission takes. */
@@ -79,10 +80,11 @@ class Direction {
     const conditions = this.#conditions();
     const jitter = positive(conditions?.jitter);
     const delay = (positive(conditions?.latency) ?? 0) + (jitter === undefined ? 0 : Math.random() * jitter);
-    const at = Math.max(Date.now() + delay, this.#lastAt);
+    const now = Date.now();
+    const at = Math.max(now + delay, this.#lastAt);
     this.#lastAt = at;
     // Nothing ahead and nothing to wait for: straight through, so an idle link adds no turn.
-    if (this.#inFlight.length === 0 && at <= Date.now()) return this.#deliver(item);
+    if (this.#inFlight.length === 0 && at <= now) return this.#deliver(item);
     this.#inFlight.push({ at, item });
     this.#release();
   }
@@ -100,8 +102,7 @@ class Direction {
   }
 }
 
-const positive = (value: number | undefined): number | undefined =>
-  typeof value === 'number' && value > 0 && Number.isFinite(value) ? value : undefined;
+const positive = (value: number | undefined): number | undefined => (isPositive(value) ? value : undefined);
 
 /**
  * `socket` seen through `link`: what `ws` and `http` read and write instead of the socket itself. Socket options
