@@ -10,7 +10,7 @@
  */
 import { createWx } from '../src/node.js';
 import type { SocketTask, Transport } from '../src/public.js';
-import { formatNumber, summarize } from './stats.js';
+import { cpuNanoseconds, formatNumber, summarize } from './stats.js';
 
 const SIZES = [5_000, 10_000, 20_000, 40_000];
 const ROUNDS = 3;
@@ -22,12 +22,6 @@ const idle: Transport = (_request, handlers) => ({
   abort: () => undefined,
   bufferedAmount: 0,
 });
-
-/** CPU time (user + system) in nanoseconds since `since`. */
-function cpuNanoseconds(since: NodeJS.CpuUsage): number {
-  const { user, system } = process.cpuUsage(since);
-  return (user + system) * 1000;
-}
 
 /**
  * Opens n sockets on one wx, then closes them all, in the order they were opened, until each has reported its

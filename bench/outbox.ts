@@ -11,7 +11,7 @@
  */
 import { Outbox } from '../src/reliable/outbox.js';
 import type { SocketTaskLike, WxCallResult } from '../src/reliable/wx-like.js';
-import { formatNumber, summarize } from './stats.js';
+import { cpuNanoseconds, formatNumber, summarize } from './stats.js';
 
 /**
  * From some tens of thousands of messages on, entries outlive the garbage collector's first pass and cost a fixed
@@ -23,12 +23,6 @@ const ROUNDS = 5;
 
 /** Collects garbage before a measurement when run with `--expose-gc`: a round then pays only for its own. */
 const collect = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
-
-/** CPU time (user + system) in nanoseconds since `since`. */
-function cpuNanoseconds(since: NodeJS.CpuUsage): number {
-  const { user, system } = process.cpuUsage(since);
-  return (user + system) * 1000;
-}
 
 /** A task that takes every send and confirms them when told, in order. */
 function collectingTask(): { task: SocketTaskLike; confirmAll: () => void } {

@@ -31,3 +31,9 @@ export function formatNumber(value: number): string {
   const rounded = magnitude >= 1000 ? Number(value.toPrecision(3)) : value;
   return rounded.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 });
 }
+
+/** CPU time (user + system) in nanoseconds since `since`, a `process.cpuUsage()`. */
+export function cpuNanoseconds(since: NodeJS.CpuUsage): number {
+  const { user, system } = process.cpuUsage(since);
+  return (user + system) * 1000;
+}
