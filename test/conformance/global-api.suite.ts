@@ -2,16 +2,29 @@
  * Contract §3 and §4: the global socket API (`wx.onSocket*`, `wx.sendSocketMessage`, `wx.closeSocket`), old and new.
  */
 import assert from 'node:assert/strict';
-import type { Suite } from './env.js';
+import type { ConformanceEnv, ConformanceServer, Suite } from './env.js';
 import { Log, callbacks, recordGlobal, recordTask, settle } from './recorder.js';
+import type { Wx } from '../../src/types.js';
+
+/** Runs `body` with a server and a wx object over it; closes the server after. */
+async function withWx(
+  env: ConformanceEnv,
+  body: (context: { server: ConformanceServer; wx: Wx }) => Promise<void>,
+): Promise<void> {
+  const server = await env.startServer();
+  try {
+    await body({ server, wx: env.createWx(server.wxOptions) });
+  } finally {
+    await server.close();
+  }
+}
 
 export const globalApiSuite: Suite = (env, test) => {
   const promises = env.atLeast('2.10.2');
+  const noSocketTask = env.atLeast('1.7.0') ? false : 'no SocketTask below 1.7.0';
 
   test("§3 the 1.x documentation's sample: messages queued before open are sent from onSocketOpen, in order", async () => {
-    const server = await env.startServer();
-    try {
-      const wx = env.createWx(server.wxOptions);
+    await withWx(env, async ({ server, wx }) => {
       // The 1.x documentation's code, as written there (with the URL of the test server).
       let socketOpen = false;
       let socketMsgQueue: string[] = [];
@@ -41,15 +54,11 @@ export const globalApiSuite: Suite = (env, test) => {
       void wx.closeSocket({ code: env.atLeast('1.4.0') ? 4000 : 1000, reason: 'done' });
       const close = await log.waitFor('onSocketClose');
       assert.deepEqual(close, env.atLeast('1.4.0') ? { code: 4000, reason: 'done' } : { code: 1000, reason: '' });
-    } finally {
-      await server.close();
-    }
+    });
   });
 
   test('§3 each wx.onSocket* holds one listener: a later call replaces it, a non-function is ignored', async () => {
-    const server = await env.startServer();
-    try {
-      const wx = env.createWx(server.wxOptions);
+    await withWx(env, async ({ server, wx }) => {
       const log = new Log();
       wx.connectSocket({ url: server.url });
       wx.onSocketOpen(() => log.add('replaced', null));
@@ -60,15 +69,11 @@ export const globalApiSuite: Suite = (env, test) => {
       void wx.closeSocket({});
       await log.waitFor('close');
       assert.deepEqual(log.names(), ['open', 'close']);
-    } finally {
-      await server.close();
-    }
+    });
   });
 
   test('§3 sendSocketMessage and closeSocket before open fail with WebSocket is not connected; the socket still opens', async () => {
-    const server = await env.startServer();
-    try {
-      const wx = env.createWx(server.wxOptions);
+    await withWx(env, async ({ server, wx }) => {
       const log = recordGlobal(wx);
       for (const call of ['send', 'close'] as const) {
         const calls = new Log();
@@ -87,15 +92,11 @@ export const globalApiSuite: Suite = (env, test) => {
       await log.waitFor('onSocketOpen');
       void wx.closeSocket({});
       await log.waitFor('onSocketClose');
-    } finally {
-      await server.close();
-    }
+    });
   });
 
   test('§3 the global API returns a Promise without callbacks from 2.10.2 on, and works unbound', async () => {
-    const server = await env.startServer();
-    try {
-      const wx = env.createWx(server.wxOptions);
+    await withWx(env, async ({ server, wx }) => {
       const { connectSocket, sendSocketMessage, closeSocket, onSocketOpen, onSocketClose } = wx;
       const log = new Log();
       onSocketOpen(() => log.add('open', null));
@@ -117,9 +118,7 @@ export const globalApiSuite: Suite = (env, test) => {
         assert.equal(closeSocket(), undefined);
       }
       assert.deepEqual(await log.waitFor('close'), { code: 1000, reason: '' });
-    } finally {
-      await server.close();
-    }
+    });
   });
 
   test(
@@ -141,9 +140,7 @@ export const globalApiSuite: Suite = (env, test) => {
   test(
     '§3 a wx.onSocket* listener set while an event is dispatched waits for the next event; the one in place gets this one',
     async () => {
-      const server = await env.startServer();
-      try {
-        const wx = env.createWx(server.wxOptions);
+      await withWx(env, async ({ server, wx }) => {
         const log = new Log();
         const task = wx.connectSocket({ url: server.url });
         wx.onSocketMessage((result) => log.add('in place', result));
@@ -166,19 +163,15 @@ export const globalApiSuite: Suite = (env, test) => {
         ]);
         void task.close({});
         await new Promise<void>((resolve) => task.onClose(() => resolve()));
-      } finally {
-        await server.close();
-      }
+      });
     },
-    { skip: env.atLeast('1.7.0') ? false : 'no SocketTask below 1.7.0' },
+    { skip: noSocketTask },
   );
 
   test(
     '§3 onSocketClose sees the close of the current socket even when a task onClose listener connects anew',
     async () => {
-      const server = await env.startServer();
-      try {
-        const wx = env.createWx(server.wxOptions);
+      await withWx(env, async ({ server, wx }) => {
         const log = recordGlobal(wx);
         const first = wx.connectSocket({ url: server.url });
         let second: ReturnType<typeof wx.connectSocket> | undefined;
@@ -191,19 +184,15 @@ export const globalApiSuite: Suite = (env, test) => {
         await log.waitFor('onSocketOpen', { count: 2 });
         void second!.close({});
         await log.waitFor('onSocketClose', { count: 2 });
-      } finally {
-        await server.close();
-      }
+      });
     },
-    { skip: env.atLeast('1.7.0') ? false : 'no SocketTask below 1.7.0' },
+    { skip: noSocketTask },
   );
 
   test(
     '§3 only the current socket reaches the global listeners; a new one becomes current once it is CLOSED',
     async () => {
-      const server = await env.startServer();
-      try {
-        const wx = env.createWx(server.wxOptions);
+      await withWx(env, async ({ server, wx }) => {
         const log = recordGlobal(wx);
         const first = wx.connectSocket({ url: server.url });
         const second = wx.connectSocket({ url: server.url });
@@ -230,9 +219,7 @@ export const globalApiSuite: Suite = (env, test) => {
         assert.deepEqual(await log.waitFor('onSocketMessage', { count: 2 }), { data: 'to the third' });
         void third.close({});
         await log.waitFor('onSocketClose', { count: 2 });
-      } finally {
-        await server.close();
-      }
+      });
     },
     { skip: env.atLeast('1.7.0') ? false : 'one socket at a time below 1.7.0' },
   );
@@ -240,9 +227,7 @@ export const globalApiSuite: Suite = (env, test) => {
   test(
     '§4 below 1.7.0: connectSocket returns undefined and a second one closes the first (1000) and opens anew',
     async () => {
-      const server = await env.startServer();
-      try {
-        const wx = env.createWx(server.wxOptions);
+      await withWx(env, async ({ server, wx }) => {
         const log = recordGlobal(wx);
         assert.equal(wx.connectSocket({ url: `${server.url}/first` }), undefined);
         await log.waitFor('onSocketOpen');
@@ -263,9 +248,7 @@ export const globalApiSuite: Suite = (env, test) => {
           log.names().filter((name) => name !== 'onSocketMessage'),
           ['onSocketOpen', 'onSocketClose', 'onSocketOpen', 'onSocketClose'],
         );
-      } finally {
-        await server.close();
-      }
+      });
     },
     { skip: env.atLeast('1.7.0') ? 'SocketTask era' : false },
   );
