@@ -5,6 +5,7 @@
  * `wx.onNetworkStatusChange`, the socket's `onError` and `onClose`) goes on the timeline like every other event.
  */
 import { WxPhoneError, phoneOf, type Phone, type Wx } from '../node.js';
+import { NETWORK_TYPES } from '../network-status.js';
 import type { NetworkType } from '../types.js';
 import type { Timeline } from './timeline.js';
 
@@ -30,7 +31,8 @@ export type PhoneCommandResult =
       readonly endsConnection?: boolean;
     };
 
-const NETWORKS: readonly NetworkType[] = ['wifi', '2g', '3g', '4g', '5g', 'unknown'];
+/** The networks a phone can switch to: every type but `none` (that is `/offline`). */
+const NETWORKS: readonly NetworkType[] = NETWORK_TYPES.filter((type) => type !== 'none');
 
 /** The phone of `wx` with its app and network events on the timeline. Call it before connecting (§8.3: shaping). */
 export function watchPhone(wx: Wx, timeline: Timeline): Phone {
