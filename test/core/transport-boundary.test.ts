@@ -7,20 +7,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createWx } from '../../src/node.js';
-import type { SocketProfile, TransportConnection, TransportHandlers } from '../../src/transport.js';
+import type { TransportConnection, TransportHandlers } from '../../src/transport.js';
 import type { SocketTask } from '../../src/types.js';
 import { Log, callbacks, recordTask, settle } from '../conformance/recorder.js';
-
-const PROFILE: SocketProfile = {
-  fetchStart: 0,
-  domainLookUpStart: 0,
-  domainLookUpEnd: 0,
-  connectStart: 0,
-  connectEnd: 0,
-  rtt: 0,
-  handshakeCost: 0,
-  cost: 0,
-};
+import { PROFILE } from '../reliability/fake-network.js';
 
 /** What a scripted transport hands the test: the handlers of each connection, and what was called on it. */
 interface Scripted {

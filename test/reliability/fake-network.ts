@@ -32,7 +32,8 @@ export const BEHAVIOURS = [
 ] as const;
 export type Behaviour = (typeof BEHAVIOURS)[number];
 
-const PROFILE: SocketProfile = {
+/** A socket profile of all zeros, as a fake connection reports on open; other tests' transports use it too. */
+export const PROFILE: SocketProfile = {
   fetchStart: 0,
   domainLookUpStart: 0,
   domainLookUpEnd: 0,
