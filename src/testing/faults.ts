@@ -17,7 +17,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
-import { MILLISECONDS, closest, firstUnknownKey, isMilliseconds, unknownOption } from '../option-keys.js';
+import { MILLISECONDS, closest, firstUnknownKey, unknownOption, type Rule } from '../option-keys.js';
 import { Opcode, ReservedBit, closePayload, encodeFrame, splitBytes } from './frames.js';
 
 /** A fault that acts before the connection opens. */
@@ -144,27 +144,29 @@ const FAULT_TYPES = Object.keys(FAULT_FIELDS);
 const isInteger = (value: unknown, min: number, max: number): boolean =>
   Number.isInteger(value) && (value as number) >= min && (value as number) <= max;
 
-/** The checks of each field's value: the expected value, described, and the test of it. */
-const FIELD_CHECKS: Readonly<Record<string, readonly [string, (value: unknown) => boolean]>> = {
-  status: ['a whole number from 100 to 599', (value) => isInteger(value, 100, 599)],
+const A_STRING: Rule = [(value) => typeof value === 'string', 'a string'];
+
+/** The checks of each field's value: the test of it, and the expected value, described (option-keys.ts). */
+const FIELD_CHECKS: Readonly<Record<string, Rule>> = {
+  status: [(value) => isInteger(value, 100, 599), 'a whole number from 100 to 599'],
   headers: [
-    'an object of strings',
     (value) =>
       typeof value === 'object' && value !== null && Object.values(value).every((entry) => typeof entry === 'string'),
+    'an object of strings',
   ],
-  body: ['a string', (value) => typeof value === 'string'],
-  protocol: ['a string', (value) => typeof value === 'string'],
-  extension: ['a string', (value) => typeof value === 'string'],
-  hostname: ['a string', (value) => typeof value === 'string'],
-  delay: [MILLISECONDS[1], isMilliseconds],
-  reset: ['a boolean', (value) => typeof value === 'boolean'],
-  bit: ['1, 2 or 3', (value) => value === 1 || value === 2 || value === 3],
-  opcode: ['a whole number from 0 to 15', (value) => isInteger(value, 0, 15)],
-  length: ['a whole number ≥ 0', (value) => isInteger(value, 0, 2 ** 63)],
-  code: ['a whole number from 0 to 65535', (value) => isInteger(value, 0, 65535)],
-  data: ['a string or a Uint8Array', (value) => typeof value === 'string' || value instanceof Uint8Array],
-  fragments: ['a whole number ≥ 1', (value) => isInteger(value, 1, Number.MAX_SAFE_INTEGER)],
-  count: ['a whole number ≥ 0', (value) => isInteger(value, 0, Number.MAX_SAFE_INTEGER)],
+  body: A_STRING,
+  protocol: A_STRING,
+  extension: A_STRING,
+  hostname: A_STRING,
+  delay: MILLISECONDS,
+  reset: [(value) => typeof value === 'boolean', 'a boolean'],
+  bit: [(value) => value === 1 || value === 2 || value === 3, '1, 2 or 3'],
+  opcode: [(value) => isInteger(value, 0, 15), 'a whole number from 0 to 15'],
+  length: [(value) => isInteger(value, 0, 2 ** 63), 'a whole number ≥ 0'],
+  code: [(value) => isInteger(value, 0, 65535), 'a whole number from 0 to 65535'],
+  data: [(value) => typeof value === 'string' || value instanceof Uint8Array, 'a string or a Uint8Array'],
+  fragments: [(value) => isInteger(value, 1, Number.MAX_SAFE_INTEGER), 'a whole number ≥ 1'],
+  count: [(value) => isInteger(value, 0, Number.MAX_SAFE_INTEGER), 'a whole number ≥ 0'],
 };
 
 /** What is wrong with a fault (unknown type or field, a bad value, a missing `delay`), or `undefined`. */
@@ -185,7 +187,7 @@ export function faultProblem(fault: unknown): string | undefined {
     return 'the fault "slow-upgrade-response" needs a delay in milliseconds';
   for (const field of fields) {
     const value = (fault as Record<string, unknown>)[field];
-    const [expected, valid] = FIELD_CHECKS[field]!;
+    const [valid, expected] = FIELD_CHECKS[field]!;
     if (value !== undefined && !valid(value)) return `the fault "${type}": ${field} must be ${expected}`;
   }
   return undefined;
