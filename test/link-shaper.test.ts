@@ -5,7 +5,7 @@
  * the machine is.
  */
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { afterEach, beforeEach, describe, mock, test } from 'node:test';
 import { createWx, phoneOf } from '../src/node.js';
 import { echo } from '../src/testing/index.js';
 import type { SocketTask } from '../src/types.js';
@@ -135,5 +135,36 @@ describe('§8.3 a phone shapes the connections opened after its first phoneOf(wx
     beforeClient.terminate();
     assert.deepEqual((await after.closed).at(-1), { event: 'close', code: 1006, reason: 'abnormal closure' });
     assert.deepEqual((await before.closed).at(-1), { event: 'close', code: 1006, reason: 'abnormal closure' });
+  });
+});
+
+describe('§8.3 the link keeps real time under fake timers', { timeout: 20_000 }, () => {
+  // node:test's defaults fake setTimeout, setInterval, setImmediate and Date, as jest's and vitest's do. The link is
+  // the network, not the page (docs/testing.md, Fake timers): its delays must pass without the fake clock moving.
+  beforeEach(() => mock.timers.enable());
+  afterEach(() => mock.timers.reset());
+
+  test('a weak link opens, delivers and closes a connection while the fake clock stands still', async () => {
+    const server = await start({ handler: echo });
+    const wx = createWx();
+    phoneOf(wx).weaken({ latency: 20, jitter: 10, bandwidth: 100_000 });
+    // On the fake clock the upgrade request would sit in the link until the (real) handshake timeout.
+    const run = runTask(wx, { url: server.url, timeout: 5000 });
+    await run.opened;
+    const echoes = messages(run.task, 2);
+    void run.task.send({ data: 'through the link' });
+    void run.task.send({ data: new Uint8Array(5000).fill(7).buffer });
+    await echoes;
+    void run.task.close({});
+    const events = await run.closed;
+    assert.deepEqual(
+      events.map((event) => (event.event === 'message' && typeof event.data !== 'string' ? 'bytes' : event)),
+      [
+        { event: 'open' },
+        { event: 'message', data: 'through the link' },
+        'bytes',
+        { event: 'close', code: 1000, reason: '' },
+      ],
+    );
   });
 });

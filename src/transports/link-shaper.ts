@@ -7,9 +7,15 @@
  * bandwidth applies within one slice), then holds it for the latency (plus jitter, never overtaking the chunk
  * before it). A write counts as done once transmitted, as a network card's does: sends complete late on a slow link.
  * On wss the shaping sits above TLS: the cleartext is what is counted and delayed; the TLS handshake itself is not.
+ *
+ * The link is the network, not the page: its delays run on the host's real timers and clock (host-timers.ts,
+ * node-host.ts), as socket events and the handshake timeout do, so a test's fake timers neither hold back nor hurry
+ * a weak link's bytes.
  */
 import { Duplex } from 'node:stream';
 import type { Socket } from 'node:net';
+import { hostTimers, type TimerHandle } from '../host-timers.js';
+import { hostNow } from '../node-host.js';
 import { isPositive } from '../option-keys.js';
 import type { LinkDirection, NetworkLink } from '../transport.js';
 
@@ -27,8 +33,8 @@ class Direction {
   readonly #waiting: Array<{ item: Item; done?: ((error?: Error | null) => void) | undefined }> = [];
   /** Transmitted, waiting for their latency: `at` is when each is delivered, never before the one ahead. */
   readonly #inFlight: Array<{ at: number; item: Item }> = [];
-  #transmitting: ReturnType<typeof setTimeout> | undefined;
-  #releasing: ReturnType<typeof setTimeout> | undefined;
+  #transmitting: TimerHandle | undefined;
+  #releasing: TimerHandle | undefined;
   #lastAt = 0;
 
   constructor(conditions: () => LinkDirection | undefined, deliver: (item: Item) => void) {
@@ -43,8 +49,8 @@ class Direction {
 
   /** Stops every timer; what was queued is dropped (the connection is gone). */
   stop(): void {
-    clearTimeout(this.#transmitting);
-    clearTimeout(this.#releasing);
+    hostTimers.clearTimeout(this.#transmitting);
+    hostTimers.clearTimeout(this.#releasing);
     this.#transmitting = this.#releasing = undefined;
     this.#waiting.length = this.#inFlight.length = 0;
   }
@@ -73,14 +79,14 @@ class Direction {
       this.#transmit();
     };
     if (seconds === 0) sent();
-    else this.#transmitting = setTimeout(sent, seconds * 1000);
+    else this.#transmitting = hostTimers.setTimeout(sent, seconds * 1000);
   }
 
   #fly(item: Item): void {
     const conditions = this.#conditions();
     const jitter = positive(conditions?.jitter);
     const delay = (positive(conditions?.latency) ?? 0) + (jitter === undefined ? 0 : Math.random() * jitter);
-    const now = Date.now();
+    const now = hostNow();
     const at = Math.max(now + delay, this.#lastAt);
     this.#lastAt = at;
     // Nothing ahead and nothing to wait for: straight through, so an idle link adds no turn.
@@ -91,11 +97,11 @@ class Direction {
 
   #release(): void {
     if (this.#releasing !== undefined) return;
-    const now = Date.now();
+    const now = hostNow();
     while (this.#inFlight.length > 0 && this.#inFlight[0]!.at <= now) this.#deliver(this.#inFlight.shift()!.item);
     const next = this.#inFlight[0];
     if (next)
-      this.#releasing = setTimeout(() => {
+      this.#releasing = hostTimers.setTimeout(() => {
         this.#releasing = undefined;
         this.#release();
       }, next.at - now);
