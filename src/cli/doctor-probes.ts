@@ -4,12 +4,13 @@
  * status and headers the server answered. Each is bounded by a timeout and releases its socket before resolving.
  * They gather facts only; `doctor-checks.ts` judges them.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { lookup } from 'node:dns/promises';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { connect as netConnect, isIP } from 'node:net';
 import { connect as tlsConnect, rootCertificates, type DetailedPeerCertificate } from 'node:tls';
+import { acceptKey } from '../testing/frames.js';
 
 /** What doctor connects to, read from the URL. */
 export interface Target {
@@ -260,7 +261,7 @@ export function probeUpgrade(target: Target, address: string, options: UpgradeOp
         status: response.statusCode ?? 0,
         statusText: response.statusMessage ?? '',
         headers: flatten(response.headers),
-        acceptValid: response.headers['sec-websocket-accept'] === acceptFor(key),
+        acceptValid: response.headers['sec-websocket-accept'] === acceptKey(key),
         body,
         ms: performance.now() - started,
       });
@@ -287,11 +288,6 @@ export function probeUpgrade(target: Target, address: string, options: UpgradeOp
       error: { code: 'ETIMEDOUT', message: `no answer to the upgrade request within ${options.timeout} ms` },
     }),
   );
-}
-
-/** The `Sec-WebSocket-Accept` a server must send for `key` (RFC 6455 §4.2.2). */
-function acceptFor(key: string): string {
-  return createHash('sha1').update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
 }
 
 function flatten(headers: IncomingMessage['headers']): Record<string, string> {

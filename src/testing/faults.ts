@@ -12,13 +12,12 @@
  * test/testing/wx-faults.test.ts.
  */
 import { Buffer } from 'node:buffer';
-import { createHash } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import { MILLISECONDS, closest, firstUnknownKey, unknownOption, type Rule } from '../option-keys.js';
-import { Opcode, ReservedBit, closePayload, encodeFrame, splitBytes } from './frames.js';
+import { Opcode, ReservedBit, acceptKey, closePayload, encodeFrame, splitBytes } from './frames.js';
 
 /** A fault that acts before the connection opens. */
 export type HandshakeFault =
@@ -201,11 +200,6 @@ export function isHandshakeFault(fault: Fault): fault is HandshakeFault {
 /** Whether `fault` is about the server certificate (wss only). */
 export function isCertificateFault(fault: Fault): fault is Extract<HandshakeFault, { type: `${string}-certificate` }> {
   return CERTIFICATE_FAULT_TYPES.has(fault.type);
-}
-
-/** The RFC 6455 §4.2.2 accept key for a `Sec-WebSocket-Key`. */
-export function acceptKey(key: string): string {
-  return createHash('sha1').update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
 }
 
 /**

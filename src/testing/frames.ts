@@ -1,11 +1,13 @@
 /**
- * A raw WebSocket frame writer (RFC 6455 §5.2), for faults that no well-behaved library would send.
+ * RFC 6455 on the wire, by hand: a raw frame writer (§5.2), for faults that no well-behaved library would send, and
+ * the handshake's accept key (§4.2.2), which the test kit's faulty answers and `wxsocket doctor`'s check of a server's
+ * answer both compute.
  *
  * Frames are built whole and written with a single `socket.write`, so they never interleave with frames `ws` writes
  * on the same socket.
  */
 import { Buffer } from 'node:buffer';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
 /** Frame opcodes (RFC 6455 §5.2, §11.8). */
 export const Opcode = {
@@ -86,4 +88,9 @@ export function splitBytes(data: Uint8Array, count: number): Buffer[] {
     result.push(Buffer.from(data.subarray(offset, offset + size)));
   }
   return result;
+}
+
+/** The `Sec-WebSocket-Accept` a server answers a `Sec-WebSocket-Key` with (RFC 6455 §4.2.2). */
+export function acceptKey(key: string): string {
+  return createHash('sha1').update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
 }
