@@ -8,9 +8,9 @@ import { urlRefusal } from '../domain-policy.js';
 import { NEWEST_SDK_VERSION, type Phone } from '../node.js';
 import { ExitCode, UsageError, parseCommandLine, parseHeaders, parseWhole } from './args.js';
 import { parseHex } from './format.js';
-import { HELP } from './help.js';
+import { CONNECT_COMMANDS, HELP } from './help.js';
 import { stylesOf, widthOf, type Io } from './io.js';
-import { PHONE_HELP, runPhoneCommand, watchPhone } from './phone-commands.js';
+import { runPhoneCommand, watchPhone } from './phone-commands.js';
 import { openSocket, type CliSocket } from './socket.js';
 import { Timeline } from './timeline.js';
 import { WX_FLAGS, createWxFromFlags, type WxSetup } from './wx-setup.js';
@@ -24,13 +24,6 @@ const OPTIONS = {
   send: { type: 'string', multiple: true },
   wait: { type: 'string' },
 } as const;
-
-const REPL_HELP = `Type a line to send it as text. Commands:
-  /binary <hex>            send binary, e.g. /binary de ad be ef
-  /close [code] [reason]   close with a code (1000 or 3000-4999) and a reason
-  /quit                    close with 1000 and exit (also Ctrl-D)
-  //text                   send text that starts with "/"
-${PHONE_HELP}`;
 
 /** Runs `wxsocket connect`. Resolves with the exit code once the connection has ended. */
 export async function runConnect(argv: readonly string[], io: Io): Promise<number> {
@@ -251,7 +244,7 @@ class ConnectSession {
       case '/quit':
         return this.#quit();
       case '/help':
-        this.#io.stderr.write(REPL_HELP);
+        this.#io.stderr.write(CONNECT_COMMANDS);
         return;
       default: {
         const phone = this.#phone && runPhoneCommand(this.#phone, this.#timeline, command, args);

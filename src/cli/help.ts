@@ -1,4 +1,4 @@
-/** The help text of the CLI and of each command (`wxsocket <command> --help`). */
+/** The help text of the CLI and of each command (`wxsocket <command> --help`), and of `connect`'s typed `/help`. */
 
 const TOP = `wxsocket: the WeChat Mini Program socket API (wx.connectSocket, SocketTask) on Node.js
 
@@ -42,10 +42,10 @@ Options:
   -h, --help       show this help
 `;
 
-const CONNECT = `Usage: wxsocket connect <url> [options]
-
-Connects with wx.connectSocket and shows what WeChat delivers: the open header and profile, messages,
-errors and the close. Type a line to send it as text; commands:
+/**
+ * The commands typed into `wxsocket connect`: its --help and its `/help` both print this, so the two cannot drift.
+ */
+export const CONNECT_COMMANDS = `Type a line to send it as text; commands:
   /binary <hex>              send binary, e.g. /binary de ad be ef
   /close [code] [reason]     task.close({code, reason}) (code 1000 or 3000-4999)
   /quit                      close with 1000 and exit (also: end of input, Ctrl-D)
@@ -59,7 +59,12 @@ The phone, to watch what your server sees when a user switches apps or networks:
   /offline, /online [type]   lose the network (the connection fails), get it back
   /weak <ms> [bytes/s]       a weak link: latency each way and bandwidth, e.g. /weak 300 64000
   /strong                    the link is strong again
+`;
 
+const CONNECT = `Usage: wxsocket connect <url> [options]
+
+Connects with wx.connectSocket and shows what WeChat delivers: the open header and profile, messages,
+errors and the close. ${CONNECT_COMMANDS}
 Options:
   --header name:value        a request header (repeatable)
   --protocol p               a subprotocol to request (repeatable)

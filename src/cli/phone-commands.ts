@@ -9,17 +9,6 @@ import { NETWORK_TYPES } from '../network-status.js';
 import type { NetworkType } from '../types.js';
 import type { Timeline } from './timeline.js';
 
-/** The lines `/help` prints for the phone commands. */
-export const PHONE_HELP = `The phone (what the server sees when a user switches apps or networks):
-  /hide [ms]               the user leaves the app: onAppHide; suspended after ms (default 5000)
-  /show                    the user comes back: onAppShow, then what was held while suspended
-  /suspend                 suspended now: WeChat closes the socket (the server sees 1000)
-  /network <type>          switch network: wifi, 2g, 3g, 4g, 5g, unknown (drops the connection)
-  /offline, /online [type] lose the network (the connection fails), get it back
-  /weak <ms> [bytes/s]     a weak link: latency each way, and bandwidth (e.g. /weak 300 64000)
-  /strong                  the link is strong again
-`;
-
 /** What a phone command did: `handled: false` for a line that is not one. */
 export type PhoneCommandResult =
   | { readonly handled: false }

@@ -397,6 +397,19 @@ describe('wxsocket connect, the phone (§8): what the server sees when a user sw
     assert.deepEqual(named(entries, 'task.onMessage')[0]!.payload, { data: 'through the weak link' });
   });
 
+  test('/help lists the typed commands in the words of connect --help, one line each', async () => {
+    const [help, typed] = await Promise.all([
+      runCli(['connect', '--help']),
+      runCli(['connect', server.url, '--send', '/help']),
+    ]);
+    assert.equal(help.code, 0, help.stderr);
+    assert.equal(typed.code, 0, typed.stderr);
+    const commandLines = (text: string): string[] => text.split('\n').filter((line) => /^ {2}\/{1,2}[a-z]/.test(line));
+    const listed = commandLines(help.stdout);
+    assert.ok(listed.length >= 12, `connect --help lists the commands: ${listed.join('\n')}`);
+    assert.deepEqual(commandLines(typed.stderr), listed);
+  });
+
   test('bad phone commands are explained on stderr and change nothing; /help lists the phone commands', async () => {
     const result = await runCli([
       'connect',
