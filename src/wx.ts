@@ -19,7 +19,7 @@ import { invokeSafely, reportSafely } from './report.js';
 import { newTask, type SocketTask } from './socket-task.js';
 import { EVENTS, TaskController, capitalized, type SocketEvent, type TaskOwner } from './task-controller.js';
 import type { Transport } from './transport.js';
-import type { OnSocketOpenListenerResult, PromisifySuccessResult, Wx } from './types.js';
+import type { ConnectSocketOption, OnSocketOpenListenerResult, PromisifySuccessResult, Wx } from './types.js';
 import { describe, isPlainObject } from './values.js';
 import { canIUse } from './versions.js';
 
@@ -225,6 +225,9 @@ const UNBOUND = Object.fromEntries(
   ]),
 );
 
+/** The browser entry's: has the page drive the phone (§8.4). */
+type FollowPage = (lifecycle: AppLifecycle, network: NetworkStatus, field: Settings['field']) => void;
+
 /**
  * Creates a `wx` object with the given default transport. The entry points (`wxsocket` on Node, in browsers) call
  * this with theirs; the browser entry also has the page drive the phone (`followPage`, §8.4), the Node entry adds
@@ -233,9 +236,22 @@ const UNBOUND = Object.fromEntries(
 export function createWxWith(
   options: WxOptions | undefined,
   defaultTransport: Transport,
-  followPage?: (lifecycle: AppLifecycle, network: NetworkStatus, field: Settings['field']) => void,
+  followPage?: FollowPage,
   handshake?: HandshakeOptions,
 ): Wx {
+  return newWx(createProgramWith(options, defaultTransport, handshake), followPage);
+}
+
+/**
+ * @internal Not in the package's exports: the mini program `createWxWith` makes, without its `wx` object, for the
+ * Artillery engine's virtual users, which most scenarios never hand to user code (17 bound methods and their object,
+ * about 1 KB each). Connect with `connectSocketOf`, the same method as `wx.connectSocket`; get the `wx` with `wxOf`.
+ */
+export function createProgramWith(
+  options: WxOptions | undefined,
+  defaultTransport: Transport,
+  handshake?: HandshakeOptions,
+): MiniProgram {
   let settings: Settings;
   try {
     settings = resolveOptions(options, defaultTransport, handshake);
@@ -244,17 +260,37 @@ export function createWxWith(
     // A throwing getter or proxy trap in the options: still one clear, typed error.
     throw new WxOptionsError('(options)', `options could not be read: ${describe(error)}`, error);
   }
-  const program = new MiniProgram(settings);
-  const { features, field } = settings;
+  return new MiniProgram(settings);
+}
+
+/** @internal `wx.connectSocket` of the program's `wx`, without making the `wx`: the very same method. */
+export function connectSocketOf(program: MiniProgram, option: ConnectSocketOption): SocketTask | undefined {
+  return UNBOUND['connectSocket']!.call(program, option) as SocketTask | undefined;
+}
+
+/** The `wx` objects `wxOf` made, one per program. */
+const made = new WeakMap<MiniProgram, Wx>();
+
+/** @internal The program's `wx` object, made at the first call; the same one after that. */
+export function wxOf(program: MiniProgram): Wx {
+  let wx = made.get(program);
+  if (wx === undefined) made.set(program, (wx = newWx(program)));
+  return wx;
+}
+
+/** A new `wx` object on the program, with its phone (§8). */
+function newWx(program: MiniProgram, followPage?: FollowPage): Wx {
+  const { features, field } = program.settings;
   // Plain functions, not methods: WeChat's work unbound (`const close = wx.closeSocket; close()`) [lib].
   const wx: Record<string, (argument?: unknown) => unknown> = {};
   // Those of the field conditions exist from their base library version on, as on a phone (§8): when `canIUse` says
   // so, asked as if it existed (it always does here, §4 [ours]).
   const known = { ...features, canIUse: true };
   for (const [name, method] of Object.entries(UNBOUND)) if (canIUse(name, known)) wx[name] = method.bind(program);
-  followPage?.(program.lifecycle, program.network, field); // the browser entry's (§8.4)
+  followPage?.(program.lifecycle, program.network, field);
   registerPhone(wx as unknown as Wx, () => new Phone(program.lifecycle, program.network, field));
   return wx as unknown as Wx;
 }
 
+export type { MiniProgram as WxProgram };
 export type { PromisifySuccessResult };

@@ -6,11 +6,11 @@
  * four listeners it must give its task, and the promise of its end only once someone waits for it.
  */
 import type { SocketTask } from '../socket-task.js';
-import type { Wx } from '../types.js';
 import { StepError, kindOfErrMsg } from './errors.js';
 import { Inbox } from './inbox.js';
 import { Metric, connectFailedMetric, type Metrics } from './metrics.js';
 import { recordClose, recordOpen, within, type ConnectRequest, type VuSocket } from './vu-socket.js';
+import type { VirtualUser } from './vu.js';
 
 const OPEN = 1;
 
@@ -31,7 +31,13 @@ export class PlainSocket implements VuSocket {
   #closed: Promise<void> | undefined;
   #markClosed: (() => void) | undefined;
 
-  constructor(wx: Wx, name: string, request: ConnectRequest, metrics: Metrics, inboxLimit: number) {
+  constructor(
+    vu: Pick<VirtualUser, 'connectSocket'>,
+    name: string,
+    request: ConnectRequest,
+    metrics: Metrics,
+    inboxLimit: number,
+  ) {
     this.name = name;
     this.#metrics = metrics;
     this.inbox = new Inbox(inboxLimit, metrics);
@@ -39,7 +45,7 @@ export class PlainSocket implements VuSocket {
     // Handled by whoever awaits it; without a reader (a VU that already failed) it must not become unhandled.
     this.opened.catch(() => undefined);
 
-    const task = wx.connectSocket({
+    const task = vu.connectSocket({
       url: request.url,
       ...(request.header !== undefined && { header: request.header }),
       ...(request.protocols !== undefined && { protocols: request.protocols }),
@@ -50,7 +56,7 @@ export class PlainSocket implements VuSocket {
         this.#settle(new StepError(kindOfErrMsg(errMsg), errMsg));
         this.#end();
       },
-    }) as SocketTask | undefined;
+    });
     this.#task = task;
     if (task === undefined) return;
     task.onOpen(({ profile }) => {

@@ -2,9 +2,11 @@
  * One virtual user: one virtual mini program, with its own `wx` (platform, base library, `Referer`, socket limit and
  * global socket state) and its named sockets. Everything it opens is closed by `shutdown`, whatever happened.
  */
-import { createWx } from '../node.js';
+import { createNodeProgram } from '../node-program.js';
 import { phoneOf, type Phone } from '../phone.js';
-import type { Wx } from '../types.js';
+import type { SocketTask } from '../socket-task.js';
+import type { ConnectSocketOption, Wx } from '../types.js';
+import { connectSocketOf, wxOf, type WxProgram } from '../wx.js';
 import type { EngineSettings, Platform } from './config.js';
 import { StepError } from './errors.js';
 import type { Step } from './spec.js';
@@ -47,11 +49,33 @@ export interface Scenario {
   readonly reportError: () => void;
 }
 
+/** The virtual user a context belongs to, for its `wx` getter; a symbol, so not among the context's keys. */
+const USER = Symbol('wxsocket virtual user');
+
+/**
+ * `context.wx`, the same for every context: the virtual user's `wx`, made at the first read. An accessor the contexts
+ * share (a function per user would give each context a hidden class of its own). Assigning replaces it, as it would a
+ * plain property.
+ */
+const WX_PROPERTY: PropertyDescriptor = {
+  get(this: { [USER]: VirtualUser }): Wx {
+    return this[USER].wx;
+  },
+  set(this: object, value: unknown): void {
+    Object.defineProperty(this, 'wx', { value, writable: true, enumerable: true, configurable: true });
+  },
+  enumerable: true,
+  configurable: true,
+};
+
 export class VirtualUser {
-  readonly wx: Wx;
-  readonly platform: Platform;
   readonly context: ScenarioContext;
   readonly #scenario: Scenario;
+  /**
+   * The mini program, without its `wx` object until someone asks for it (`wx`): most scenarios never do, and it is
+   * about 1 KB of bound methods. The engine's own sockets go through the same `connectSocket`.
+   */
+  readonly #program: WxProgram;
   #phone: Phone | undefined;
   /**
    * Every socket ever made, oldest first, so that `shutdown` misses none; a name means the last one made under it.
@@ -63,10 +87,10 @@ export class VirtualUser {
     const { settings } = scenario;
     this.#scenario = scenario;
     this.context = context;
-    this.platform = settings.pickPlatform();
-    this.metrics.counter(platformMetric(this.platform));
-    this.wx = createWx({
-      platform: this.platform,
+    const platform: Platform = settings.pickPlatform();
+    this.metrics.counter(platformMetric(platform));
+    this.#program = createNodeProgram({
+      platform,
       ...(settings.SDKVersion !== undefined && { SDKVersion: settings.SDKVersion }),
       ...(settings.appId !== undefined && { appId: settings.appId }),
       ...(settings.appVersion !== undefined && { appVersion: settings.appVersion }),
@@ -75,8 +99,19 @@ export class VirtualUser {
       tls: { ca: settings.ca },
       reportError: scenario.reportError,
     });
-    context.wx = this.wx;
+    Object.defineProperty(context, USER, { value: this });
+    Object.defineProperty(context, 'wx', WX_PROPERTY);
     if (scenario.usesPhone) this.#phone = phoneOf(this.wx);
+  }
+
+  /** The virtual user's `wx` (`context.wx` of `function` steps), made at the first call; the same one after that. */
+  get wx(): Wx {
+    return wxOf(this.#program);
+  }
+
+  /** `wx.connectSocket`, without making the `wx` object. */
+  connectSocket(option: ConnectSocketOption): SocketTask | undefined {
+    return connectSocketOf(this.#program, option);
   }
 
   get settings(): EngineSettings {
@@ -122,7 +157,7 @@ export class VirtualUser {
     if (previous && !previous.isClosed) await previous.close(1000, '', this.settings.timeout);
     const { metrics, settings } = this;
     if (reliable === undefined) {
-      const socket = new PlainSocket(this.wx, name, request, metrics, settings.inboxLimit);
+      const socket = new PlainSocket(this, name, request, metrics, settings.inboxLimit);
       this.#add(socket);
       await socket.opened;
     } else {

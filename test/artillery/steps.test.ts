@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Metric } from '../../src/artillery/index.js';
 import { echo, type TestClient } from '../../src/testing/index.js';
+import type { Wx } from '../../src/types.js';
 import { activeResources, expectResourcesBack } from '../helpers/leaks.js';
 import { serversClosedAfter } from '../helpers/servers.js';
 import { runVu, runVuFailing, script } from './harness.js';
@@ -403,6 +404,37 @@ describe('think, loop, function', () => {
     assert.deepEqual(seen, [false, 'hooked']);
     assert.equal(recorder.counter('custom.metric'), 3);
     assert.equal(typeof context.wx?.connectSocket, 'function');
+  });
+
+  test("function steps get one wx, the mini program of the engine's own connections", async () => {
+    const server = await start({ handler: echo });
+    const seen: unknown[] = [];
+    type WithWx = { wx: Wx };
+    const processor = {
+      before: (context: WithWx) => void seen.push(context.wx),
+      // One connection allowed: the engine's, open, leaves none for this one.
+      after: (context: WithWx) =>
+        new Promise<void>((resolve) => {
+          seen.push(context.wx);
+          context.wx.connectSocket({ url: server.url, fail: ({ errMsg }) => resolve(void seen.push(errMsg)) });
+        }),
+    };
+    const { error, context } = await runVu(
+      script(
+        [{ function: 'before' }, { connect: server.url }, { function: 'after' }],
+        { maxConnections: 1 },
+        { processor },
+      ),
+    );
+    assert.equal(error, null);
+    assert.equal(seen[1], seen[0], 'the same wx each time');
+    assert.equal(context.wx, seen[0]);
+    assert.equal(seen[2], 'connectSocket:fail fail reach max websocket connect count 1');
+    // A plain property as far as user code can tell: listed, and replaced by an assignment.
+    assert.ok(Object.keys(context).includes('wx'));
+    const replacement = { ...context.wx! };
+    context.wx = replacement;
+    assert.equal(context.wx, replacement);
   });
 
   for (const [style, hook] of [
