@@ -34,7 +34,7 @@ export interface FieldSettings {
 }
 
 /** WeChat suspends a mini program 5 s after it goes to the background ("目前是 5 秒") [doc]. */
-export const DEFAULT_SUSPEND_DELAY = 5000;
+const DEFAULT_SUSPEND_DELAY = 5000;
 
 const DEFAULT_LAUNCH: Readonly<Required<LaunchOptions>> = Object.freeze({
   path: 'pages/index/index',
@@ -56,7 +56,7 @@ const LAUNCH_RULES: Record<keyof LaunchOptions, Rule> = {
   referrerInfo: [isPlainObject, 'an object'],
 };
 
-export interface FieldOptions {
+interface FieldOptions {
   launch?: LaunchOptions;
   requiredBackgroundModes?: readonly BackgroundMode[];
   suspendDelay?: number;

@@ -7,7 +7,7 @@
 export const NEWEST_SDK_VERSION = '3.6.0';
 
 /** The first base library version with each socket feature [doc]. */
-export const FEATURE_SINCE = {
+const FEATURE_SINCE = {
   /** `wx.canIUse` itself. */
   canIUse: '1.1.0',
   /** `connectSocket({protocols})`. */
@@ -58,7 +58,7 @@ export const FEATURE_SINCE = {
   bindingOpenErrors: '3.0.0',
 } as const;
 
-export type Feature = keyof typeof FEATURE_SINCE;
+type Feature = keyof typeof FEATURE_SINCE;
 
 /** A base library version as three numbers. */
 export type Version = readonly [major: number, minor: number, patch: number];

@@ -41,7 +41,7 @@ type Values<O extends Record<string, OptionSpec>> = {
 };
 
 /** The parsed command line of one command. */
-export interface ParsedArgs<O extends Record<string, OptionSpec>> {
+interface ParsedArgs<O extends Record<string, OptionSpec>> {
   readonly values: Values<O>;
   readonly positionals: string[];
 }

@@ -14,7 +14,7 @@ import { stylesOf, widthOf, type Io } from './io.js';
 import { Timeline } from './timeline.js';
 
 /** The demo server's name: a real-looking domain, so the domain check can be on (it refuses IPs and localhost). */
-export const DEMO_HOST = 'demo.wxsocket.test';
+const DEMO_HOST = 'demo.wxsocket.test';
 /** The longest one flow may take before the demo gives up (they take milliseconds on loopback). */
 const FLOW_DEADLINE = 3_000;
 

@@ -12,7 +12,7 @@ import type { Report } from './doctor-report.js';
 import { formatDuration } from './format.js';
 
 /** [ours] A certificate expiring within this many days is a warning. */
-export const EXPIRY_WARNING_DAYS = 14;
+const EXPIRY_WARNING_DAYS = 14;
 const DAY = 86_400_000;
 
 const PROXY_HINT =
@@ -334,7 +334,7 @@ function checkExpiry(report: Report, chain: readonly DetailedPeerCertificate[]):
 }
 
 /** What the upgrade request asked for: the subprotocols, and the `--header` names left out of it. */
-export interface UpgradeRequest {
+interface UpgradeRequest {
   readonly protocols: readonly string[];
   /** `--header` names not sent because the TLS connection did not verify (they may hold tokens). */
   readonly withheld: readonly string[];

@@ -26,7 +26,7 @@ export interface Target {
 }
 
 /** An error of a probe: the stage it happened at, its code (`ECONNREFUSED`, `ERR_SSL_…`) and message. */
-export interface ProbeError {
+interface ProbeError {
   readonly code: string;
   readonly message: string;
 }
@@ -200,7 +200,7 @@ export type UpgradeProbe =
   | { readonly kind: 'failed'; readonly error: ProbeError };
 
 /** Options of {@link probeUpgrade}. */
-export interface UpgradeOptions {
+interface UpgradeOptions {
   readonly protocols: readonly string[];
   /** The user's `--header` values: pass them only with `verify` (they may hold tokens). */
   readonly header: Readonly<Record<string, string>>;

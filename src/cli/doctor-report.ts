@@ -5,7 +5,7 @@
 import type { Style } from './style.js';
 
 /** How a check came out. `skip`: it could not run (an earlier step failed) or does not apply. */
-export type CheckStatus = 'pass' | 'warn' | 'fail' | 'skip';
+type CheckStatus = 'pass' | 'warn' | 'fail' | 'skip';
 
 /** One check's result. */
 export interface CheckResult {

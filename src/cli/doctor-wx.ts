@@ -12,12 +12,12 @@ import { Timeline } from './timeline.js';
 import type { WxSetup } from './wx-setup.js';
 
 /** [ours] A handshake slower than this is a warning: phones on mobile networks are slower still. */
-export const SLOW_HANDSHAKE_MS = 3_000;
+const SLOW_HANDSHAKE_MS = 3_000;
 /** [ours] How long to wait for an answer to the round-trip message (servers need not answer it). */
 const REPLY_WAIT_MS = 3_000;
 
 /** What the wx run needs. */
-export interface WxCheckOptions {
+interface WxCheckOptions {
   readonly setup: WxSetup;
   readonly url: string;
   readonly header: Readonly<Record<string, string>>;

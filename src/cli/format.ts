@@ -12,7 +12,7 @@ const MAX_DEPTH = 4;
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
 /** Options of {@link formatValue}. */
-export interface FormatOptions {
+interface FormatOptions {
   readonly style: Style;
   /** Columns available; an object longer than this is spread over several lines. */
   readonly width: number;

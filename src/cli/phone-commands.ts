@@ -10,7 +10,7 @@ import type { NetworkType } from '../types.js';
 import type { Timeline } from './timeline.js';
 
 /** What a phone command did: `handled: false` for a line that is not one. */
-export type PhoneCommandResult =
+type PhoneCommandResult =
   | { readonly handled: false }
   | {
       readonly handled: true;

@@ -14,7 +14,7 @@ import { createTestCertificates, type TestCertificates } from '../testing/index.
 import { systemReason } from '../values.js';
 import { UsageError } from './args.js';
 
-export interface ServeCertificates {
+interface ServeCertificates {
   /** Where `ca.pem` is. */
   readonly caPath: string;
   readonly cert: string;

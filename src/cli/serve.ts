@@ -35,13 +35,13 @@ const OPTIONS = {
  * exchanges; a larger one closes its sender's connection with 1009 (RFC 6455 §7.4.1). `--max-payload` raises it up
  * to {@link MAX_PAYLOAD_CEILING}, the wx client's own default limit.
  */
-export const DEFAULT_MAX_PAYLOAD = 1024 * 1024;
+const DEFAULT_MAX_PAYLOAD = 1024 * 1024;
 const MAX_PAYLOAD_CEILING = 32 * 1024 * 1024;
 /**
  * [ours] How far a client may fall behind: bytes queued for it (in `ws` and in its socket) beyond which it is
  * disconnected rather than buffered for without bound. At least two of the largest messages.
  */
-export const QUEUE_LIMIT = 8 * 1024 * 1024;
+const QUEUE_LIMIT = 8 * 1024 * 1024;
 
 /** Runs `wxsocket serve` until SIGINT or SIGTERM. Resolves with the exit code. */
 export async function runServe(argv: readonly string[], io: Io): Promise<number> {

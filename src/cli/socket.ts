@@ -7,7 +7,7 @@ import type { Wx } from '../node.js';
 import type { Timeline } from './timeline.js';
 
 /** What the session learns from the socket's events (after they are on the timeline). */
-export interface SocketHandlers {
+interface SocketHandlers {
   /** `wx.connectSocket` called `fail`: its arguments were refused (§1 failures 1-3). */
   onConnectFailed(result: { errMsg: string }): void;
   onOpen(result: { header: Record<string, string>; profile?: Record<string, number> }): void;

@@ -4,7 +4,7 @@
  */
 
 /** A styling function: returns the text wrapped in ANSI codes, or unchanged when colour is off. */
-export type Paint = (text: string) => string;
+type Paint = (text: string) => string;
 
 /** The styles the CLI uses, each named for its meaning where it has one. */
 export interface Style {
@@ -20,13 +20,13 @@ export interface Style {
 }
 
 /** The parts of a stream and an environment that decide whether to colour. */
-export interface ColourContext {
+interface ColourContext {
   readonly isTTY?: boolean | undefined;
   readonly env: Readonly<Record<string, string | undefined>>;
 }
 
 /** Whether output to this stream should be coloured. */
-export function colourEnabled({ isTTY, env }: ColourContext): boolean {
+function colourEnabled({ isTTY, env }: ColourContext): boolean {
   const noColor = env['NO_COLOR'];
   if (noColor !== undefined && noColor !== '') return false;
   const force = env['FORCE_COLOR'];

@@ -13,10 +13,10 @@ import { formatValue, toJson, visibleLength } from './format.js';
 import type { Style } from './style.js';
 
 /** What a timeline line records: a call the program made, a callback, a listener, or a note explaining a step. */
-export type EntryType = 'call' | 'callback' | 'listener' | 'note' | 'section';
+type EntryType = 'call' | 'callback' | 'listener' | 'note' | 'section';
 
 /** Options of a {@link Timeline}. */
-export interface TimelineOptions {
+interface TimelineOptions {
   /** Writes one finished line (with its newline). */
   readonly write: (text: string) => void;
   readonly json: boolean;

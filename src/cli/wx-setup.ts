@@ -22,7 +22,7 @@ export const WX_FLAGS = {
 } as const satisfies Record<string, OptionSpec>;
 
 /** The parsed values of {@link WX_FLAGS}. */
-export interface WxFlagValues {
+interface WxFlagValues {
   platform?: string | undefined;
   sdk?: string | undefined;
   domain?: string[] | undefined;
@@ -35,7 +35,7 @@ export interface WxFlagValues {
  * [ours] The CLI's default handshake timeout: 10 s. WeChat's own default is 60 s (contract §1), too long to stare
  * at a terminal; `--timeout 60000` restores it.
  */
-export const DEFAULT_CLI_TIMEOUT = 10_000;
+const DEFAULT_CLI_TIMEOUT = 10_000;
 
 /** A `wx` object built from the flags, and what went into it. */
 export interface WxSetup {
@@ -110,7 +110,7 @@ export function createWxFromFlags(
 }
 
 /** Reads one `--ca` file: PEM, one or more certificates. */
-export function readCertificate(file: string, command: string): string {
+function readCertificate(file: string, command: string): string {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');

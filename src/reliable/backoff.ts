@@ -7,7 +7,7 @@
  */
 
 /** The backoff parameters (see `ReconnectOptions`). */
-export interface BackoffParameters {
+interface BackoffParameters {
   readonly initialDelay: number;
   readonly maxDelay: number;
   readonly factor: number;

@@ -8,7 +8,7 @@
 import type { WxLike } from './wx-like.js';
 
 /** What the socket hears. */
-export interface FieldListener {
+interface FieldListener {
   /** `wx.onAppHide`. */
   hidden(): void;
   /** `wx.onAppShow`. */

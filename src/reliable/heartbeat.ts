@@ -13,7 +13,7 @@
 import type { Settings, Timers } from './options.js';
 
 /** What the heartbeat asks of the socket. */
-export interface HeartbeatHost {
+interface HeartbeatHost {
   /** Sends a heartbeat message on the open connection. */
   beat(): void;
   /** Nothing arrived for `timeout` ms. */

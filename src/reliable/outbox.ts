@@ -24,7 +24,7 @@ interface Entry {
 }
 
 /** Receives the messages the outbox drops. */
-export type DropListener = (data: SocketData, reason: DropReason) => void;
+type DropListener = (data: SocketData, reason: DropReason) => void;
 
 export class Outbox {
   /**

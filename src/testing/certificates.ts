@@ -81,7 +81,7 @@ export interface CertificateAuthority {
 }
 
 /** Options for {@link createCertificateAuthority}. */
-export interface CertificateAuthorityOptions {
+interface CertificateAuthorityOptions {
   /** The CA's common name. Default: `wxsocket test CA`. */
   commonName?: string;
 }

@@ -35,7 +35,7 @@ function encodeLength(length: number): Buffer {
 }
 
 /** One TLV: the tag octet, the length, the content. */
-export function tlv(tag: number, content: Uint8Array): Buffer {
+function tlv(tag: number, content: Uint8Array): Buffer {
   return Buffer.concat([Buffer.from([tag]), encodeLength(content.length), content]);
 }
 

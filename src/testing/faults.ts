@@ -88,7 +88,7 @@ export type Fault = HandshakeFault | ConnectionFault;
 export type FaultPlan = (connection: { readonly number: number }) => Fault | undefined;
 
 /** The message `fragmented-message` sends by default: multi-byte characters, so cuts fall inside them. */
-export const DEFAULT_FRAGMENTED_MESSAGE = 'fragmented message: 你好, wxsocket 🌏';
+const DEFAULT_FRAGMENTED_MESSAGE = 'fragmented message: 你好, wxsocket 🌏';
 
 const HANDSHAKE_FAULT_TYPES: ReadonlySet<string> = new Set<HandshakeFault['type']>([
   'refuse',
@@ -247,7 +247,7 @@ export function answerUpgradeWithFault(socket: Duplex, key: string, fault: Hands
 }
 
 /** The parts of an open connection a fault acts on. */
-export interface FaultTarget {
+interface FaultTarget {
   /** What `ws` reads and writes: the TCP socket, or the TLS socket over it. */
   readonly stream: Duplex;
   /** The TCP socket underneath. */

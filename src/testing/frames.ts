@@ -23,7 +23,7 @@ export const Opcode = {
 export const ReservedBit = { RSV1: 0x40, RSV2: 0x20, RSV3: 0x10 } as const;
 
 /** One frame to encode. */
-export interface RawFrame {
+interface RawFrame {
   /** 4-bit opcode, valid or not. */
   opcode: number;
   /** Payload bytes (a string is sent as UTF-8). Default: empty. */

@@ -27,7 +27,7 @@ function waitOptionsProblem(options: WaitOptions): string | undefined {
 }
 
 /** How long a helper waits when no `timeout` is given. */
-export const DEFAULT_WAIT_TIMEOUT = 5000;
+const DEFAULT_WAIT_TIMEOUT = 5000;
 
 interface Waiter<T> {
   resolve(value: T): void;
