@@ -70,7 +70,7 @@ const WX_PROPERTY: PropertyDescriptor = {
 
 export class VirtualUser {
   readonly context: ScenarioContext;
-  readonly #scenario: Scenario;
+  readonly scenario: Scenario;
   /**
    * The mini program, without its `wx` object until someone asks for it (`wx`): most scenarios never do, and it is
    * about 1 KB of bound methods. The engine's own sockets go through the same `connectSocket`.
@@ -85,7 +85,7 @@ export class VirtualUser {
 
   constructor(scenario: Scenario, context: ScenarioContext) {
     const { settings } = scenario;
-    this.#scenario = scenario;
+    this.scenario = scenario;
     this.context = context;
     const platform: Platform = settings.pickPlatform();
     this.metrics.counter(platformMetric(platform));
@@ -115,15 +115,15 @@ export class VirtualUser {
   }
 
   get settings(): EngineSettings {
-    return this.#scenario.settings;
+    return this.scenario.settings;
   }
 
   get metrics(): Metrics {
-    return this.#scenario.metrics;
+    return this.scenario.metrics;
   }
 
   get events(): ScenarioEvents {
-    return this.#scenario.events;
+    return this.scenario.events;
   }
 
   /** The virtual user's emulated phone (contract §8). */
@@ -133,7 +133,7 @@ export class VirtualUser {
 
   /** `value` with its templates filled from this user's variables. */
   template(value: unknown): unknown {
-    return this.#scenario.helpers.template(value, this.context);
+    return this.scenario.helpers.template(value, this.context);
   }
 
   /** The socket named `name`; a `StepError` when there is none. */
