@@ -1,14 +1,14 @@
 /**
- * @internal Not in the package's exports. A Node mini program without its `wx` object yet, as `createWx` (node.ts)
- * would make it: the Artillery engine's virtual users, whose `wx` is made only when user code asks for it.
+ * @internal Not in the package's exports. The settings of a Node mini program, as `createWx` (node.ts) resolves them:
+ * for the Artillery engine, whose virtual users share them and each get a program without its `wx` object yet.
  */
 import './node-host.js';
 import { handshakeOptions } from './handshake-options.js';
-import type { WxOptions } from './options.js';
+import type { Settings, WxOptions } from './options.js';
 import { defaultWsTransport } from './transports/ws.js';
-import { createProgramWith, type WxProgram } from './wx.js';
+import { settingsWith } from './wx.js';
 
 /** Throws a `WxOptionsError` for invalid options, as `createWx` does. */
-export function createNodeProgram(options: WxOptions): WxProgram {
-  return createProgramWith(options, defaultWsTransport, handshakeOptions);
+export function nodeSettings(options: WxOptions): Settings {
+  return settingsWith(options, defaultWsTransport, handshakeOptions);
 }

@@ -239,27 +239,33 @@ export function createWxWith(
   followPage?: FollowPage,
   handshake?: HandshakeOptions,
 ): Wx {
-  return newWx(createProgramWith(options, defaultTransport, handshake), followPage);
+  return newWx(new MiniProgram(settingsWith(options, defaultTransport, handshake)), followPage);
 }
 
 /**
- * @internal Not in the package's exports: the mini program `createWxWith` makes, without its `wx` object, for the
- * Artillery engine's virtual users, which most scenarios never hand to user code (17 bound methods and their object,
- * about 1 KB each). Connect with `connectSocketOf`, the same method as `wx.connectSocket`; get the `wx` with `wxOf`.
+ * @internal Not in the package's exports: the settings `createWxWith` resolves, for the Artillery engine, whose
+ * virtual users share them (they are read-only) and each get a program with `createProgram`.
  */
-export function createProgramWith(
+export function settingsWith(
   options: WxOptions | undefined,
   defaultTransport: Transport,
   handshake?: HandshakeOptions,
-): MiniProgram {
-  let settings: Settings;
+): Settings {
   try {
-    settings = resolveOptions(options, defaultTransport, handshake);
+    return resolveOptions(options, defaultTransport, handshake);
   } catch (error) {
     if (isOptionsError(error)) throw error;
     // A throwing getter or proxy trap in the options: still one clear, typed error.
     throw new WxOptionsError('(options)', `options could not be read: ${describe(error)}`, error);
   }
+}
+
+/**
+ * @internal The mini program `createWxWith` makes, without its `wx` object: for the Artillery engine's virtual users,
+ * which most scenarios never hand to user code (17 bound methods and their object, about 1 KB each). Connect with
+ * `connectSocketOf`, the same method as `wx.connectSocket`; get the `wx` with `wxOf`.
+ */
+export function createProgram(settings: Settings): MiniProgram {
   return new MiniProgram(settings);
 }
 

@@ -72,6 +72,7 @@ export class WxSocketEngine {
       events,
       metrics,
       reportError: () => metrics.counter(Metric.listenerErrors),
+      wxSettings: {},
     };
     return (context, callback) => {
       events.emit('started');

@@ -2,11 +2,12 @@
  * One virtual user: one virtual mini program, with its own `wx` (platform, base library, `Referer`, socket limit and
  * global socket state) and its named sockets. Everything it opens is closed by `shutdown`, whatever happened.
  */
-import { createNodeProgram } from '../node-program.js';
+import { nodeSettings } from '../node-program.js';
+import type { Settings as WxSettings } from '../options.js';
 import { phoneOf, type Phone } from '../phone.js';
 import type { SocketTask } from '../socket-task.js';
 import type { ConnectSocketOption, Wx } from '../types.js';
-import { connectSocketOf, wxOf, type WxProgram } from '../wx.js';
+import { connectSocketOf, createProgram, wxOf, type WxProgram } from '../wx.js';
 import type { EngineSettings, Platform } from './config.js';
 import { StepError } from './errors.js';
 import type { Step } from './spec.js';
@@ -47,6 +48,26 @@ export interface Scenario {
    * user. One function for all: `wx` objects with the same reporter share their SocketTask class (1 KB each else).
    */
   readonly reportError: () => void;
+  /** The settings of its mini programs, per platform (`wxSettingsOf`). */
+  readonly wxSettings: Partial<Record<Platform, WxSettings>>;
+}
+
+/**
+ * The settings of the scenario's mini programs on a platform, resolved at its first user and shared by the others (a
+ * `createWx` would resolve them per user: 200 bytes each). They are read-only.
+ */
+function wxSettingsOf(scenario: Scenario, platform: Platform): WxSettings {
+  const { settings } = scenario;
+  return (scenario.wxSettings[platform] ??= nodeSettings({
+    platform,
+    ...(settings.SDKVersion !== undefined && { SDKVersion: settings.SDKVersion }),
+    ...(settings.appId !== undefined && { appId: settings.appId }),
+    ...(settings.appVersion !== undefined && { appVersion: settings.appVersion }),
+    ...(settings.maxConnections !== undefined && { maxConnections: settings.maxConnections }),
+    networkTimeout: { connectSocket: settings.timeout },
+    tls: { ca: settings.ca },
+    reportError: scenario.reportError,
+  }));
 }
 
 /** The virtual user a context belongs to, for its `wx` getter; a symbol, so not among the context's keys. */
@@ -84,21 +105,11 @@ export class VirtualUser {
   #all: VuSocket[] = [];
 
   constructor(scenario: Scenario, context: ScenarioContext) {
-    const { settings } = scenario;
     this.scenario = scenario;
     this.context = context;
-    const platform: Platform = settings.pickPlatform();
+    const platform = scenario.settings.pickPlatform();
     this.metrics.counter(platformMetric(platform));
-    this.#program = createNodeProgram({
-      platform,
-      ...(settings.SDKVersion !== undefined && { SDKVersion: settings.SDKVersion }),
-      ...(settings.appId !== undefined && { appId: settings.appId }),
-      ...(settings.appVersion !== undefined && { appVersion: settings.appVersion }),
-      ...(settings.maxConnections !== undefined && { maxConnections: settings.maxConnections }),
-      networkTimeout: { connectSocket: settings.timeout },
-      tls: { ca: settings.ca },
-      reportError: scenario.reportError,
-    });
+    this.#program = createProgram(wxSettingsOf(scenario, platform));
     Object.defineProperty(context, USER, { value: this });
     Object.defineProperty(context, 'wx', WX_PROPERTY);
     if (scenario.usesPhone) this.#phone = phoneOf(this.wx);
