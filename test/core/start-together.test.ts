@@ -57,3 +57,51 @@ test('§1 a task closed by an earlier start of the same macrotask never reaches 
   assert.deepEqual(started, ['ws://127.0.0.1:9/first']);
   void first.close({});
 });
+
+// A start queued with others must not throw: the rest of its turn would wait for a later macrotask (node-host.ts),
+// and the error would escape the host's callback. Everything user-supplied that a start calls is guarded: here the
+// transport factory throws, the reporter it goes to throws, and so do the listeners of the failure it causes.
+test('§1 §0.3 a start whose transport, reporter and listeners all throw leaves the starts after it on the same macrotask', async () => {
+  const log: string[] = [];
+  const reported: string[] = [];
+  const transport: Transport = (request) => {
+    const name = request.url.slice(-1);
+    log.push(`start ${name}`);
+    if (name === 'b') throw new Error('factory b fails');
+    return idle;
+  };
+  const reportError = (error: unknown, where: string): never => {
+    reported.push(`${where}: ${(error as Error).message}`);
+    throw new Error('the reporter fails too');
+  };
+  const wx = createWx({ transport, maxConnections: 10, reportError });
+  const tasks = ['ws://127.0.0.1:9/a', 'ws://127.0.0.1:9/b', 'ws://127.0.0.1:9/c'].map((url) => {
+    const task = wx.connectSocket({ url });
+    const name = url.slice(-1);
+    task.onError(({ errMsg }) => {
+      log.push(`${name} onError ${errMsg}`);
+      throw new Error(`${name} onError fails`);
+    });
+    task.onClose(({ code }) => {
+      log.push(`${name} onClose ${code}`);
+      throw new Error(`${name} onClose fails`);
+    });
+    return task;
+  });
+  // Queued after the starts' macrotask (the first connectSocket queued it): runs right after it, in the same turn of
+  // the event loop; a start handed to a later turn would not have run yet.
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(log, [
+    'start a',
+    'start b',
+    'b onError open fail: _code:2,_msg:Underlying Transport Error',
+    'b onClose 1006',
+    'start c',
+  ]);
+  assert.deepEqual(reported, [
+    'transport: factory b fails',
+    'SocketTask.onError listener: b onError fails',
+    'SocketTask.onClose listener: b onClose fails',
+  ]);
+  for (const task of tasks) void task.close({});
+});
