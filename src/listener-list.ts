@@ -22,10 +22,6 @@ export class ListenerList<R> {
     else if (typeof listener === 'function') this.#listeners = this.#listeners.filter((entry) => entry !== listener);
   }
 
-  get size(): number {
-    return this.#listeners.length;
-  }
-
   /**
    * Calls every listener with `result`; one that throws is reported and the others still run (§0.3). Listeners
    * added or removed during the dispatch take effect from the next one.

@@ -283,9 +283,7 @@ export class TaskController {
   interrupt(): void {
     if (this.#phase === CLOSED || (!this.#link && (this.#closeRequest || this.#failure))) return;
     this.#closeRequest = INTERRUPTED;
-    hostTimers.clearTimeout(this.#timer);
     this.#unlink(SUSPEND_FRAME);
-    if (this.#phase === OPEN) this.#phase = CLOSING;
     // Held from now (the gate is closed): after show it comes before the results of calls made while suspended.
     const finish = (): void => this.#finish(INTERRUPTED.code, INTERRUPTED.reason);
     if (!this.#owner.gate.hold(finish)) later(finish);
@@ -316,18 +314,14 @@ export class TaskController {
    */
   #failSoon(errMsg: string, errCode: number): void {
     this.#failure = { errMsg, errCode };
-    hostTimers.clearTimeout(this.#timer);
     this.#unlink();
-    if (this.#phase === OPEN) this.#phase = CLOSING;
     later(() => this.#finish(1006, ErrMsg.abnormalClosure));
   }
 
   /** Ends the task without waiting for the network: a close frame if open, else an abort; `onClose` next turn. */
   #endNow(request: CloseRequest): void {
     const { code, reason } = (this.#closeRequest ??= request);
-    hostTimers.clearTimeout(this.#timer);
     this.#unlink(request);
-    if (this.#phase === OPEN) this.#phase = CLOSING;
     later(() => this.#finish(code, reason));
   }
 
@@ -412,14 +406,18 @@ export class TaskController {
   }
 
   /**
-   * Lets go of the connection and stops listening to it: a close frame when open and one is asked for, else an abort.
+   * Lets go of the connection and stops listening to it (a close frame when open and one is asked for, else an
+   * abort), and of the handshake timeout. An OPEN task is CLOSING from now: only its terminal events are left.
    */
   #unlink(farewell?: CloseRequest): void {
+    hostTimers.clearTimeout(this.#timer);
     const link = this.#link;
-    if (!link) return;
-    this.#link = undefined;
-    link.task = undefined;
-    if (link.connection) this.#letGo(link.connection, this.#phase === OPEN ? farewell : undefined);
+    if (link) {
+      this.#link = undefined;
+      link.task = undefined;
+      if (link.connection) this.#letGo(link.connection, this.#phase === OPEN ? farewell : undefined);
+    }
+    if (this.#phase === OPEN) this.#phase = CLOSING;
   }
 
   /** Closes (with a farewell) or aborts a connection the task no longer listens to. */

@@ -80,14 +80,16 @@ class MiniProgram implements TaskOwner, FieldProgram {
     // Below 1.7.0 a new connection replaces the current one (§4), so that one does not count against the limit.
     const current = this.#current;
     const replacing = legacy && current !== undefined && current.readyState !== CLOSED;
-    if (this.#live.length - (replacing ? 1 : 0) >= maxConnections) {
-      void failLater(completion, ErrMsg.fail(ErrMsg.connectApi, ErrMsg.tooManySockets(maxConnections)));
-      return legacy ? undefined : newTask(new TaskController(this, 'closed'));
-    }
     // §8.1: no network call while suspended; the permission layer refuses the native call (after the base
-    // library's own checks above). The fail, like everything, waits for the app to show again.
-    if (this.suspended) {
-      void failLater(completion, ErrMsg.fail(ErrMsg.connectApi, ErrMsg.suspended('createSocketTask')));
+    // library's own checks: the limit). The fail, like everything, waits for the app to show again.
+    const refusal =
+      this.#live.length - (replacing ? 1 : 0) >= maxConnections
+        ? ErrMsg.tooManySockets(maxConnections)
+        : this.suspended
+          ? ErrMsg.suspended('createSocketTask')
+          : undefined;
+    if (refusal) {
+      void failLater(completion, ErrMsg.fail(ErrMsg.connectApi, refusal));
       return legacy ? undefined : newTask(new TaskController(this, 'closed'));
     }
     if (replacing) {
