@@ -149,12 +149,12 @@ export class Phone {
   }
 }
 
-/** Each `wx` object's phone, made at the first `phoneOf`. */
-const phones = new WeakMap<object, Phone | (() => Phone)>();
+/** What each `wx` object runs on: its program, whose phone is made at the first `phoneOf`. */
+const phones = new WeakMap<object, { readonly phone: Phone }>();
 
-/** @internal Ties a `wx` object to the maker of its phone (done by `createWx`). */
-export function registerPhone(wx: Wx, makePhone: () => Phone): void {
-  phones.set(wx, makePhone);
+/** @internal Ties a `wx` object to its program (done by `createWx`). */
+export function registerPhone(wx: Wx, program: { readonly phone: Phone }): void {
+  phones.set(wx, program);
 }
 
 /**
@@ -163,13 +163,10 @@ export function registerPhone(wx: Wx, makePhone: () => Phone): void {
  * through the phone's link, so only they feel `weaken()` (a `wx` never asked for its phone pays nothing for it).
  */
 export function phoneOf(wx: Wx): Phone {
-  const entry = typeof wx === 'object' && wx !== null ? phones.get(wx) : undefined;
-  if (!entry)
+  const program = typeof wx === 'object' && wx !== null ? phones.get(wx) : undefined;
+  if (!program)
     throw new WxPhoneError('phoneOf', `expects a wx object made by createWx or installWx, not ${typeName(wx)}`);
-  if (entry instanceof Phone) return entry;
-  const phone = entry();
-  phones.set(wx, phone);
-  return phone;
+  return program.phone;
 }
 
 /** Throws the `WxPhoneError` of `phone.<method>`. */

@@ -68,9 +68,11 @@ export interface TaskOwner {
   readonly suspended: boolean;
   /**
    * The emulated phone's network (§8.3): no connection can be made while it is offline, and connections go through
-   * its link (when there is one: only once the phone is controlled).
+   * its link (when there is one: only once the phone is controlled). None until something asked for it: until then
+   * the phone is online and has no link.
    */
-  readonly network: { readonly isConnected: boolean; readonly transportLink: NetworkLink | undefined };
+  readonly networkIfMade:
+    { readonly isConnected: boolean; readonly transportLink: NetworkLink | undefined } | undefined;
 }
 
 /** Why the phone's network went away under a connection (§8.3). */
@@ -330,14 +332,15 @@ export class TaskController {
     // Closed or failed before the attempt began (close, or the network lost, in the same turn): no network at all.
     if (this.#phase !== CONNECTING || this.#closeRequest || this.#failure) return;
     // Offline (§8.3): the attempt fails in the transport, as a name that does not resolve would (§9.2: code 1).
-    if (!this.#owner.network.isConnected) return this.#failOpen('dns');
+    const network = this.#owner.networkIfMade;
+    if (network?.isConnected === false) return this.#failOpen('dns');
     const { settings } = this;
     // The per-call timeout wins over app.json's (§1), capped to what `setTimeout` honours (a larger delay fires at
     // once). A real timer: WeChat times the handshake natively, not on the page's clock (docs/decisions.md).
     const delay = Math.min(request.timeout ?? settings.defaultTimeout, MAX_TIMER_DELAY);
     this.#timer = hostTimers.setTimeout(() => this.#failOpen('timeout'), delay);
     const link = (this.#link = new Link(this, settings.report));
-    const networkLink = this.#owner.network.transportLink;
+    const networkLink = network?.transportLink;
     let connection: TransportConnection;
     try {
       connection = settings.transport(networkLink ? { ...request, link: networkLink } : request, link);

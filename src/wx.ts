@@ -30,8 +30,13 @@ const GLOBAL_WHERE = Object.fromEntries(EVENTS.map((event) => [event, `wx.onSock
 class MiniProgram implements TaskOwner, FieldProgram {
   readonly settings: Settings;
   readonly gate = new DeliveryGate();
-  readonly lifecycle = new AppLifecycle(this);
-  readonly network = new NetworkStatus(this);
+  /**
+   * The app lifecycle, the network status and the phone that controls them (§8), each made at first use: a program
+   * nobody listens to or controls is in the foreground on a network nobody changes, and most never learn of it.
+   */
+  #lifecycle: AppLifecycle | undefined;
+  #network: NetworkStatus | undefined;
+  #phone: Phone | undefined;
   /**
    * Tasks not yet CLOSED, in the order they were made: the connection count (§6) and the sockets `wx.closeSocket`
    * closes (§3). An array changed in place (a Set took 152 bytes for one task): adding is a push, removing a splice,
@@ -56,8 +61,26 @@ class MiniProgram implements TaskOwner, FieldProgram {
     this.settings = settings;
   }
 
+  get lifecycle(): AppLifecycle {
+    return (this.#lifecycle ??= new AppLifecycle(this));
+  }
+
+  get network(): NetworkStatus {
+    return (this.#network ??= new NetworkStatus(this));
+  }
+
+  /** What a task starting reads of the network (`TaskOwner`): nothing is made for it. */
+  get networkIfMade(): NetworkStatus | undefined {
+    return this.#network;
+  }
+
+  /** The control of the phone, for `phoneOf` (phone.ts). */
+  get phone(): Phone {
+    return (this.#phone ??= new Phone(this.lifecycle, this.network, this.settings.field));
+  }
+
   get suspended(): boolean {
-    return this.lifecycle.state === 'suspended';
+    return this.#lifecycle?.state === 'suspended';
   }
 
   connectSocket(options: unknown): SocketTask | undefined {
@@ -296,7 +319,7 @@ function newWx(program: MiniProgram, followPage?: FollowPage): Wx {
   const known = { ...features, canIUse: true };
   for (const [name, method] of Object.entries(UNBOUND)) if (canIUse(name, known)) wx[name] = method.bind(program);
   followPage?.(program.lifecycle, program.network, field);
-  registerPhone(wx as unknown as Wx, () => new Phone(program.lifecycle, program.network, field));
+  registerPhone(wx as unknown as Wx, program);
   return wx as unknown as Wx;
 }
 
