@@ -78,7 +78,9 @@ export interface TaskOwner {
 /** Why the phone's network went away under a connection (§8.3). */
 export type NetworkLoss = 'offline' | 'switch';
 
-type Listeners = { [E in SocketEvent]: Array<(result: EventResults[E]) => unknown> };
+type Listener<E extends SocketEvent> = (result: EventResults[E]) => unknown;
+/** An event's listeners: the first alone, an array from the second on (most tasks have one per event, if any). */
+type Listeners = { [E in SocketEvent]?: Listener<E> | Listener<E>[] };
 
 /** A close the caller asked for. */
 interface CloseRequest {
@@ -119,7 +121,7 @@ export class TaskController {
   readonly settings: Settings;
   readonly #owner: TaskOwner;
   #phase: Phase = CONNECTING;
-  #listeners: Partial<Listeners> | undefined;
+  #listeners: Listeners | undefined;
   #link: Link | undefined;
   /** The handshake timeout (§1), while CONNECTING. */
   #timer: TimerHandle | undefined;
@@ -174,11 +176,11 @@ export class TaskController {
 
   listen<E extends SocketEvent>(event: E, listener: unknown): void {
     if (typeof listener !== 'function') return; // a non-function is ignored [lib]
-    // A one-element array at first: an empty one grows to 17 slots on its first push, and idle tasks are many.
-    const listeners: Partial<Listeners> = (this.#listeners ??= {});
-    const list = listeners[event] as unknown[] | undefined;
-    if (list) list.push(listener);
-    else (listeners as Record<E, unknown[]>)[event] = [listener];
+    // The first listener is held as it is, more in an array (tasks are many; most have one per event, if any). Adding
+    // makes a new array, so a dispatch under way keeps the one it began with.
+    const listeners: Record<string, Function | Function[]> = (this.#listeners ??= {});
+    const held = listeners[event];
+    listeners[event] = held ? [held, listener].flat() : listener;
   }
 
   send(option: unknown, notOpen: string, promiseWithoutCallbacks: boolean): Promise<CallResult> | void {
@@ -472,11 +474,11 @@ export class TaskController {
   }
 
   #emit<E extends SocketEvent>(event: E, result: EventResults[E]): void {
-    const listeners = this.#listeners?.[event];
+    const held: Function | Function[] | undefined = this.#listeners?.[event];
     // Listeners added during dispatch, the task's and global ones, wait for the next event, as with EventTarget.
     const global = this.#owner.globalListener(this, event);
-    for (let i = 0, n = listeners?.length ?? 0; i < n; i++)
-      invokeSafely(listeners![i]!, result, this.settings.report, WHERE[event]!);
+    if (typeof held === 'function') invokeSafely(held, result, this.settings.report, WHERE[event]!);
+    else if (held) for (const listener of held) invokeSafely(listener, result, this.settings.report, WHERE[event]!);
     if (global) this.#owner.callGlobal(global, event, result);
   }
 }
