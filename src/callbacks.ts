@@ -49,7 +49,7 @@ function readCallbacks(options: object): Callbacks {
 }
 
 /** One call's way to its end: its callbacks or, without them, a Promise. Settles at most once. */
-export class Completion {
+class Completion {
   readonly #api: string;
   readonly #report: ErrorReporter;
   readonly #callbacks: Callbacks | undefined;
