@@ -16,7 +16,11 @@ export class Inbox {
   readonly #limit: number;
   /** Counts the messages dropped. */
   readonly #metrics: Pick<Metrics, 'counter'>;
-  #messages: Received[] = [];
+  /**
+   * The unread messages, oldest first: one alone, then an array. Many inboxes hold one message (an echo nobody
+   * expects) for the whole run, and an array for it is 56 bytes more.
+   */
+  #unread: Received | Received[] | undefined;
   /** The one reader waiting for a message (steps of one virtual user run one at a time). */
   #reader: ((message: Received | 'closed') => void) | undefined;
   #closed = false;
@@ -28,7 +32,8 @@ export class Inbox {
   }
 
   get size(): number {
-    return this.#messages.length;
+    const unread = this.#unread;
+    return unread === undefined ? 0 : Array.isArray(unread) ? unread.length : 1;
   }
 
   /**
@@ -46,21 +51,33 @@ export class Inbox {
       this.#reader = undefined;
       return reader(message);
     }
-    // The first unread message in an array of its own size: an empty array grows to 17 slots on its first push, and
-    // many inboxes hold one message (an echo nobody expects) for the whole run.
-    if (this.#messages.length === 0) this.#messages = [message];
-    else this.#messages.push(message);
-    if (this.#messages.length > this.#limit) {
-      this.#messages.shift();
+    const unread = this.#unread;
+    if (unread === undefined) this.#unread = message;
+    else if (Array.isArray(unread)) unread.push(message);
+    else this.#unread = [unread, message];
+    if (this.size > this.#limit) {
+      this.#shift();
       this.#metrics.counter(Metric.inboxDropped);
     }
   }
 
   /** Removes and returns every unread message. */
   drain(): Received[] {
-    const messages = this.#messages;
-    this.#messages = [];
-    return messages;
+    const unread = this.#unread;
+    this.#unread = undefined;
+    return unread === undefined ? [] : Array.isArray(unread) ? unread : [unread];
+  }
+
+  /** Removes and returns the oldest unread message. */
+  #shift(): Received | undefined {
+    const unread = this.#unread;
+    if (!Array.isArray(unread)) {
+      this.#unread = undefined;
+      return unread;
+    }
+    const first = unread.shift();
+    if (unread.length === 0) this.#unread = undefined;
+    return first;
   }
 
   /**
@@ -76,7 +93,7 @@ export class Inbox {
 
   /** The next message: at once if one is waiting, else the next to arrive within `timeout` ms. */
   take(timeout: number): Promise<Received | 'timeout' | 'closed'> {
-    const first = this.#messages.shift();
+    const first = this.#shift();
     if (first !== undefined) return Promise.resolve(first);
     if (this.#closed) return Promise.resolve('closed');
     return new Promise((resolve) => {

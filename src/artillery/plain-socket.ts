@@ -3,7 +3,8 @@
  * it after the server closed it fails with `socket_closed`.
  *
  * Held by every virtual user for the whole run, so it keeps little: its state in fields rather than in closures, the
- * four listeners it must give its task, and the promise of its end only once someone waits for it.
+ * four listeners it must give its task, and the promise of its end only once someone waits for it. The handshake's
+ * outcome goes to the connect step's promise, which the socket does not keep.
  */
 import type { SocketTask } from '../socket-task.js';
 import { StepError, kindOfErrMsg } from './errors.js';
@@ -14,20 +15,24 @@ import type { VirtualUser } from './vu.js';
 
 const OPEN = 1;
 
+/** What settles the connect step: the handshake succeeded, or failed with a `StepError`. */
+export interface Opening {
+  resolve(): void;
+  reject(error: StepError): void;
+}
+
 export class PlainSocket implements VuSocket {
   readonly name: string;
   readonly inbox: Inbox;
-  readonly reliable = false;
-  /** Resolves when the handshake succeeded; rejects with the `StepError` of its failure. */
-  readonly opened: Promise<void>;
   lastSendAt: number | undefined;
   readonly #task: SocketTask | undefined;
   readonly #metrics: Metrics;
-  readonly #startedAt = performance.now();
+  /** When `connectSocket` was called, until the socket opens (a number kept in a field takes 16 bytes). */
+  #startedAt: number | undefined = performance.now();
   #wasOpen = false;
   #isClosed = false;
-  /** `opened`'s settling functions until the first outcome (onError, then onClose, both end an attempt). */
-  #opening: { resolve(): void; reject(error: StepError): void } | undefined;
+  /** Until the first outcome (onError, then onClose, both end an attempt). */
+  #opening: Opening | undefined;
   #closed: Promise<void> | undefined;
   #markClosed: (() => void) | undefined;
 
@@ -37,13 +42,12 @@ export class PlainSocket implements VuSocket {
     request: ConnectRequest,
     metrics: Metrics,
     inboxLimit: number,
+    opening: Opening,
   ) {
     this.name = name;
     this.#metrics = metrics;
     this.inbox = new Inbox(inboxLimit, metrics);
-    this.opened = new Promise((resolve, reject) => (this.#opening = { resolve, reject }));
-    // Handled by whoever awaits it; without a reader (a VU that already failed) it must not become unhandled.
-    this.opened.catch(() => undefined);
+    this.#opening = opening;
 
     const task = vu.connectSocket({
       url: request.url,
@@ -61,7 +65,8 @@ export class PlainSocket implements VuSocket {
     if (task === undefined) return;
     task.onOpen(({ profile }) => {
       this.#wasOpen = true;
-      recordOpen(this.#metrics, this.#startedAt, profile);
+      recordOpen(this.#metrics, this.#startedAt!, profile); // a task opens once at most
+      this.#startedAt = undefined;
       this.#settle(undefined);
     });
     task.onError(({ errMsg }) => this.#settle(new StepError(kindOfErrMsg(errMsg), errMsg)));
@@ -74,6 +79,10 @@ export class PlainSocket implements VuSocket {
       else this.#settle(new StepError('handshake_failed', `closed before opening: ${code} ${reason}`));
       this.#end();
     });
+  }
+
+  get reliable(): boolean {
+    return false;
   }
 
   get isOpen(): boolean {
@@ -121,7 +130,7 @@ export class PlainSocket implements VuSocket {
     await within(timeout, this.closed, () => new StepError('close_timeout', `socket "${this.name}" got no onClose`));
   }
 
-  /** The first outcome of the handshake settles `opened`; later ones are ignored. */
+  /** The first outcome of the handshake settles the opening; later ones are ignored. */
   #settle(error: StepError | undefined): void {
     const opening = this.#opening;
     if (opening === undefined) return;

@@ -100,9 +100,10 @@ export class VirtualUser {
   #phone: Phone | undefined;
   /**
    * Every socket ever made, oldest first, so that `shutdown` misses none; a name means the last one made under it.
-   * An array rather than a map by name as well: virtual users are many, and most have one socket.
+   * The first alone, then an array (not a map by name as well): virtual users are many, most have one socket, and an
+   * array for it is 56 bytes more.
    */
-  #all: VuSocket[] = [];
+  #all: VuSocket | VuSocket[] | undefined;
 
   constructor(scenario: Scenario, context: ScenarioContext) {
     this.scenario = scenario;
@@ -156,7 +157,7 @@ export class VirtualUser {
 
   /** Every socket not yet closed for good. */
   liveSockets(): VuSocket[] {
-    return this.#all.filter((socket) => !socket.isClosed && this.#named(socket.name) === socket);
+    return this.#sockets().filter((socket) => !socket.isClosed && this.#named(socket.name) === socket);
   }
 
   /**
@@ -168,9 +169,9 @@ export class VirtualUser {
     if (previous && !previous.isClosed) await previous.close(1000, '', this.settings.timeout);
     const { metrics, settings } = this;
     if (reliable === undefined) {
-      const socket = new PlainSocket(this, name, request, metrics, settings.inboxLimit);
-      this.#add(socket);
-      await socket.opened;
+      await new Promise<void>((resolve, reject) =>
+        this.#add(new PlainSocket(this, name, request, metrics, settings.inboxLimit, { resolve, reject })),
+      );
     } else {
       const socket = new ReliableVuSocket(this.wx, name, request, reliable, metrics, settings.inboxLimit);
       this.#add(socket);
@@ -183,7 +184,7 @@ export class VirtualUser {
   async shutdown(): Promise<void> {
     const { timeout } = this.settings;
     await Promise.all(
-      this.#all.map(async (socket) => {
+      this.#sockets().map(async (socket) => {
         if (socket.isClosed) return;
         await socket.close(1000, '', timeout).catch(() => undefined);
         // A close refused (already closing) still ends: wait for it, within the same bound.
@@ -192,14 +193,22 @@ export class VirtualUser {
     );
   }
 
+  #sockets(): readonly VuSocket[] {
+    const all = this.#all;
+    return all === undefined ? [] : Array.isArray(all) ? all : [all];
+  }
+
   #named(name: string): VuSocket | undefined {
-    for (let i = this.#all.length - 1; i >= 0; i--) if (this.#all[i]!.name === name) return this.#all[i];
+    const all = this.#all;
+    if (!Array.isArray(all)) return all?.name === name ? all : undefined;
+    for (let i = all.length - 1; i >= 0; i--) if (all[i]!.name === name) return all[i];
     return undefined;
   }
 
   #add(socket: VuSocket): void {
-    // An array of its own size for the first: an empty one grows to 17 slots on its first push.
-    if (this.#all.length === 0) this.#all = [socket];
-    else this.#all.push(socket);
+    const all = this.#all;
+    if (all === undefined) this.#all = socket;
+    else if (Array.isArray(all)) all.push(socket);
+    else this.#all = [all, socket];
   }
 }

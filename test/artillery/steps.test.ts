@@ -5,9 +5,9 @@ import { describe, test } from 'node:test';
 import { Metric } from '../../src/artillery/index.js';
 import { echo, type TestClient } from '../../src/testing/index.js';
 import type { Wx } from '../../src/types.js';
-import { activeResources, expectResourcesBack } from '../helpers/leaks.js';
+import { activeResources, expectResourcesBack, until } from '../helpers/leaks.js';
 import { serversClosedAfter } from '../helpers/servers.js';
-import { runVu, runVuFailing, script } from './harness.js';
+import { runVu, runVuFailing, script, type Recorder } from './harness.js';
 
 const start = serversClosedAfter();
 
@@ -143,6 +143,33 @@ describe('connect, send, expect, close', () => {
     assert.equal(error, null);
     assert.equal(recorder.histogram(Metric.messageLatency).length, 3);
   });
+
+  for (const [inboxLimit, kept] of [
+    [2, ['two', 'three']],
+    [1, ['three']],
+  ] as const) {
+    test(`past inboxLimit (${inboxLimit}) unread messages, the oldest are dropped and counted`, async () => {
+      const server = await start({
+        handler: (client) => void ['one', 'two', 'three'].map((text) => client.send(text)),
+      });
+      const processor = {
+        // Waits for the three to arrive, none of them read.
+        arrived: async (_context: unknown, events: Recorder) =>
+          assert.ok(await until(() => events.counter(Metric.messagesReceived) === 3)),
+      };
+      const { error, recorder } = await runVu(
+        script(
+          [{ connect: server.url }, { function: 'arrived' }, ...kept.map((text) => ({ expect: text }))],
+          {
+            inboxLimit,
+          },
+          { processor },
+        ),
+      );
+      assert.equal(error, null);
+      assert.equal(recorder.counter(Metric.inboxDropped), 3 - kept.length);
+    });
+  }
 
   test('binary messages are read as UTF-8 text', async () => {
     const server = await start({ handler: (client) => void client.send(new TextEncoder().encode('{"kind":"bin"}')) });
