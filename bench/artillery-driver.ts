@@ -36,6 +36,11 @@ export interface ArtilleryMeasurement {
   readonly cpuPerMessage?: number;
   /** Heap growth per connected virtual user, bytes (after two full GCs). */
   readonly heapPerVu?: number;
+  /**
+   * The same once Artillery's metrics store has folded the samples it was given into its per-period summaries, as it
+   * does every 5 s in a run (`held`): what a user costs while it stays connected, without the samples of its arrival.
+   */
+  readonly heapPerVuAggregated?: number;
   /** Resident memory growth per virtual user, bytes. */
   readonly rssPerVu?: number;
   /** Heartbeats sent per second over the window, and per second expected. */
@@ -59,6 +64,7 @@ const { SSMS } = (await load(join(artilleryLib, 'core', 'ssms.js'))) as {
     counter(n: string, v: number): void;
     summary(n: string, v: number): void;
     rate(n: string): void;
+    aggregate(forceAll: boolean): void;
     stop(): void;
   };
 };
@@ -160,7 +166,10 @@ if (job.workload === 'roundtrips') {
   const held = settledHeap();
   const perVu = { heapPerVu: (held.heap - base.heap) / job.vus, rssPerVu: (held.rss - base.rss) / job.vus };
   if (job.workload === 'held') {
-    result = { engine: job.engine, workload: job.workload, vus: job.vus, failed, ...perVu };
+    metrics.aggregate(true);
+    const aggregated = settledHeap();
+    const heapPerVuAggregated = (aggregated.heap - base.heap) / job.vus;
+    result = { engine: job.engine, workload: job.workload, vus: job.vus, failed, ...perVu, heapPerVuAggregated };
   } else {
     const sentBefore = sent;
     const window = job.window!;

@@ -79,9 +79,11 @@ function measure(job: Omit<ArtilleryJob, 'url' | 'artillery' | 'library'>): Prom
   });
 }
 
+type Key = 'cpuPerMessage' | 'heapPerVu' | 'heapPerVuAggregated';
+
 try {
   const rounds = Number(values.rounds);
-  const ratios: Record<'cpuPerMessage' | 'heapPerVu', number[]> = { cpuPerMessage: [], heapPerVu: [] };
+  const ratios: Record<Key, number[]> = { cpuPerMessage: [], heapPerVu: [], heapPerVuAggregated: [] };
   for (let round = 0; round < rounds; round += 1) {
     const order = round % 2 === 0 ? (['ws', 'wx'] as const) : (['wx', 'ws'] as const);
     if (only.has('roundtrips')) {
@@ -99,6 +101,7 @@ try {
       const got: Partial<Record<'ws' | 'wx', ArtilleryMeasurement>> = {};
       for (const engine of order) got[engine] = await measure({ engine, workload: 'held', vus: Number(values.held) });
       ratios.heapPerVu.push(got.wx!.heapPerVu! / got.ws!.heapPerVu!);
+      ratios.heapPerVuAggregated.push(got.wx!.heapPerVuAggregated! / got.ws!.heapPerVuAggregated!);
     }
   }
   const lines = [
@@ -106,11 +109,12 @@ try {
     '| measure | ws engine (median) | wx engine (median) | wx/ws per round (median, min–max) |',
     '| --- | --- | --- | --- |',
   ];
-  const median = (engine: string, key: 'cpuPerMessage' | 'heapPerVu') =>
+  const median = (engine: string, key: Key) =>
     summarize(results.filter((r) => r.engine === engine && r[key] !== undefined).map((r) => r[key]!)).median;
   for (const [key, label, unit] of [
     ['cpuPerMessage', 'client CPU per round trip', 'µs'],
     ['heapPerVu', 'heap per connected virtual user', 'B'],
+    ['heapPerVuAggregated', "the same, Artillery's metric samples aggregated", 'B'],
   ] as const) {
     if (ratios[key].length === 0) continue;
     const ratio = summarize(ratios[key]);
