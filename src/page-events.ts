@@ -16,40 +16,30 @@ interface NetworkInformation extends EventTarget {
   readonly effectiveType?: string;
 }
 
-/** One `wx` object following the page. */
+/** One `wx` object's program, following the page. */
 interface Follower {
   readonly lifecycle: AppLifecycle;
   readonly network: NetworkStatus;
-  readonly field: FieldSettings;
+  readonly settings: { readonly field: FieldSettings };
 }
 
 /**
  * Every follower, held weakly: the page's listeners are added once for all `wx` objects, and a `wx` object nobody
- * holds any more is not kept alive by them. Each follower lives as long as its lifecycle (`anchors`).
+ * holds any more is not kept alive by them.
  */
 const followers = new Set<WeakRef<Follower>>();
-const anchors = new WeakMap<AppLifecycle, Follower>();
 let listening = false;
 
 /** WeChat's name for the page's network [ours: a desktop without `navigator.connection.type` is on `wifi`]. */
 function pageNetworkType(): NetworkType {
   if (globalThis.navigator?.onLine === false) return 'none';
   const connection = (globalThis.navigator as { connection?: NetworkInformation } | undefined)?.connection;
-  switch (connection?.type) {
-    case undefined:
-    case 'wifi':
-    case 'ethernet':
-    case 'wimax':
-      return 'wifi';
-    case 'none':
-      return 'none';
-    case 'cellular': {
-      const generation = connection.effectiveType === 'slow-2g' ? '2g' : connection.effectiveType;
-      return generation === '2g' || generation === '3g' || generation === '4g' ? generation : 'unknown';
-    }
-    default:
-      return 'unknown';
+  const type = connection?.type;
+  if (type === 'cellular') {
+    const generation = connection!.effectiveType === 'slow-2g' ? '2g' : connection!.effectiveType;
+    return generation === '2g' || generation === '3g' || generation === '4g' ? generation : 'unknown';
   }
+  return type === 'none' ? 'none' : [undefined, 'wifi', 'ethernet', 'wimax'].includes(type) ? 'wifi' : 'unknown';
 }
 
 function forEachFollower(act: (follower: Follower) => void): void {
@@ -64,7 +54,7 @@ function listen(document: Document): void {
   listening = true;
   document.addEventListener('visibilitychange', () => {
     const hidden = document.visibilityState === 'hidden';
-    forEachFollower(({ lifecycle, field }) => {
+    forEachFollower(({ lifecycle, settings: { field } }) => {
       if (hidden) lifecycle.hide(DEFAULT_HIDE_REASON, field.suspendDelayGiven ? field.suspendDelay : Infinity);
       else lifecycle.show(field.launch);
     });
@@ -84,12 +74,15 @@ function listen(document: Document): void {
 }
 
 /** Makes one `wx` object's phone follow the page, where there is a page (nothing happens elsewhere). */
-export function followPage(lifecycle: AppLifecycle, network: NetworkStatus, field: FieldSettings): void {
+export function followPage(program: Follower): void {
   const document = globalThis.document as Document | undefined;
-  if (!field.pageEvents || typeof document?.addEventListener !== 'function' || typeof WeakRef !== 'function') return;
-  network.assume(pageNetworkType());
-  const follower: Follower = { lifecycle, network, field };
-  anchors.set(lifecycle, follower);
-  followers.add(new WeakRef(follower));
+  if (
+    !program.settings.field.pageEvents ||
+    typeof document?.addEventListener !== 'function' ||
+    typeof WeakRef !== 'function'
+  )
+    return;
+  program.network.assume(pageNetworkType());
+  followers.add(new WeakRef(program));
   if (!listening) listen(document);
 }

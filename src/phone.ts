@@ -163,7 +163,7 @@ export function registerPhone(wx: Wx, program: { readonly phone: Phone }): void 
  * through the phone's link, so only they feel `weaken()` (a `wx` never asked for its phone pays nothing for it).
  */
 export function phoneOf(wx: Wx): Phone {
-  const program = typeof wx === 'object' && wx !== null ? phones.get(wx) : undefined;
+  const program = phones.get(wx); // `undefined` for a primitive too: a WeakMap never holds one
   if (!program)
     throw new WxPhoneError('phoneOf', `expects a wx object made by createWx or installWx, not ${typeName(wx)}`);
   return program.phone;

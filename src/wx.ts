@@ -251,7 +251,7 @@ const UNBOUND = Object.fromEntries(
 );
 
 /** The browser entry's: has the page drive the phone (§8.4). */
-type FollowPage = (lifecycle: AppLifecycle, network: NetworkStatus, field: Settings['field']) => void;
+type FollowPage = (program: MiniProgram) => void;
 
 /**
  * Creates a `wx` object with the given default transport. The entry points (`wxsocket` on Node, in browsers) call
@@ -311,14 +311,14 @@ export function wxOf(program: MiniProgram): Wx {
 
 /** A new `wx` object on the program, with its phone (§8). */
 function newWx(program: MiniProgram, followPage?: FollowPage): Wx {
-  const { features, field } = program.settings;
+  const { features } = program.settings;
   // Plain functions, not methods: WeChat's work unbound (`const close = wx.closeSocket; close()`) [lib].
   const wx: Record<string, (argument?: unknown) => unknown> = {};
   // Those of the field conditions exist from their base library version on, as on a phone (§8): when `canIUse` says
   // so, asked as if it existed (it always does here, §4 [ours]).
   const known = { ...features, canIUse: true };
   for (const [name, method] of Object.entries(UNBOUND)) if (canIUse(name, known)) wx[name] = method.bind(program);
-  followPage?.(program.lifecycle, program.network, field);
+  followPage?.(program);
   registerPhone(wx as unknown as Wx, program);
   return wx as unknown as Wx;
 }
