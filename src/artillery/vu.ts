@@ -97,7 +97,6 @@ export class VirtualUser {
    * about 1 KB of bound methods. The engine's own sockets go through the same `connectSocket`.
    */
   readonly #program: WxProgram;
-  #phone: Phone | undefined;
   /**
    * Every socket ever made, oldest first, so that `shutdown` misses none; a name means the last one made under it.
    * The first alone, then an array (not a map by name as well): virtual users are many, most have one socket, and an
@@ -113,7 +112,7 @@ export class VirtualUser {
     this.#program = createProgram(wxSettingsOf(scenario, platform));
     Object.defineProperty(context, USER, { value: this });
     Object.defineProperty(context, 'wx', WX_PROPERTY);
-    if (scenario.usesPhone) this.#phone = phoneOf(this.wx);
+    if (scenario.usesPhone) phoneOf(this.wx);
   }
 
   /** The virtual user's `wx` (`context.wx` of `function` steps), made at the first call; the same one after that. */
@@ -140,7 +139,7 @@ export class VirtualUser {
 
   /** The virtual user's emulated phone (contract §8). */
   phone(): Phone {
-    return (this.#phone ??= phoneOf(this.wx));
+    return phoneOf(this.wx); // made once per wx
   }
 
   /** `value` with its templates filled from this user's variables. */
