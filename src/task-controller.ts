@@ -118,7 +118,6 @@ export type TaskStart = ConnectRequest | 'domain-rejected' | 'closed';
  * points back.
  */
 export class TaskController {
-  readonly settings: Settings;
   readonly #owner: TaskOwner;
   #phase: Phase = CONNECTING;
   #listeners: Listeners | undefined;
@@ -131,7 +130,6 @@ export class TaskController {
 
   constructor(owner: TaskOwner, start: TaskStart) {
     this.#owner = owner;
-    this.settings = owner.settings;
     if (typeof start === 'object') {
       // After the current turn, so listeners attached right away see `open` (§1). On Node, every start queued in one
       // turn shares that macrotask (node-host.ts, `starts`): a storm of `connectSocket` calls then sets up its
@@ -168,6 +166,11 @@ export class TaskController {
    */
   get [Symbol.toStringTag](): string {
     return 'TaskController';
+  }
+
+  /** The settings of the `wx` object that made the task (read through it: tasks are many). */
+  get settings(): Settings {
+    return this.#owner.settings;
   }
 
   get readyState(): 0 | 1 | 3 {

@@ -26,10 +26,12 @@ import { canIUse } from './versions.js';
 /** Listener names as WeChat's console would name them, for error reports: `wx.onSocketOpen listener`, … */
 const GLOBAL_WHERE = Object.fromEntries(EVENTS.map((event) => [event, `wx.onSocket${capitalized(event)} listener`]));
 
-/** One emulated mini program's sockets. */
-class MiniProgram implements TaskOwner, FieldProgram {
+/**
+ * One emulated mini program's sockets. It is its own delivery gate (§8.1: what its JS thread receives while the app
+ * is suspended is held), which spares an object per `wx`.
+ */
+class MiniProgram extends DeliveryGate implements TaskOwner, FieldProgram {
   readonly settings: Settings;
-  readonly gate = new DeliveryGate();
   /**
    * The app lifecycle, the network status and the phone that controls them (§8), each made at first use: a program
    * nobody listens to or controls is in the foreground on a network nobody changes, and most never learn of it.
@@ -58,7 +60,12 @@ class MiniProgram implements TaskOwner, FieldProgram {
   #nextTaskId = 1;
 
   constructor(settings: Settings) {
+    super();
     this.settings = settings;
+  }
+
+  get gate(): DeliveryGate {
+    return this;
   }
 
   get lifecycle(): AppLifecycle {
