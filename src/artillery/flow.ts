@@ -15,6 +15,7 @@ import {
   type ScriptDefaults,
 } from './socket-steps.js';
 import { durationOf, integerOf, type Step } from './spec.js';
+import { sleep } from './timers.js';
 import type { VirtualUser } from './vu.js';
 
 /** What the flow reads from the script: `config.target`, and `config.processor` (read when a step runs). */
@@ -78,7 +79,7 @@ function compileStep(spec: unknown, path: string, defaults: FlowDefaults): Step 
 /** `think: 2` (seconds) or `think: '500ms'`: a pause. */
 function thinkStep(value: unknown, path: string): Step {
   const duration = durationOf(value, path, () => 0);
-  return (vu) => new Promise((resolve) => setTimeout(resolve, duration(vu)));
+  return (vu) => sleep(duration(vu));
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 
 import { Metric, type Metrics } from './metrics.js';
+import { clearTimer, setTimer } from './timers.js';
 
 /** A received message and when it arrived (`performance.now()`). */
 export interface Received {
@@ -97,12 +98,12 @@ export class Inbox {
     if (first !== undefined) return Promise.resolve(first);
     if (this.#closed) return Promise.resolve('closed');
     return new Promise((resolve) => {
-      const timer = setTimeout(() => {
+      const timer = setTimer(() => {
         this.#reader = undefined;
         resolve('timeout');
       }, timeout);
       this.#reader = (message) => {
-        clearTimeout(timer);
+        clearTimer(timer);
         resolve(message);
       };
     });

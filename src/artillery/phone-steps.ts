@@ -12,8 +12,7 @@ import { EngineConfigError, StepError } from './errors.js';
 import { Metric } from './metrics.js';
 import { isRecord } from './record.js';
 import { durationOf, optionsOf, type Step } from './spec.js';
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+import { sleep } from './timers.js';
 
 /** Runs a phone call; the phone's own refusal (a value only a template could bring) is the step's `invalid_step`. */
 function onPhone(call: () => void): void {

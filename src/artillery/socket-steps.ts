@@ -2,6 +2,7 @@
  * The socket steps: `connect`, `send`, `expect`, `idle`, `close`, `reconnect`. Each reads its options once, when
  * the engine is created, and fills its templates for each virtual user when it runs.
  */
+import type { TimerHandle } from '../host-timers.js';
 import { ReliableSocketOptionsError, type ReliableSocketOptions } from '../reliable/options.js';
 import { resolveSettings } from '../reliable/options.js';
 import { EngineConfigError, StepError } from './errors.js';
@@ -20,6 +21,7 @@ import {
   stringOf,
   type Step,
 } from './spec.js';
+import { clearTimer, setTimer, sleep } from './timers.js';
 import type { VirtualUser } from './vu.js';
 import type { VuSocket } from './vu-socket.js';
 
@@ -227,18 +229,19 @@ export function idleStep(value: unknown, path: string): Step {
       for (const _ of socket.inbox.drain()) read();
       socket.inbox.divert(read);
     }
-    let beat: ReturnType<typeof setInterval> | undefined;
-    if (heartbeat && interval > 0) {
-      beat = setInterval(() => {
-        const data = beatMessage(vu);
-        // A socket lost meanwhile is not the idle step's failure: the next step on it reports it.
-        for (const socket of sockets) if (socket.isOpen) socket.send(data).catch(() => undefined);
-      }, interval);
-    }
+    // Each beat sets the next (a timer the engine's waits share, timers.ts), as an interval would.
+    let beat: TimerHandle;
+    const tick = (): void => {
+      beat = setTimer(tick, interval);
+      const data = beatMessage(vu);
+      // A socket lost meanwhile is not the idle step's failure: the next step on it reports it.
+      for (const socket of sockets) if (socket.isOpen) socket.send(data).catch(() => undefined);
+    };
+    if (heartbeat && interval > 0) beat = setTimer(tick, interval);
     try {
-      await new Promise((resolve) => setTimeout(resolve, ms));
+      await sleep(ms);
     } finally {
-      clearInterval(beat);
+      clearTimer(beat);
       for (const socket of sockets) socket.inbox.divert(undefined);
     }
   };

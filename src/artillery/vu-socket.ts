@@ -2,10 +2,12 @@
  * A virtual user's named socket, plain (one `SocketTask`) or reliable (`wxsocket/reliable`, which reconnects with
  * backoff): what the steps use, whichever it is. Both keep an inbox and report the same metrics.
  */
+import type { TimerHandle } from '../host-timers.js';
 import type { SocketProfile } from '../transport.js';
 import { StepError } from './errors.js';
 import type { Inbox } from './inbox.js';
 import { Metric, closeCodeMetric, type Metrics } from './metrics.js';
+import { clearTimer, setTimer } from './timers.js';
 
 /** What `connect` asks for, templates filled in. */
 export interface ConnectRequest {
@@ -52,13 +54,13 @@ export function recordClose(metrics: Metrics, code: number): void {
 
 /** Runs `wait` for at most `timeout` ms; past that, rejects with `onTimeout()`. */
 export async function within<T>(timeout: number, wait: Promise<T>, onTimeout: () => StepError): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let timer: TimerHandle;
   const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(onTimeout()), timeout);
+    timer = setTimer(() => reject(onTimeout()), timeout);
   });
   try {
     return await Promise.race([wait, expired]);
   } finally {
-    clearTimeout(timer);
+    clearTimer(timer);
   }
 }
