@@ -47,12 +47,10 @@ export class AppLifecycle {
   hide(reason: 0 | 1 | 2 | 3, suspendDelay: number): void {
     if (this.#state !== 'foreground') return;
     this.#background(reason);
-    if (this.#program.settings.field.backgroundModes.length > 0 || suspendDelay === Infinity) return;
+    if (this.#program.settings.field.runsInBackground || suspendDelay === Infinity) return;
     // Looked up at each call, so fake timers installed after import drive the suspension (docs/field-conditions.md).
-    this.#timer = globalThis.setTimeout(() => {
-      this.#timer = undefined;
-      this.suspend();
-    }, suspendDelay);
+    // `suspend` lets go of the timer, as `show` would have cancelled it.
+    this.#timer = globalThis.setTimeout(() => this.suspend(), suspendDelay);
   }
 
   /**

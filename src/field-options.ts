@@ -24,17 +24,19 @@ const BACKGROUND_MODES: readonly string[] = ['audio', 'location'] satisfies Back
 /** The field-condition settings of one `wx` object, resolved. */
 export interface FieldSettings {
   readonly launch: Readonly<Required<LaunchOptions>>;
-  readonly backgroundModes: readonly BackgroundMode[];
-  /** Milliseconds from hide to suspension; `Infinity`: never on its own. */
-  readonly suspendDelay: number;
-  /** Whether the delay was configured: a page going hidden in a browser suspends the app only then (§8.4). */
-  readonly suspendDelayGiven: boolean;
+  /** Whether a background mode (`requiredBackgroundModes`) keeps the app running while hidden. */
+  readonly runsInBackground: boolean;
+  /**
+   * Milliseconds from hide to suspension, `Infinity` for never on its own; `undefined` when not configured: the
+   * phone's `hide` then waits `DEFAULT_SUSPEND_DELAY`, and a page going hidden in a browser does not suspend (§8.4).
+   */
+  readonly suspendDelay: number | undefined;
   /** Whether, in a browser, the page drives the app lifecycle and the network status (§8.4). */
   readonly pageEvents: boolean;
 }
 
 /** WeChat suspends a mini program 5 s after it goes to the background ("目前是 5 秒") [doc]. */
-const DEFAULT_SUSPEND_DELAY = 5000;
+export const DEFAULT_SUSPEND_DELAY = 5000;
 
 const DEFAULT_LAUNCH: Readonly<Required<LaunchOptions>> = Object.freeze({
   path: 'pages/index/index',
@@ -99,14 +101,23 @@ export const FIELD_RULES = {
   pageEvents: [(value) => typeof value === 'boolean', 'a boolean'],
 } as const satisfies Record<string, Rule>;
 
+/** The settings of every `wx` object that sets none of the field options, as most do. */
+const DEFAULT_FIELD_SETTINGS: FieldSettings = {
+  launch: DEFAULT_LAUNCH,
+  runsInBackground: false,
+  suspendDelay: undefined,
+  pageEvents: true,
+};
+
 /** Resolves the field-condition options of `createWx`, already checked against `FIELD_RULES`. */
 export function resolveFieldOptions(options: FieldOptions, refuse: Refuse): FieldSettings {
   const { launch, requiredBackgroundModes, suspendDelay, pageEvents } = options;
+  // Each is `undefined` or valid by now (`null` was refused).
+  if ((launch ?? requiredBackgroundModes ?? suspendDelay ?? pageEvents) === undefined) return DEFAULT_FIELD_SETTINGS;
   return {
     launch: launch === undefined ? DEFAULT_LAUNCH : readLaunch(launch, DEFAULT_LAUNCH, refuse),
-    backgroundModes: Object.freeze([...(requiredBackgroundModes ?? [])]),
-    suspendDelay: suspendDelay ?? DEFAULT_SUSPEND_DELAY,
-    suspendDelayGiven: suspendDelay !== undefined,
+    runsInBackground: !!requiredBackgroundModes?.length,
+    suspendDelay,
     pageEvents: pageEvents ?? true,
   };
 }

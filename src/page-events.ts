@@ -55,7 +55,7 @@ function listen(document: Document): void {
   document.addEventListener('visibilitychange', () => {
     const hidden = document.visibilityState === 'hidden';
     forEachFollower(({ lifecycle, settings: { field } }) => {
-      if (hidden) lifecycle.hide(DEFAULT_HIDE_REASON, field.suspendDelayGiven ? field.suspendDelay : Infinity);
+      if (hidden) lifecycle.hide(DEFAULT_HIDE_REASON, field.suspendDelay ?? Infinity);
       else lifecycle.show(field.launch);
     });
   });

@@ -10,7 +10,13 @@ import { AppLifecycle, DEFAULT_HIDE_REASON, type AppState } from './app-lifecycl
 import { WxPhoneError } from './errors.js';
 import { BYTES_PER_SECOND, MILLISECONDS, checkObject, checkValue, mustBe, type Refuse } from './option-keys.js';
 import { isPlainObject, typeName } from './values.js';
-import { DELAY_RULE, readLaunch, type LaunchOptions } from './field-options.js';
+import {
+  DEFAULT_SUSPEND_DELAY,
+  DELAY_RULE,
+  readLaunch,
+  type FieldSettings,
+  type LaunchOptions,
+} from './field-options.js';
 import { NETWORK_TYPES, NetworkStatus } from './network-status.js';
 import type { LinkConditions } from './transport.js';
 import type { NetworkType, Wx } from './types.js';
@@ -56,14 +62,10 @@ export interface PhoneState {
 export class Phone {
   readonly #lifecycle: AppLifecycle;
   readonly #network: NetworkStatus;
-  readonly #defaults: { readonly launch: Readonly<Required<LaunchOptions>>; readonly suspendDelay: number };
+  readonly #defaults: FieldSettings;
 
   /** @internal Phones are made with their `wx` object; reach one with `phoneOf(wx)`. */
-  constructor(
-    lifecycle: AppLifecycle,
-    network: NetworkStatus,
-    defaults: { readonly launch: Readonly<Required<LaunchOptions>>; readonly suspendDelay: number },
-  ) {
+  constructor(lifecycle: AppLifecycle, network: NetworkStatus, defaults: FieldSettings) {
     this.#lifecycle = lifecycle;
     this.#network = network;
     this.#defaults = defaults;
@@ -89,7 +91,7 @@ export class Phone {
    */
   hide(options?: HideOptions): void {
     const refuse = refuser('hide');
-    const { suspendDelay = this.#defaults.suspendDelay, reason = DEFAULT_HIDE_REASON } = (
+    const { suspendDelay = this.#defaults.suspendDelay ?? DEFAULT_SUSPEND_DELAY, reason = DEFAULT_HIDE_REASON } = (
       options === undefined ? {} : checkObject(options, '', ['suspendDelay', 'reason'], refuse)
     ) as HideOptions;
     const delay = checkValue('suspendDelay', suspendDelay, DELAY_RULE, refuse);
