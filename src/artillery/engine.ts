@@ -12,6 +12,7 @@ import { StepError } from './errors.js';
 import { compileFlow, flowUses, type FlowDefaults } from './flow.js';
 import { Metric, Metrics, type ScenarioEvents } from './metrics.js';
 import { isRecord } from './record.js';
+import { setTimer } from './timers.js';
 import { VirtualUser, type EngineHelpers, type Scenario, type ScenarioContext } from './vu.js';
 
 /** The part of an Artillery script the engine reads. */
@@ -111,14 +112,18 @@ function runVirtualUser(scenario: Scenario, context: ScenarioContext, callback: 
 function runSteps(vu: VirtualUser, index: number, callback: ScenarioCallback): void {
   const { steps } = vu.scenario;
   if (index === steps.length) return void end(vu.scenario, vu, null, vu.context, callback);
-  let step: Promise<void>;
+  const step = steps[index]!;
+  let running: Promise<void> | undefined;
   try {
-    step = steps[index]!(vu);
+    // A pause (most held users are in one) on a timer alone, as Artillery's own engines pause: no promise, reaction
+    // and callbacks to hold for its length (about 300 bytes).
+    if (step.pause) return void setTimer(() => runSteps(vu, index + 1, callback), step.pause(vu));
+    running = step(vu);
   } catch (error) {
-    // A step may fail before it has a promise (a socket it names that does not exist).
+    // A step may fail before it has a promise (a socket it names that does not exist, a bad template).
     return void end(vu.scenario, vu, errorOf(error), vu.context, callback);
   }
-  step.then(
+  running.then(
     () => runSteps(vu, index + 1, callback),
     (error: unknown) => void end(vu.scenario, vu, errorOf(error), vu.context, callback),
   );

@@ -79,7 +79,7 @@ function compileStep(spec: unknown, path: string, defaults: FlowDefaults): Step 
 /** `think: 2` (seconds) or `think: '500ms'`: a pause. */
 function thinkStep(value: unknown, path: string): Step {
   const duration = durationOf(value, path, () => 0);
-  return (vu) => sleep(duration(vu));
+  return Object.assign((vu: VirtualUser) => sleep(duration(vu)), { pause: duration });
 }
 
 /**

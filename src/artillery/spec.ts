@@ -8,8 +8,12 @@ import { EngineConfigError, StepError } from './errors.js';
 import { isRecord } from './record.js';
 import type { VirtualUser } from './vu.js';
 
-/** A compiled step: runs for one virtual user, rejects with a `StepError` when it fails. */
-export type Step = (vu: VirtualUser) => Promise<void>;
+/**
+ * A compiled step: runs for one virtual user, rejects with a `StepError` when it fails. A pause (`think`) also says
+ * how long it is (`pause`, which throws a `StepError` for a bad template), so that the engine can wait for it on a
+ * timer without a promise (engine.ts).
+ */
+export type Step = ((vu: VirtualUser) => Promise<void>) & { readonly pause?: (vu: VirtualUser) => number };
 
 /** Whether a value holds an Artillery template (`{{ name }}`), so it can only be checked once filled in. */
 export function isTemplate(value: unknown): value is string {
