@@ -12,7 +12,6 @@ import { StepError } from './errors.js';
 import { compileFlow, flowUses, type FlowDefaults } from './flow.js';
 import { Metric, Metrics, type ScenarioEvents } from './metrics.js';
 import { isRecord } from './record.js';
-import { setTimer } from './timers.js';
 import { VirtualUser, type EngineHelpers, type Scenario, type ScenarioContext } from './vu.js';
 
 /** The part of an Artillery script the engine reads. */
@@ -115,9 +114,9 @@ function runSteps(vu: VirtualUser, index: number, callback: ScenarioCallback): v
   const step = steps[index]!;
   let running: Promise<void> | undefined;
   try {
-    // A pause (most held users are in one) on a timer alone, as Artillery's own engines pause: no promise, reaction
-    // and callbacks to hold for its length (about 300 bytes).
-    if (step.pause) return void setTimer(() => runSteps(vu, index + 1, callback), step.pause(vu));
+    // A step users stay in (think, idle) calls back, as Artillery's own engines' steps do: no promise, reaction and
+    // callbacks to hold while it lasts (spec.ts).
+    if (step.wait) return step.wait(vu, () => runSteps(vu, index + 1, callback));
     running = step(vu);
   } catch (error) {
     // A step may fail before it has a promise (a socket it names that does not exist, a bad template).

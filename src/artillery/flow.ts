@@ -14,8 +14,8 @@ import {
   sendStep,
   type ScriptDefaults,
 } from './socket-steps.js';
-import { durationOf, integerOf, type Step } from './spec.js';
-import { sleep } from './timers.js';
+import { durationOf, integerOf, waitingStep, type Step } from './spec.js';
+import { setTimer } from './timers.js';
 import type { VirtualUser } from './vu.js';
 
 /** What the flow reads from the script: `config.target`, and `config.processor` (read when a step runs). */
@@ -79,7 +79,7 @@ function compileStep(spec: unknown, path: string, defaults: FlowDefaults): Step 
 /** `think: 2` (seconds) or `think: '500ms'`: a pause. */
 function thinkStep(value: unknown, path: string): Step {
   const duration = durationOf(value, path, () => 0);
-  return Object.assign((vu: VirtualUser) => sleep(duration(vu)), { pause: duration });
+  return waitingStep((vu, done) => void setTimer(done, duration(vu)));
 }
 
 /**

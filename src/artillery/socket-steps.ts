@@ -19,9 +19,10 @@ import {
   optionsOf,
   socketName,
   stringOf,
+  waitingStep,
   type Step,
 } from './spec.js';
-import { clearTimer, setTimer, sleep } from './timers.js';
+import { clearTimer, setTimer } from './timers.js';
 import type { VirtualUser } from './vu.js';
 import type { VuSocket } from './vu-socket.js';
 
@@ -220,7 +221,7 @@ export function idleStep(value: unknown, path: string): Step {
     heartbeat = { interval: durationOf(spec['interval'], `${path}.heartbeat.interval`, timeoutOf), data: spec['data'] };
   }
   const beatMessage = messageOf(heartbeat?.data);
-  return async (vu) => {
+  return waitingStep((vu, done) => {
     const sockets = name === undefined ? vu.liveSockets() : [vu.socket(name)];
     const ms = duration(vu);
     const interval = heartbeat ? heartbeat.interval(vu) : 0;
@@ -238,13 +239,12 @@ export function idleStep(value: unknown, path: string): Step {
       for (const socket of sockets) if (socket.isOpen) socket.send(data).catch(() => undefined);
     };
     if (heartbeat && interval > 0) beat = setTimer(tick, interval);
-    try {
-      await sleep(ms);
-    } finally {
+    setTimer(() => {
       clearTimer(beat);
       for (const socket of sockets) socket.inbox.divert(undefined);
-    }
-  };
+      done();
+    }, ms);
+  });
 }
 
 /** `close`, `close: name` or `{socket, code, reason, timeout}`: closes for good and waits for `onClose`. */
