@@ -41,11 +41,11 @@ class MiniProgram extends DeliveryGate implements TaskOwner, FieldProgram {
   #phone: Phone | undefined;
   /**
    * Tasks not yet CLOSED, in the order they were made: the connection count (§6) and the sockets `wx.closeSocket`
-   * closes (§3). An array changed in place (a Set took 152 bytes for one task): adding is a push, removing a splice,
-   * and the walks, which end tasks as they go, walk a copy. The first task goes in a one-slot array (a push onto an
-   * empty one reserves 17).
+   * closes (§3). The one task most programs have is held as it is (an array took 56 bytes); several are an array of
+   * exactly their number, replaced as tasks come and go, never changed, so that a walk, which ends tasks as it goes,
+   * needs no copy.
    */
-  #live: TaskController[] = [];
+  #live: TaskController | readonly TaskController[] | undefined;
   /**
    * The socket the global API acts on (§3); none before the first `connectSocket`. WeChat answers the global API the
    * same way with no socket as with a closed one.
@@ -113,7 +113,7 @@ class MiniProgram extends DeliveryGate implements TaskOwner, FieldProgram {
     // §8.1: no network call while suspended; the permission layer refuses the native call (after the base
     // library's own checks: the limit). The fail, like everything, waits for the app to show again.
     const refusal =
-      this.#live.length - (replacing ? 1 : 0) >= maxConnections
+      this.liveTasks().length - (replacing ? 1 : 0) >= maxConnections
         ? ErrMsg.tooManySockets(maxConnections)
         : this.suspended
           ? ErrMsg.suspended('createSocketTask')
@@ -132,8 +132,7 @@ class MiniProgram extends DeliveryGate implements TaskOwner, FieldProgram {
     const allowed = !domainPolicy || isUrlAllowed(request.url, domainPolicy);
     const task = new TaskController(this, allowed ? request : 'domain-rejected');
     if (allowed) {
-      if (this.#live.length === 0) this.#live = [task];
-      else this.#live.push(task);
+      this.#setLive(this.liveTasks().concat(task));
     }
     // §3: a new task becomes current only when the current one is CLOSED (or is being replaced, §4).
     if (replacing || current === undefined || current.readyState === CLOSED) this.#current = task;
@@ -199,12 +198,16 @@ class MiniProgram extends DeliveryGate implements TaskOwner, FieldProgram {
   }
 
   released(task: TaskController): void {
-    const index = this.#live.indexOf(task);
-    if (index !== -1) this.#live.splice(index, 1);
+    this.#setLive(this.liveTasks().filter((live) => live !== task));
   }
 
   liveTasks(): readonly TaskController[] {
-    return this.#live.slice();
+    const live = this.#live;
+    return live === undefined ? [] : Array.isArray(live) ? live : [live as TaskController];
+  }
+
+  #setLive(tasks: readonly TaskController[]): void {
+    this.#live = tasks.length > 1 ? tasks : tasks[0];
   }
 }
 
