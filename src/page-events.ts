@@ -30,6 +30,9 @@ interface Follower {
 const followers = new Set<WeakRef<Follower>>();
 let listening = false;
 
+/** The generations WeChat names that `navigator.connection.effectiveType` can say (`slow-2g` counts as 2g). */
+const GENERATIONS: readonly (string | undefined)[] = ['2g', '3g', '4g'];
+
 /** WeChat's name for the page's network [ours: a desktop without `navigator.connection.type` is on `wifi`]. */
 function pageNetworkType(): NetworkType {
   if (globalThis.navigator?.onLine === false) return 'none';
@@ -37,7 +40,7 @@ function pageNetworkType(): NetworkType {
   const type = connection?.type;
   if (type === 'cellular') {
     const generation = connection!.effectiveType === 'slow-2g' ? '2g' : connection!.effectiveType;
-    return generation === '2g' || generation === '3g' || generation === '4g' ? generation : 'unknown';
+    return GENERATIONS.includes(generation) ? (generation as NetworkType) : 'unknown';
   }
   return type === 'none' ? 'none' : [undefined, 'wifi', 'ethernet', 'wimax'].includes(type) ? 'wifi' : 'unknown';
 }

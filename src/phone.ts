@@ -95,8 +95,7 @@ export class Phone {
       options === undefined ? {} : checkObject(options, '', ['suspendDelay', 'reason'], refuse)
     ) as HideOptions;
     const delay = checkValue('suspendDelay', suspendDelay, DELAY_RULE, refuse);
-    if (!(reason === 0 || reason === 1 || reason === 2 || reason === 3))
-      refuse('reason', mustBe('reason', '0, 1, 2 or 3', reason));
+    if (![0, 1, 2, 3].includes(reason)) refuse('reason', mustBe('reason', '0, 1, 2 or 3', reason));
     this.#lifecycle.hide(reason, delay);
   }
 
