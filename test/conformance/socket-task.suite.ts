@@ -138,6 +138,41 @@ export const socketTaskSuite: Suite = (env, test) => {
   );
 
   test(
+    '§2 a listener added while an event is dispatched gets the next event, not this one; one added twice runs twice',
+    async () => {
+      await withOpenTask(env, async ({ server, task }) => {
+        const order: string[] = [];
+        const twice = ({ data }: { data: unknown }) => order.push(`twice ${String(data)}`);
+        // The task's only message listener adds a second while it runs, the second a third while both run.
+        task.onMessage(({ data }) => {
+          order.push(`first ${String(data)}`);
+          if (data === 'one') task.onMessage(({ data: next }) => order.push(`second ${String(next)}`));
+          if (data === 'two') {
+            task.onMessage(twice);
+            task.onMessage(twice);
+          }
+        });
+        const client = await server.nextConnection();
+        for (const data of ['one', 'two', 'three']) {
+          void client.send(data);
+          await eventually(async () => order.some((entry) => entry.endsWith(data)));
+        }
+        await settle();
+        assert.deepEqual(order, [
+          'first one',
+          'first two',
+          'second two',
+          'first three',
+          'second three',
+          'twice three',
+          'twice three',
+        ]);
+      });
+    },
+    { skip },
+  );
+
+  test(
     '§2 text arrives as a string and binary as an exact ArrayBuffer, in order',
     async () => {
       await withOpenTask(env, async ({ task, log }) => {
