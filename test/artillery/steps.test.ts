@@ -370,6 +370,50 @@ describe('idle', () => {
 });
 
 describe('think, loop, function', () => {
+  test('think and idle inside a loop wait as at the top level: each idle beats, and no beat outlives it', async () => {
+    const server = await start();
+    const before = activeResources();
+    const { error } = await runVu(
+      script([
+        { connect: server.url },
+        {
+          loop: [{ idle: { duration: '300ms', heartbeat: { interval: '100ms', data: 'beat' } } }, { think: '10ms' }],
+          count: 2,
+        },
+        { send: 'after' },
+      ]),
+    );
+    assert.equal(error, null);
+    const client = await server.nextConnection();
+    assert.deepEqual(await client.waitForClose(), { code: 1000, reason: '' });
+    const texts = client.messages.map((message) => message.data);
+    // A beat falls due 100 ms into an idle, before its end at 300 ms: each of the two idles sent at least one.
+    assert.ok(texts.filter((text) => text === 'beat').length >= 2, texts.join(', '));
+    assert.equal(texts.at(-1), 'after', 'no beat after the idle ended');
+    await expectResourcesBack(before, 'after idle in a loop');
+  });
+
+  for (const [where, flow] of [
+    ['a think in a loop whose time is no duration', [{ loop: [{ think: '{{ pause }}' }], count: 2 }]],
+    ['an idle in a loop whose time is no duration', [{ loop: [{ idle: '{{ pause }}' }], count: 2 }]],
+    [
+      'an idle whose heartbeat interval is no duration',
+      [{ idle: { duration: 1, heartbeat: { interval: '{{ pause }}', data: 'beat' } } }],
+    ],
+    ['an idle on a socket never connected', [{ idle: { duration: 1, socket: 'nowhere' } }]],
+  ] as const) {
+    test(`${where}: the user fails once, its socket closed and no timer left`, async () => {
+      const server = await start({ handler: echo });
+      const before = activeResources();
+      const kind = where.includes('never connected') ? 'unknown_socket' : 'invalid_step';
+      await runVuFailing(script([{ connect: server.url }, ...flow, { send: 'never' }]), kind, { pause: 'long' });
+      const client = await server.nextConnection();
+      assert.deepEqual(await client.waitForClose(), { code: 1000, reason: '' });
+      assert.equal(client.messages.length, 0, 'the steps after the failure did not run');
+      await expectResourcesBack(before, where);
+    });
+  }
+
   test('loop: count, over (a list or a variable) and whileTrue, with $loopCount and $loopElement', async () => {
     const server = await start();
     const { error } = await runVu(
@@ -462,6 +506,40 @@ describe('think, loop, function', () => {
     const replacement = { ...context.wx! };
     context.wx = replacement;
     assert.equal(context.wx, replacement);
+  });
+
+  test('context.wx assigned by a function step is what the later hooks read; the engine keeps its own', async () => {
+    const server = await start({ handler: echo });
+    const replacement = { replaced: true };
+    const seen: unknown[] = [];
+    type WithWx = { wx: unknown };
+    const processor = {
+      assign: (context: WithWx) => void (context.wx = replacement),
+      read: (context: WithWx) => void seen.push(context.wx),
+      once: (context: WithWx & { vars: { $loopCount: number } }, next: (goOn: boolean) => void) => {
+        seen.push(context.wx);
+        next(context.vars.$loopCount < 0);
+      },
+    };
+    const { error, context, recorder } = await runVu(
+      script(
+        [
+          { function: 'assign' },
+          { loop: [{ function: 'read' }], whileTrue: 'once' },
+          // The engine's steps go on through the virtual user's own mini program.
+          { connect: server.url },
+          { send: 'still' },
+          { expect: 'still' },
+        ],
+        {},
+        { processor },
+      ),
+    );
+    assert.equal(error, null);
+    assert.deepEqual(seen, [replacement, replacement]);
+    assert.equal(context.wx, replacement);
+    assert.ok(Object.keys(context).includes('wx'));
+    assert.equal(recorder.counter(Metric.connectionsOpened), 1);
   });
 
   for (const [style, hook] of [
