@@ -3,19 +3,18 @@
  * @see https://developers.weixin.qq.com/miniprogram/dev/api/network/websocket/wx.connectSocket.html
  */
 import './node-host.js';
-import { handshakeOptions } from './handshake-options.js';
 import { installWxWith, type InstalledWx } from './install-wx.js';
 import type { WxOptions } from './options.js';
-import { defaultWsTransport } from './transports/ws.js';
+import { nodeSettings } from './node-program.js';
 import type { Wx } from './types.js';
-import { createWxWith } from './wx.js';
+import { createWxOn } from './wx.js';
 
 /**
  * Creates a `wx` object: one isolated mini program with the socket API (`connectSocket`, `onSocket*`,
  * `sendSocketMessage`, `closeSocket`, `canIUse`). Throws a `WxOptionsError` for invalid options.
  */
 export function createWx(options?: WxOptions): Wx {
-  return createWxWith(options, defaultWsTransport, undefined, handshakeOptions);
+  return createWxOn(nodeSettings(options));
 }
 
 /** Creates a `wx` object and installs it as `globalThis.wx`; `uninstall()` restores what was there. */

@@ -264,22 +264,22 @@ const UNBOUND = Object.fromEntries(
 type FollowPage = (program: MiniProgram) => void;
 
 /**
- * Creates a `wx` object with the given default transport. The entry points (`wxsocket` on Node, in browsers) call
- * this with theirs; the browser entry also has the page drive the phone (`followPage`, §8.4), the Node entry adds
- * what its transport sends in the handshake (`handshake`: headers, extra trust).
+ * Creates a `wx` object with the given default transport: the browser entry's `createWx`, which also has the page
+ * drive the phone (`followPage`, §8.4). The Node entry's is `createWxOn` with settings from node-program.ts.
  */
-export function createWxWith(
-  options: WxOptions | undefined,
-  defaultTransport: Transport,
-  followPage?: FollowPage,
-  handshake?: HandshakeOptions,
-): Wx {
-  return newWx(new MiniProgram(settingsWith(options, defaultTransport, handshake)), followPage);
+export function createWxWith(options: WxOptions | undefined, defaultTransport: Transport, followPage?: FollowPage): Wx {
+  return newWx(new MiniProgram(settingsWith(options, defaultTransport)), followPage);
+}
+
+/** @internal Not in the package's exports: a `wx` object on settings already resolved (`settingsWith`). */
+export function createWxOn(settings: Settings): Wx {
+  return newWx(new MiniProgram(settings));
 }
 
 /**
- * @internal Not in the package's exports: the settings `createWxWith` resolves, for the Artillery engine, whose
- * virtual users share them (they are read-only) and each get a program with `createProgram`.
+ * The settings of a `wx` object, from `createWx`'s options and the entry's default transport (and, on Node, what its
+ * transport sends in the handshake: headers, extra trust). Read-only: the Artillery engine's virtual users share
+ * them, each with a program of its own (`createProgram`).
  */
 export function settingsWith(
   options: WxOptions | undefined,
