@@ -11,6 +11,7 @@ import { echo } from '../src/testing/index.js';
 import type { SocketTask } from '../src/types.js';
 import { runTask } from './testing/wx-run.js';
 import { serversClosedAfter } from './helpers/servers.js';
+import { turns } from './helpers/leaks.js';
 
 const start = serversClosedAfter();
 
@@ -85,6 +86,34 @@ describe('§8.3 a weak link shapes the bytes of every connection of the phone', 
     void run.task.close({});
     await run.closed;
   });
+
+  for (const loss of ['offline', 'switch'] as const) {
+    test(`§8.3 §0.2 a send still crossing the link when the network goes (${loss}) ends once: it fails`, async () => {
+      const server = await start();
+      const wx = createWx();
+      const phone = phoneOf(wx);
+      const run = runTask(wx, { url: server.url });
+      await run.opened;
+      phone.weaken({ bandwidth: { up: 1000 } }); // 10 KB take 10 s to cross
+      const results: string[] = [];
+      const ended = new Promise<void>((resolve) =>
+        run.task.send({
+          data: new Uint8Array(10_000).buffer,
+          success: ({ errMsg }) => void results.push(errMsg),
+          fail: ({ errMsg }) => void results.push(errMsg),
+          complete: () => resolve(),
+        }),
+      );
+      if (loss === 'offline') phone.offline();
+      else phone.setNetworkType('4g');
+      const events = await run.closed;
+      assert.equal(events.at(-1)?.event, 'close');
+      // Bounded: a send whose callbacks never come would otherwise hold the test until its timeout.
+      const outcome = await Promise.race([ended.then(() => 'ended'), turns(1000).then(() => 'never ended')]);
+      assert.equal(outcome, 'ended');
+      assert.deepEqual(results, ['sendSocketMessage:fail WebSocket is not connected']);
+    });
+  }
 
   test('§8.3 conditions are read live: weakening the link slows a connection that is already open', async () => {
     const server = await start();

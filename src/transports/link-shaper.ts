@@ -47,12 +47,17 @@ class Direction {
     if (this.#transmitting === undefined) this.#transmit();
   }
 
-  /** Stops every timer; what was queued is dropped (the connection is gone). */
+  /**
+   * Stops every timer; what was queued is dropped (the connection is gone), and the writes not yet transmitted fail,
+   * as a socket's do when it is destroyed: a destroyed stream calls back no write whose `_write` never called back,
+   * and `ws` would then never end the `send` of the bytes (§0.2).
+   */
   stop(): void {
     hostTimers.clearTimeout(this.#transmitting);
     hostTimers.clearTimeout(this.#releasing);
     this.#transmitting = this.#releasing = undefined;
-    this.#waiting.length = this.#inFlight.length = 0;
+    this.#inFlight.length = 0;
+    for (const { done } of this.#waiting.splice(0)) done?.(new Error('the network link went down'));
   }
 
   #transmit(): void {
@@ -72,9 +77,9 @@ class Direction {
       }
       seconds = item.length / bandwidth;
     }
-    if (whole) this.#waiting.shift();
     const sent = (): void => {
-      if (whole) head.done?.(); // the write is done once its last byte is transmitted
+      // The write is done once its last byte is transmitted; until then it waits, so that `stop` can fail it.
+      if (whole) this.#waiting.shift()!.done?.();
       this.#fly(item);
       this.#transmit();
     };
