@@ -5,6 +5,7 @@
  */
 
 import { Metric, type Metrics } from './metrics.js';
+import { appended, countOf, itemsOf, type OneOrMany } from './one-or-many.js';
 import { clearTimer, setTimer } from './timers.js';
 
 /** A received message and when it arrived (`performance.now()`). */
@@ -17,11 +18,8 @@ export class Inbox {
   readonly #limit: number;
   /** Counts the messages dropped. */
   readonly #metrics: Pick<Metrics, 'counter'>;
-  /**
-   * The unread messages, oldest first: one alone, then an array. Many inboxes hold one message (an echo nobody
-   * expects) for the whole run, and an array for it is 56 bytes more.
-   */
-  #unread: Received | Received[] | undefined;
+  /** The unread messages, oldest first. Many inboxes hold one (an echo nobody expects) for the whole run. */
+  #unread: OneOrMany<Received>;
   /** The one reader waiting for a message (steps of one virtual user run one at a time). */
   #reader: ((message: Received | 'closed') => void) | undefined;
   #closed = false;
@@ -33,8 +31,7 @@ export class Inbox {
   }
 
   get size(): number {
-    const unread = this.#unread;
-    return unread === undefined ? 0 : Array.isArray(unread) ? unread.length : 1;
+    return countOf(this.#unread);
   }
 
   /**
@@ -52,10 +49,7 @@ export class Inbox {
       this.#reader = undefined;
       return reader(message);
     }
-    const unread = this.#unread;
-    if (unread === undefined) this.#unread = message;
-    else if (Array.isArray(unread)) unread.push(message);
-    else this.#unread = [unread, message];
+    this.#unread = appended(this.#unread, message);
     if (this.size > this.#limit) {
       this.#shift();
       this.#metrics.counter(Metric.inboxDropped);
@@ -63,10 +57,10 @@ export class Inbox {
   }
 
   /** Removes and returns every unread message. */
-  drain(): Received[] {
-    const unread = this.#unread;
+  drain(): readonly Received[] {
+    const unread = itemsOf(this.#unread);
     this.#unread = undefined;
-    return unread === undefined ? [] : Array.isArray(unread) ? unread : [unread];
+    return unread;
   }
 
   /** Removes and returns the oldest unread message. */

@@ -10,6 +10,7 @@ import type { ConnectSocketOption, Wx } from '../types.js';
 import { connectSocketOf, createProgram, wxOf, type WxProgram } from '../wx.js';
 import type { EngineSettings, Platform } from './config.js';
 import { StepError } from './errors.js';
+import { appended, itemsOf, type OneOrMany } from './one-or-many.js';
 import type { Step } from './spec.js';
 import { platformMetric, type Metrics, type ScenarioEvents } from './metrics.js';
 import { PlainSocket } from './plain-socket.js';
@@ -99,10 +100,9 @@ export class VirtualUser {
   readonly #program: WxProgram;
   /**
    * Every socket ever made, oldest first, so that `shutdown` misses none; a name means the last one made under it.
-   * The first alone, then an array (not a map by name as well): virtual users are many, most have one socket, and an
-   * array for it is 56 bytes more.
+   * Not a map by name as well: most users have one socket.
    */
-  #all: VuSocket | VuSocket[] | undefined;
+  #all: OneOrMany<VuSocket>;
 
   constructor(scenario: Scenario, context: ScenarioContext) {
     this.scenario = scenario;
@@ -156,7 +156,7 @@ export class VirtualUser {
 
   /** Every socket not yet closed for good. */
   liveSockets(): VuSocket[] {
-    return this.#sockets().filter((socket) => !socket.isClosed && this.#named(socket.name) === socket);
+    return itemsOf(this.#all).filter((socket) => !socket.isClosed && this.#named(socket.name) === socket);
   }
 
   /**
@@ -183,7 +183,7 @@ export class VirtualUser {
   async shutdown(): Promise<void> {
     const { timeout } = this.settings;
     await Promise.all(
-      this.#sockets().map(async (socket) => {
+      itemsOf(this.#all).map(async (socket) => {
         if (socket.isClosed) return;
         await socket.close(1000, '', timeout).catch(() => undefined);
         // A close refused (already closing) still ends: wait for it, within the same bound.
@@ -192,22 +192,14 @@ export class VirtualUser {
     );
   }
 
-  #sockets(): readonly VuSocket[] {
-    const all = this.#all;
-    return all === undefined ? [] : Array.isArray(all) ? all : [all];
-  }
-
   #named(name: string): VuSocket | undefined {
     const all = this.#all;
-    if (!Array.isArray(all)) return all?.name === name ? all : undefined;
+    if (!Array.isArray(all)) return all?.name === name ? all : undefined; // no array made for the usual one socket
     for (let i = all.length - 1; i >= 0; i--) if (all[i]!.name === name) return all[i];
     return undefined;
   }
 
   #add(socket: VuSocket): void {
-    const all = this.#all;
-    if (all === undefined) this.#all = socket;
-    else if (Array.isArray(all)) all.push(socket);
-    else this.#all = [all, socket];
+    this.#all = appended(this.#all, socket);
   }
 }
