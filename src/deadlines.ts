@@ -91,14 +91,19 @@ class DeadlineList {
   #fire(): void {
     this.#timer = undefined;
     const time = now();
-    // Each expiry runs user code (listeners of the failed task): the list is read afresh after each.
-    for (let first = this.#first; first && first.due <= time; first = this.#first) {
-      const { expire } = first;
-      this.remove(first);
-      expire?.();
+    try {
+      // Each expiry runs user code (listeners of the failed task): the list is read afresh after each.
+      for (let first = this.#first; first && first.due <= time; first = this.#first) {
+        const { expire } = first;
+        this.remove(first);
+        expire?.();
+      }
+    } finally {
+      // An expiry that throws reaches the host as uncaught; the deadlines after it still expire, as Node's own
+      // timers of one list do.
+      if (this.#first) this.#arm(this.#first.due);
+      else if (this.#timer === undefined) lists.delete(this.#delay); // a delay no longer used holds nothing
     }
-    if (this.#first) this.#arm(this.#first.due);
-    else if (this.#timer === undefined) lists.delete(this.#delay); // a delay no longer used holds nothing
   }
 }
 

@@ -43,6 +43,18 @@ describe('deadlines of the same delay share a timer', () => {
     assert.deepEqual(expired, ['short', 'long']);
   });
 
+  test('an expiry that throws reaches the process as uncaught, and the later deadlines of its delay still expire', async () => {
+    const deadlines = fileURLToPath(new URL('../src/deadlines.ts', import.meta.url));
+    const script = `
+      import { deadline } from ${JSON.stringify(deadlines)};
+      process.on('uncaughtException', (error) => console.log('uncaught ' + error.message));
+      deadline(() => { throw new Error('first'); }, 20);
+      deadline(() => console.log('second'), 20);`;
+    const { output, code } = await runChild(script);
+    assert.deepEqual(output.trim().split('\n'), ['uncaught first', 'second']);
+    assert.equal(code, 0);
+  });
+
   test('an expiry that sets a new deadline of the same delay gets it', async () => {
     const expired: string[] = [];
     await new Promise<void>((resolve) => {
@@ -94,16 +106,22 @@ describe('§1 handshake timeouts, many connections at once', () => {
         task.onOpen(() => task.close({}));
         task.onClose(() => server.close(() => console.log('closed')));
       });`;
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let output = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-    // Bounded: a timer left holding the loop would keep the child for 60 s.
-    const watchdog = setTimeout(() => child.kill(), 30_000);
-    const code = await new Promise((resolve) => child.on('exit', (exitCode, signal) => resolve(exitCode ?? signal)));
-    clearTimeout(watchdog);
+    // A timer left holding the loop would keep the child for 60 s (runChild stops it after 30).
+    const { output, code } = await runChild(script);
     assert.equal(output.trim(), 'closed');
     assert.equal(code, 0);
   });
 });
+
+/** Runs an ES module script in a child Node (with tsx), for at most 30 s: what it printed, and its exit. */
+async function runChild(script: string): Promise<{ output: string; code: unknown }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let output = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  const watchdog = setTimeout(() => child.kill(), 30_000);
+  const code = await new Promise((resolve) => child.on('exit', (exitCode, signal) => resolve(exitCode ?? signal)));
+  clearTimeout(watchdog);
+  return { output, code };
+}
