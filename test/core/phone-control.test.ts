@@ -9,7 +9,8 @@ import { WxOptionsError, WxPhoneError, createWx, installWx, phoneOf } from '../.
 import type { Phone, Transport, TransportRequest } from '../../src/public.js';
 import { until } from '../helpers/leaks.js';
 import { Log, recordTask, settle } from '../conformance/recorder.js';
-import { createTestServer, echo } from '../../src/testing/index.js';
+import { echo } from '../../src/testing/index.js';
+import { serversClosedAfter } from '../helpers/servers.js';
 
 /** Asserts that `call` throws a `WxPhoneError` whose message matches. */
 function assertPhoneError(call: () => unknown, message: RegExp): void {
@@ -55,30 +56,27 @@ describe('phoneOf', () => {
 });
 
 describe('a phone taken after its wx object connected', () => {
+  const start = serversClosedAfter();
   // The app lifecycle, the network status and the phone are made when first asked for: this wx object asks for none
   // of them until its socket is open.
   it('governs the open socket: listeners added now get the events, offline fails the socket', async () => {
-    const server = await createTestServer({ handler: echo });
-    try {
-      const wx = createWx();
-      const log = recordTask(wx.connectSocket({ url: server.url })!);
-      await log.waitFor('open');
-      wx.onAppHide(() => log.add('hide', null));
-      wx.onNetworkStatusChange((result) => log.add('status', result));
-      const phone = phoneOf(wx);
-      phone.hide({ suspendDelay: Infinity });
-      phone.offline();
-      await log.waitFor('close');
-      assert.deepEqual(log.names(), ['open', 'hide', 'status', 'error', 'close']);
-      assert.deepEqual(log.only('status'), { isConnected: false, networkType: 'none' });
-      assert.equal(log.only('error').errMsg, 'network is down');
-      assert.equal(log.only('close').code, 1006);
-      const type = await new Promise((resolve) => wx.getNetworkType({ success: resolve }));
-      assert.equal((type as { networkType: string }).networkType, 'none');
-      assert.equal(phone.state.app, 'background');
-    } finally {
-      await server.close();
-    }
+    const server = await start({ handler: echo });
+    const wx = createWx();
+    const log = recordTask(wx.connectSocket({ url: server.url })!);
+    await log.waitFor('open');
+    wx.onAppHide(() => log.add('hide', null));
+    wx.onNetworkStatusChange((result) => log.add('status', result));
+    const phone = phoneOf(wx);
+    phone.hide({ suspendDelay: Infinity });
+    phone.offline();
+    await log.waitFor('close');
+    assert.deepEqual(log.names(), ['open', 'hide', 'status', 'error', 'close']);
+    assert.deepEqual(log.only('status'), { isConnected: false, networkType: 'none' });
+    assert.equal(log.only('error').errMsg, 'network is down');
+    assert.equal(log.only('close').code, 1006);
+    const type = await new Promise((resolve) => wx.getNetworkType({ success: resolve }));
+    assert.equal((type as { networkType: string }).networkType, 'none');
+    assert.equal(phone.state.app, 'background');
   });
 });
 
