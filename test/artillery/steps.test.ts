@@ -393,19 +393,19 @@ describe('think, loop, function', () => {
     await expectResourcesBack(before, 'after idle in a loop');
   });
 
-  for (const [where, flow] of [
-    ['a think in a loop whose time is no duration', [{ loop: [{ think: '{{ pause }}' }], count: 2 }]],
-    ['an idle in a loop whose time is no duration', [{ loop: [{ idle: '{{ pause }}' }], count: 2 }]],
+  for (const [where, flow, kind] of [
+    ['a think in a loop whose time is no duration', [{ loop: [{ think: '{{ pause }}' }], count: 2 }], 'invalid_step'],
+    ['an idle in a loop whose time is no duration', [{ loop: [{ idle: '{{ pause }}' }], count: 2 }], 'invalid_step'],
     [
       'an idle whose heartbeat interval is no duration',
       [{ idle: { duration: 1, heartbeat: { interval: '{{ pause }}', data: 'beat' } } }],
+      'invalid_step',
     ],
-    ['an idle on a socket never connected', [{ idle: { duration: 1, socket: 'nowhere' } }]],
+    ['an idle on a socket never connected', [{ idle: { duration: 1, socket: 'nowhere' } }], 'unknown_socket'],
   ] as const) {
     test(`${where}: the user fails once, its socket closed and no timer left`, async () => {
       const server = await start({ handler: echo });
       const before = activeResources();
-      const kind = where.includes('never connected') ? 'unknown_socket' : 'invalid_step';
       await runVuFailing(script([{ connect: server.url }, ...flow, { send: 'never' }]), kind, { pause: 'long' });
       const client = await server.nextConnection();
       assert.deepEqual(await client.waitForClose(), { code: 1000, reason: '' });
