@@ -2,29 +2,16 @@
  * Contract §3 and §4: the global socket API (`wx.onSocket*`, `wx.sendSocketMessage`, `wx.closeSocket`), old and new.
  */
 import assert from 'node:assert/strict';
-import type { ConformanceEnv, ConformanceServer, Suite } from './env.js';
+import type { Suite } from './env.js';
+import { withWx } from './phone-session.js';
 import { Log, callbacks, recordGlobal, recordTask, settle } from './recorder.js';
-import type { Wx } from '../../src/types.js';
-
-/** Runs `body` with a server and a wx object over it; closes the server after. */
-async function withWx(
-  env: ConformanceEnv,
-  body: (context: { server: ConformanceServer; wx: Wx }) => Promise<void>,
-): Promise<void> {
-  const server = await env.startServer();
-  try {
-    await body({ server, wx: env.createWx(server.wxOptions) });
-  } finally {
-    await server.close();
-  }
-}
 
 export const globalApiSuite: Suite = (env, test) => {
   const promises = env.atLeast('2.10.2');
   const noSocketTask = env.atLeast('1.7.0') ? false : 'no SocketTask below 1.7.0';
 
   test("§3 the 1.x documentation's sample: messages queued before open are sent from onSocketOpen, in order", async () => {
-    await withWx(env, async ({ server, wx }) => {
+    await withWx(env, {}, async ({ server, wx }) => {
       // The 1.x documentation's code, as written there (with the URL of the test server).
       let socketOpen = false;
       let socketMsgQueue: string[] = [];
@@ -58,7 +45,7 @@ export const globalApiSuite: Suite = (env, test) => {
   });
 
   test('§3 each wx.onSocket* holds one listener: a later call replaces it, a non-function is ignored', async () => {
-    await withWx(env, async ({ server, wx }) => {
+    await withWx(env, {}, async ({ server, wx }) => {
       const log = new Log();
       wx.connectSocket({ url: server.url });
       wx.onSocketOpen(() => log.add('replaced', null));
@@ -73,7 +60,7 @@ export const globalApiSuite: Suite = (env, test) => {
   });
 
   test('§3 sendSocketMessage and closeSocket before open fail with WebSocket is not connected; the socket still opens', async () => {
-    await withWx(env, async ({ server, wx }) => {
+    await withWx(env, {}, async ({ server, wx }) => {
       const log = recordGlobal(wx);
       for (const call of ['send', 'close'] as const) {
         const calls = new Log();
@@ -96,7 +83,7 @@ export const globalApiSuite: Suite = (env, test) => {
   });
 
   test('§3 the global API returns a Promise without callbacks from 2.10.2 on, and works unbound', async () => {
-    await withWx(env, async ({ server, wx }) => {
+    await withWx(env, {}, async ({ server, wx }) => {
       const { connectSocket, sendSocketMessage, closeSocket, onSocketOpen, onSocketClose } = wx;
       const log = new Log();
       onSocketOpen(() => log.add('open', null));
@@ -140,7 +127,7 @@ export const globalApiSuite: Suite = (env, test) => {
   test(
     '§3 a wx.onSocket* listener set while an event is dispatched waits for the next event; the one in place gets this one',
     async () => {
-      await withWx(env, async ({ server, wx }) => {
+      await withWx(env, {}, async ({ server, wx }) => {
         const log = new Log();
         const task = wx.connectSocket({ url: server.url });
         wx.onSocketMessage((result) => log.add('in place', result));
@@ -171,7 +158,7 @@ export const globalApiSuite: Suite = (env, test) => {
   test(
     '§3 onSocketClose sees the close of the current socket even when a task onClose listener connects anew',
     async () => {
-      await withWx(env, async ({ server, wx }) => {
+      await withWx(env, {}, async ({ server, wx }) => {
         const log = recordGlobal(wx);
         const first = wx.connectSocket({ url: server.url });
         let second: ReturnType<typeof wx.connectSocket> | undefined;
@@ -192,7 +179,7 @@ export const globalApiSuite: Suite = (env, test) => {
   test(
     '§3 only the current socket reaches the global listeners; a new one becomes current once it is CLOSED',
     async () => {
-      await withWx(env, async ({ server, wx }) => {
+      await withWx(env, {}, async ({ server, wx }) => {
         const log = recordGlobal(wx);
         const first = wx.connectSocket({ url: server.url });
         const second = wx.connectSocket({ url: server.url });
@@ -227,7 +214,7 @@ export const globalApiSuite: Suite = (env, test) => {
   test(
     '§4 below 1.7.0: connectSocket returns undefined and a second one closes the first (1000) and opens anew',
     async () => {
-      await withWx(env, async ({ server, wx }) => {
+      await withWx(env, {}, async ({ server, wx }) => {
         const log = recordGlobal(wx);
         assert.equal(wx.connectSocket({ url: `${server.url}/first` }), undefined);
         await log.waitFor('onSocketOpen');

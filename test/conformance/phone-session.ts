@@ -1,6 +1,6 @@
 /**
- * The set-up the field-condition suites (§8) share: a server, a `wx` made to reach it with its phone taken before any
- * connection (so that the phone's link carries them all, §8.3), and sockets opened and closed on it.
+ * The set-up the suites share: a server and a `wx` made to reach it, for the field-condition suites (§8) with its phone
+ * taken before any connection (so that the phone's link carries them all, §8.3), and sockets opened and closed on it.
  */
 import { phoneOf, type Phone } from '../../src/phone.js';
 import type { WxOptions } from '../../src/options.js';
@@ -18,18 +18,26 @@ export interface PhoneSession {
  * Runs `body` with a server started with `server` options and a `wx` made with its `wxOptions` and `wx` over them;
  * the server is closed afterwards, whatever `body` did.
  */
+export async function withWx(
+  env: ConformanceEnv,
+  options: { readonly server?: ServerOptions; readonly wx?: WxOptions },
+  body: (session: { readonly server: ConformanceServer; readonly wx: Wx }) => Promise<void>,
+): Promise<void> {
+  const server = await env.startServer(options.server);
+  try {
+    await body({ server, wx: env.createWx({ ...server.wxOptions, ...options.wx }) });
+  } finally {
+    await server.close();
+  }
+}
+
+/** As `withWx`, with the phone of the `wx` taken before `body` runs. */
 export async function withPhone(
   env: ConformanceEnv,
   options: { readonly server?: ServerOptions; readonly wx?: WxOptions },
   body: (session: PhoneSession) => Promise<void>,
 ): Promise<void> {
-  const server = await env.startServer(options.server);
-  try {
-    const wx = env.createWx({ ...server.wxOptions, ...options.wx });
-    await body({ server, wx, phone: phoneOf(wx) });
-  } finally {
-    await server.close();
-  }
+  await withWx(env, options, ({ server, wx }) => body({ server, wx, phone: phoneOf(wx) }));
 }
 
 /** Connects to `url` and resolves once the task is open, with the log its events go to (`log`, or a new one). */

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { ConformanceEnv, ConformanceServer, ServerOptions, Suite } from './env.js';
 import { Log, arrayBuffer, bytes, callbacks, recordTask, settle, openFailure } from './recorder.js';
 import type { SocketTask, Wx } from '../../src/types.js';
+import { withWx } from './phone-session.js';
 import type { WxOptions } from '../../src/options.js';
 
 /** Runs `body` with a server, a wx object and an open task; closes everything after. */
@@ -11,9 +12,7 @@ async function withOpenTask(
   body: (context: { server: ConformanceServer; wx: Wx; task: SocketTask; log: Log }) => Promise<void>,
   { server: serverOptions = {}, wx: wxOptions = {} }: { server?: ServerOptions; wx?: WxOptions } = {},
 ): Promise<void> {
-  const server = await env.startServer(serverOptions);
-  try {
-    const wx = env.createWx({ ...server.wxOptions, ...wxOptions });
+  await withWx(env, { server: serverOptions, wx: wxOptions }, async ({ server, wx }) => {
     const task = wx.connectSocket({ url: server.url });
     const log = recordTask(task);
     await log.waitFor('open');
@@ -22,9 +21,7 @@ async function withOpenTask(
       void task.close({});
       await log.waitFor('close');
     }
-  } finally {
-    await server.close();
-  }
+  });
 }
 
 /** Waits until `done()` holds, looking once per macrotask, for at most 5 s. */
