@@ -131,20 +131,16 @@ describe('wxsocket serve', () => {
   });
 
   test('--cert-dir keeps ca.pem where asked', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'wxsocket-cli-serve-'));
-    try {
+    await withCertDir(async (dir) => {
       const { cli } = await serve(['--tls', '--cert-dir', dir]);
       assert.match(cli.stdout, new RegExp(`CA certificate: ${join(dir, 'ca.pem').replace(/[.\\]/g, '\\$&')}`));
       await stop(cli);
       assert.match(readFileSync(join(dir, 'ca.pem'), 'utf8'), /^-----BEGIN CERTIFICATE-----/);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   test('--cert-dir: a restart on the folder serves the same CA and certificate, so a client made before reconnects', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'wxsocket-cli-serve-'));
-    try {
+    await withCertDir(async (dir) => {
       const first = await serve(['--tls', '--cert-dir', dir]);
       const ca = readFileSync(join(dir, 'ca.pem'), 'utf8');
       const options = { tls: { ca } }; // read once, as a client configured before the restart holds it
@@ -167,23 +163,18 @@ describe('wxsocket serve', () => {
       const renamed = await serve(['--tls', '--cert-dir', dir, '--hostname', 'chat.example.test']);
       await stop(renamed.cli);
       assert.notEqual(readFileSync(join(dir, 'ca.pem'), 'utf8'), ca);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   test('--cert-dir: a key.pem left there readable by others is replaced by one readable by its owner only', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'wxsocket-cli-serve-'));
-    try {
+    await withCertDir(async (dir) => {
       const key = join(dir, 'key.pem');
       writeFileSync(key, 'not a key', { mode: 0o644 });
       chmodSync(key, 0o644); // whatever the umask
       await stop((await serve(['--tls', '--cert-dir', dir])).cli);
       assert.match(readFileSync(key, 'utf8'), /^-----BEGIN PRIVATE KEY-----/);
       assert.equal((statSync(key).mode & 0o777).toString(8), '600');
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   test('--protocol selects among the offered subprotocols; --header adds to the 101', async () => {
@@ -248,6 +239,16 @@ describe('wxsocket serve', () => {
     }
   });
 });
+
+/** Runs `body` with a new empty folder for --cert-dir, removed afterwards whatever `body` did. */
+async function withCertDir(body: (dir: string) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'wxsocket-cli-serve-'));
+  try {
+    await body(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 /**
  * A `ws` client (not a wx one: these tests need an Origin header, a deflated 95 MiB message, a client that stops
