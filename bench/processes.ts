@@ -5,7 +5,8 @@
  * transform, and into a directory of the benchmark's own: a `npm run build` running meanwhile in the same tree
  * cannot change the code under measurement.
  */
-import { execFile, fork, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { promisify } from 'node:util';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -61,14 +62,49 @@ export async function bundleScripts(): Promise<Scripts> {
   };
 }
 
+/** Commands to run a process under: what the echo server and the driver processes each start with. */
+export interface Placement {
+  readonly server: readonly string[];
+  readonly driver: readonly string[];
+  /** Said in the results. */
+  readonly description: string;
+}
+
+/**
+ * Where the processes of a run go: on Linux with two CPUs or more (and `taskset`), the echo server on CPU 1 and every
+ * driver on CPU 0; elsewhere, wherever the scheduler puts them. Left to the scheduler on this 2-CPU virtual machine,
+ * a client and the server shared one CPU in some rounds and not in others, and a sequential open + close (which
+ * waits on the server at every step) of the same `ws` client ran at 1,200 to 2,600 connections/s from one process
+ * to the next, its CPU time per connection at 330 to 720 µs: a wake-up across virtual CPUs costs more than a
+ * switch on one. Pinned, the same client ran within about 10% of itself (docs/benchmarks.md, Method).
+ */
+export function placement(): Placement {
+  const unpinned = { server: [], driver: [], description: 'not pinned' };
+  if (process.platform !== 'linux' || availableParallelism() < 2) return unpinned;
+  try {
+    execFileSync('taskset', ['-c', '0', 'true'], { stdio: 'ignore' });
+  } catch {
+    return unpinned;
+  }
+  return {
+    server: ['taskset', '-c', '1'],
+    driver: ['taskset', '-c', '0'],
+    description: 'echo server on CPU 1, drivers on CPU 0',
+  };
+}
+
 export interface EchoServer {
   readonly url: string;
   stop(): void;
 }
 
-/** Starts the echo server in its own process; it exits when stopped or when this process ends. */
-export async function startEchoServer(scripts: Scripts): Promise<EchoServer> {
-  const child: ChildProcess = fork(scripts.echoServer, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+/**
+ * Starts the echo server in its own process (run under `wrapper`: `Placement.server`); it exits when stopped or when
+ * this process ends.
+ */
+export async function startEchoServer(scripts: Scripts, wrapper: readonly string[] = []): Promise<EchoServer> {
+  const command = [...wrapper, process.execPath, scripts.echoServer];
+  const child: ChildProcess = spawn(command[0]!, command.slice(1), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const port = await new Promise<number>((resolve, reject) => {
     child.once('message', (message) => resolve((message as { port: number }).port));
     child.once('exit', (code) => reject(new Error(`echo server exited with ${code}`)));

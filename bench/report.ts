@@ -8,7 +8,7 @@ import type { ClientName } from './clients.js';
 import { perRound, present, values, type RunResults, type WorkloadResults } from './results.js';
 import type { Measurement } from './workloads.js';
 import { formatNumber, spread, summarize, type Summary } from './stats.js';
-import { WORKLOADS, type Target, type WorkloadName } from './workloads.js';
+import { WORKLOADS, warmupFor, type Target, type WorkloadName } from './workloads.js';
 
 const WX_CLIENTS = ['wx', 'wx-nodelay'] as const satisfies readonly ClientName[];
 /** The clients compared with `ws`: the paired method's control too, when it ran. */
@@ -124,6 +124,15 @@ export function checkpointMedians(
   ]);
 }
 
+/** The run's warm-up per client, and that of the workloads that need more (`warmupFor`). */
+function warmupText(results: RunResults, modeWarmupMs: number): string {
+  const longer = (Object.keys(results.workloads) as WorkloadName[]).filter(
+    (name) => warmupFor(name, modeWarmupMs) > modeWarmupMs,
+  );
+  const own = longer.map((name) => `${warmupFor(name, modeWarmupMs) / 1000} s for ${name}`);
+  return `${modeWarmupMs / 1000} s of warm-up${own.length > 0 ? ` (${own.join(', ')})` : ''}`;
+}
+
 /** The Markdown section for a run, markers included. */
 export function resultsSection(results: RunResults): string {
   const { machine, limits, paired } = results;
@@ -132,10 +141,11 @@ export function resultsSection(results: RunResults): string {
   const rounds = [...new Set(Object.values(results.workloads).map((workload) => workload.ws.length))].sort(
     (a, b) => b - a,
   );
+  const warmup = warmupText(results, paired?.warmupMs ?? limits!.warmupMs);
   const method = paired
     ? `paired method: ${plural(paired.processes, 'process', 'processes')} per workload, each running every client in turns, ${paired.slices} slices of ` +
-      `${paired.sliceMs / 1000} s per client after ${paired.warmupMs / 1000} s of warm-up`
-    : `${results.mode} mode: ${rounds.join(' or ')} ${rounds.length === 1 && rounds[0] === 1 ? 'round' : 'rounds'} per workload, ${limits!.durationMs / 1000} s measured after ${limits!.warmupMs / 1000} s of warm-up`;
+      `${paired.sliceMs / 1000} s per client after ${warmup}`
+    : `${results.mode} mode: ${rounds.join(' or ')} ${rounds.length === 1 && rounds[0] === 1 ? 'round' : 'rounds'} per workload, ${limits!.durationMs / 1000} s measured after ${warmup}`;
   const lines = [
     start,
     `Run of ${results.date.slice(0, 16).replace('T', ' ')} UTC: \`${results.command}\` (${method}), ${results.durationSeconds} s in all. ` +

@@ -30,6 +30,8 @@ export interface RunResults {
     readonly cores: number;
     /** 1-minute load averages at the start and end of the run: above the core count, the machine was busy. */
     readonly load: readonly [start: number, end: number];
+    /** Which CPU the echo server and the drivers ran on (`Placement`); absent in runs from before it was chosen. */
+    readonly placement?: string;
   };
   /** A run of the separate-process method: each measurement's warm-up, window and event bound. */
   readonly limits?: Limits;

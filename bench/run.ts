@@ -23,11 +23,11 @@ import { ratiosChart } from './chart.js';
 import { CLIENT_NAMES, PAIRED_CLIENT_NAMES, clientOrder } from './clients.js';
 import type { Job } from './driver.js';
 import type { PairedMeasurements, PairedPlan } from './paired.js';
-import { BUILD_DIR, ROOT, buildLibrary, bundleScripts, runDriver, startEchoServer } from './processes.js';
+import { BUILD_DIR, ROOT, buildLibrary, bundleScripts, placement, runDriver, startEchoServer } from './processes.js';
 import { pairedRatios, resultsSection, updateDocSection } from './report.js';
 import { resultsName, type Mode, type RunResults, type WorkloadResults } from './results.js';
 import { formatNumber } from './stats.js';
-import { WORKLOADS, type Limits, type WorkloadName } from './workloads.js';
+import { WORKLOADS, warmupFor, type Limits, type WorkloadName } from './workloads.js';
 
 interface ModeSettings {
   readonly limits: Limits;
@@ -73,6 +73,11 @@ for (const name of workloadNames) {
   if (!(name in WORKLOADS)) throw new Error(`unknown workload ${name}`);
   if (!runnable(name)) throw new Error(`${name} is not a throughput workload: --paired cannot run it`);
 }
+// Checked before minutes of measuring: the results file is written at the end, into the results folder.
+if (args.out !== undefined && !/^[\w.-]+$/.test(args.out))
+  throw new Error(
+    `--out takes the results file's name, without a folder (letters, digits, '.', '_', '-'): ${args.out}`,
+  );
 const library = args.library === undefined ? await buildLibrary() : resolve(args.library);
 if (!existsSync(library)) throw new Error(`no library at ${library}`);
 
@@ -80,7 +85,8 @@ const startedAt = new Date();
 const commit = commitOf();
 const loadAtStart = loadavg()[0]!;
 const scripts = await bundleScripts();
-const echo = await startEchoServer(scripts);
+const where = placement();
+const echo = await startEchoServer(scripts, where.server);
 const { url } = echo;
 const workloads: RunResults['workloads'] = {};
 const failures: string[] = [];
@@ -106,6 +112,7 @@ const results: RunResults = {
     cpu: cpus()[0]?.model ?? 'unknown',
     cores: cpus().length,
     load: [loadAtStart, loadavg()[0]!],
+    placement: where.description,
   },
   ...(paired
     ? { paired: { processes: Number(args.rounds ?? paired.rounds), ...paired.plan } }
@@ -134,8 +141,9 @@ async function runSeparateWorkload(name: WorkloadName): Promise<WorkloadResults>
   const results = Object.fromEntries(CLIENT_NAMES.map((client) => [client, []])) as unknown as WorkloadResults;
   for (let round = 0; round < rounds; round++) {
     for (const client of clientOrder(CLIENT_NAMES, round)) {
-      const job: Job = { workload: name, client, url, limits: settings.limits, library, timeLimitMs: timeLimit(name) };
-      results[client][round] = await runDriver(scripts, job).catch((error: unknown) => {
+      const limits = { ...settings.limits, warmupMs: warmupFor(name, settings.limits.warmupMs) };
+      const job: Job = { workload: name, client, url, limits, library, timeLimitMs: timeLimit(name) };
+      results[client][round] = await runDriver(scripts, job, where.driver).catch((error: unknown) => {
         failures.push(`${name} round ${round + 1} ${client}: ${String(error)}`);
         return null;
       });
@@ -148,9 +156,10 @@ async function runSeparateWorkload(name: WorkloadName): Promise<WorkloadResults>
 /** The paired method: every client in one process per round, its slices appended in order. */
 async function runPairedWorkload(
   name: WorkloadName,
-  { rounds: defaultRounds, plan }: (typeof PAIRED)[Mode],
+  { rounds: defaultRounds, plan: modePlan }: (typeof PAIRED)[Mode],
 ): Promise<WorkloadResults> {
   const rounds = Number(args.rounds ?? defaultRounds);
+  const plan = { ...modePlan, warmupMs: warmupFor(name, modePlan.warmupMs) };
   const results = Object.fromEntries(PAIRED_CLIENT_NAMES.map((client) => [client, []])) as unknown as WorkloadResults;
   for (let round = 0; round < rounds; round++) {
     const job: Job = {
@@ -160,7 +169,7 @@ async function runPairedWorkload(
       timeLimitMs: pairedTimeLimit(plan),
       paired: { ...plan, clients: PAIRED_CLIENT_NAMES },
     };
-    const measurements = await runDriver<PairedMeasurements>(scripts, job).catch((error: unknown) => {
+    const measurements = await runDriver<PairedMeasurements>(scripts, job, where.driver).catch((error: unknown) => {
       failures.push(`${name} process ${round + 1}: ${String(error)}`);
       return {} as PairedMeasurements;
     });
@@ -200,7 +209,7 @@ function commitOf(): string {
 /** Time a driver may take: its measured phases plus generous room for opening and closing. */
 function timeLimit(name: WorkloadName): number {
   const { warmupMs, durationMs } = settings.limits;
-  return warmupMs + durationMs + (name === 'idle-10k' ? 120_000 : 30_000);
+  return warmupFor(name, warmupMs) + durationMs + (name === 'idle-10k' ? 120_000 : 30_000);
 }
 
 function progressLine(name: WorkloadName, round: number, rounds: number, results: WorkloadResults): string {

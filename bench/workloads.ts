@@ -42,6 +42,8 @@ export interface Workload {
   readonly run: WorkloadRun;
   /** Throughput workloads: the session both methods run (the paired method runs it in slices, `paired.ts`). */
   readonly session?: (client: Client, url: string) => Promise<Session>;
+  /** The least warm-up per client this workload needs, in either method and whatever the mode's (`warmupFor`). */
+  readonly warmupMs?: number;
 }
 
 /** Messages kept in flight by the pipelined workloads. */
@@ -55,17 +57,37 @@ const OPEN_CONCURRENCY = 100;
  */
 const STORM_SIZE = 1000;
 const KIB = 1024;
+/**
+ * The warm-up of the workloads that open and close connections. Each connection runs much more code than a message
+ * does (`http`, `net`, the handshake in `ws`, wxsocket's task), fewer times a second, and V8 takes seconds to settle
+ * it: measured per second from a process's start, sequentially, the CPU time per connection went about 1,000, 700,
+ * 450, 330, then 310–330 µs for `ws`, and 1,100, 900, 420, 340, then 310–330 µs for wx; in storms both settled from
+ * the third second. With the modes' 1 or 2 s, the window measured mostly V8 at work, and more of it for wx, which has
+ * more code to compile.
+ */
+const CONNECTION_WARMUP_MS = 6000;
 
 /** A throughput workload: a ratio target, and a session run by either method. */
-function throughput(title: string, unit: string, min: number, session: NonNullable<Workload['session']>): Workload {
+function throughput(
+  title: string,
+  unit: string,
+  min: number,
+  session: NonNullable<Workload['session']>,
+  warmupMs?: number,
+): Workload {
   return {
     title,
     unit,
     target: { kind: 'ratio', min },
     session,
     run: async (client, url, limits) => warmThenMeasure(await session(client, url), limits),
+    ...(warmupMs !== undefined && { warmupMs }),
   };
 }
+
+/** The warm-up per client of `name` in a mode that warms up for `modeWarmupMs`: the mode's, or the workload's least. */
+export const warmupFor = (name: WorkloadName, modeWarmupMs: number): number =>
+  Math.max(modeWarmupMs, (WORKLOADS[name] as Workload).warmupMs ?? 0);
 
 const echo = (shape: EchoShape) => (client: Client, url: string) => echoSession(client, url, shape);
 
@@ -94,14 +116,19 @@ export const WORKLOADS = {
     0.95,
     echo({ kind: 'binary', size: 64 * KIB, window: BINARY_WINDOW, connections: 1 }),
   ),
-  'open-close': throughput('sequential open + close', 'connections/s', 0.95, async (client, url) =>
-    openCloseSession(client, url),
+  'open-close': throughput(
+    'sequential open + close',
+    'connections/s',
+    0.95,
+    async (client, url) => openCloseSession(client, url),
+    CONNECTION_WARMUP_MS,
   ),
   'storm-1000': throughput(
     `connection storm: ${STORM_SIZE.toLocaleString('en')} opened at once, then closed`,
     'connections/s',
     0.97,
     async (client, url) => stormSession(client, url, STORM_SIZE),
+    CONNECTION_WARMUP_MS,
   ),
   'fan-in-100': throughput(
     '100 connections, 32 B text ping-pong on each',
