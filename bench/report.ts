@@ -8,7 +8,7 @@ import type { ClientName } from './clients.js';
 import { perRound, present, values, type RunResults, type WorkloadResults } from './results.js';
 import type { Measurement } from './workloads.js';
 import { formatNumber, spread, summarize, type Summary } from './stats.js';
-import { WORKLOADS, warmupFor, type Target, type WorkloadName } from './workloads.js';
+import { WORKLOADS, type Target, type WorkloadName } from './workloads.js';
 
 const WX_CLIENTS = ['wx', 'wx-nodelay'] as const satisfies readonly ClientName[];
 /** The clients compared with `ws`: the paired method's control too, when it ran. */
@@ -124,12 +124,9 @@ export function checkpointMedians(
   ]);
 }
 
-/** The run's warm-up per client, and that of the workloads that need more (`warmupFor`). */
+/** The run's warm-up per client, and that of the workloads that warmed up for longer. */
 function warmupText(results: RunResults, modeWarmupMs: number): string {
-  const longer = (Object.keys(results.workloads) as WorkloadName[]).filter(
-    (name) => warmupFor(name, modeWarmupMs) > modeWarmupMs,
-  );
-  const own = longer.map((name) => `${warmupFor(name, modeWarmupMs) / 1000} s for ${name}`);
+  const own = Object.entries(results.longerWarmups ?? {}).map(([name, ms]) => `${ms / 1000} s for ${name}`);
   return `${modeWarmupMs / 1000} s of warm-up${own.length > 0 ? ` (${own.join(', ')})` : ''}`;
 }
 

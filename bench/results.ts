@@ -37,6 +37,8 @@ export interface RunResults {
   readonly limits?: Limits;
   /** A run of the paired method: processes per workload, and what each ran. */
   readonly paired?: PairedPlan & { readonly processes: number };
+  /** The workloads that warmed up for longer than the mode's warm-up (`warmupFor`), and for how long, in ms. */
+  readonly longerWarmups?: Partial<Record<WorkloadName, number>>;
   readonly durationSeconds: number;
   readonly workloads: Partial<Record<WorkloadName, WorkloadResults>>;
   /** What failed, one line each. */

@@ -117,6 +117,7 @@ const results: RunResults = {
   ...(paired
     ? { paired: { processes: Number(args.rounds ?? paired.rounds), ...paired.plan } }
     : { limits: settings.limits }),
+  longerWarmups: longerWarmups(paired?.plan.warmupMs ?? settings.limits.warmupMs),
   durationSeconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
   workloads,
   failures,
@@ -193,6 +194,12 @@ async function runPairedWorkload(
  */
 function pairedTimeLimit({ warmupMs, slices, sliceMs }: PairedPlan): number {
   return 2 * PAIRED_CLIENT_NAMES.length * (warmupMs + slices * Math.max(sliceMs, 3_000)) + 60_000;
+}
+
+/** The workloads of this run that warm up for longer than the mode's `modeWarmupMs`, with their warm-up. */
+function longerWarmups(modeWarmupMs: number): NonNullable<RunResults['longerWarmups']> {
+  const longer = workloadNames.filter((name) => warmupFor(name, modeWarmupMs) > modeWarmupMs);
+  return Object.fromEntries(longer.map((name) => [name, warmupFor(name, modeWarmupMs)]));
 }
 
 /** The commit measured, marked when `src/` has uncommitted changes (which the build then includes). */
