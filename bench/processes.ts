@@ -74,8 +74,8 @@ export interface Placement {
  * Where the processes of a run go: on Linux with two CPUs or more (and `taskset`), the echo server on CPU 1 and every
  * driver on CPU 0; elsewhere, wherever the scheduler puts them. Left to the scheduler on this 2-CPU virtual machine,
  * a client and the server shared one CPU in some rounds and not in others, and a sequential open + close (which
- * waits on the server at every step) of the same `ws` client ran at 1,220 to 2,580 connections/s from one process
- * to the next, its CPU time per connection at 330 to 720 µs. Pinned, at 2,070 to 2,540 (docs/benchmarks.md, Method).
+ * waits on the server at every step) of the same `ws` client ran at 1,400 to 2,580 connections/s from one process
+ * to the next, its CPU time per connection at 330 to 630 µs. Pinned, at 2,070 to 2,540 (docs/benchmarks.md, Method).
  */
 export function placement(): Placement {
   const unpinned = { server: [], driver: [], description: 'not pinned' };
