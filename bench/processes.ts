@@ -102,8 +102,9 @@ export interface EchoServer {
  * this process ends.
  */
 export async function startEchoServer(scripts: Scripts, wrapper: readonly string[] = []): Promise<EchoServer> {
-  const command = [...wrapper, process.execPath, scripts.echoServer];
-  const child: ChildProcess = spawn(command[0]!, command.slice(1), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child: ChildProcess = spawn(...nodeCommand(wrapper, [scripts.echoServer]), {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const port = await new Promise<number>((resolve, reject) => {
     child.once('message', (message) => resolve((message as { port: number }).port));
     child.once('exit', (code) => reject(new Error(`echo server exited with ${code}`)));
@@ -138,9 +139,10 @@ export function runNode(
   wrapper: readonly string[] = [],
   nodeFlags: readonly string[] = [],
 ): Promise<string> {
-  const command = [...wrapper, process.execPath, '--expose-gc', ...nodeFlags, ...args];
   return new Promise((resolve, reject) => {
-    const child = spawn(command[0]!, command.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(...nodeCommand(wrapper, ['--expose-gc', ...nodeFlags, ...args]), {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -157,4 +159,10 @@ export function runNode(
 function errorLine(stderr: string): string {
   const lines = stderr.trim().split('\n');
   return lines.find((line) => /Error\b|error:/.test(line))?.trim() ?? lines.at(-1) ?? '';
+}
+
+/** `node <args>` as a command and its arguments, run under `wrapper` (`taskset`, valgrind) when one is given. */
+function nodeCommand(wrapper: readonly string[], args: readonly string[]): [string, string[]] {
+  const [command, ...rest] = [...wrapper, process.execPath, ...args];
+  return [command!, rest];
 }

@@ -140,9 +140,9 @@ process.exitCode = failures.length > 0 ? 1 : 0;
 async function runSeparateWorkload(name: WorkloadName): Promise<WorkloadResults> {
   const rounds = Number(args.rounds ?? (name === 'idle-10k' ? settings.manyRounds : settings.rounds));
   const results = Object.fromEntries(CLIENT_NAMES.map((client) => [client, []])) as unknown as WorkloadResults;
+  const limits = { ...settings.limits, warmupMs: warmupFor(name, settings.limits.warmupMs) };
   for (let round = 0; round < rounds; round++) {
     for (const client of clientOrder(CLIENT_NAMES, round)) {
-      const limits = { ...settings.limits, warmupMs: warmupFor(name, settings.limits.warmupMs) };
       const job: Job = { workload: name, client, url, limits, library, timeLimitMs: timeLimit(name) };
       results[client][round] = await runDriver(scripts, job, where.driver).catch((error: unknown) => {
         failures.push(`${name} round ${round + 1} ${client}: ${String(error)}`);
