@@ -135,6 +135,10 @@ try {
     consumerReady && run(process.execPath, ['--input-type=module', '-e', ENTRY_CHECK], consumer),
   );
   check('bin is linked', consumerReady && existsSync(join(consumer, 'node_modules', '.bin', 'wxsocket')));
+  check(
+    'bundles for Node with its set-up (package.json sideEffects)',
+    consumerReady && (await bundlesForNode(consumer)),
+  );
   for (const [name, passed, detail] of consumerReady ? typeChecks(consumer) : [['types', false, 'no consumer']]) {
     check(name, passed, detail);
   }
@@ -164,6 +168,37 @@ try {
 const passed = results.filter((result) => result.passed).length;
 console.log(`\n${passed} passed, ${results.length - passed} failed`);
 process.exit(passed === results.length ? 0 : 1);
+
+/**
+ * A bundler drops a module imported only for its effect when the package says it has none: the Node entry's set-up
+ * (node-host.js: the real timers, the shared macrotask of connection starts) must be listed in `sideEffects`, or a
+ * Node application bundled with esbuild, webpack or rollup runs without it. esbuild warns when it drops one. Bundles
+ * an application of the consumer for Node, as ES module and as CommonJS, and runs the CommonJS bundle (an ES module
+ * bundle of `ws` needs a `require` shim, esbuild's documented limit, not this package's).
+ */
+async function bundlesForNode(consumer) {
+  const { build } = await import('esbuild');
+  const app = join(consumer, 'app.mjs');
+  writeFileSync(app, "import { createWx } from 'wxsocket';\nif (!createWx().connectSocket) process.exit(1);\n");
+  let passed = true;
+  for (const [format, file] of [
+    ['esm', 'bundle.mjs'],
+    ['cjs', 'bundle.cjs'],
+  ]) {
+    const outfile = join(consumer, file);
+    const { warnings } = await build({
+      entryPoints: [app],
+      bundle: true,
+      platform: 'node',
+      format,
+      outfile,
+      logLevel: 'silent',
+    });
+    for (const warning of warnings) console.error(`esbuild (${format}): ${warning.text}`);
+    passed &&= warnings.length === 0;
+  }
+  return passed && run(process.execPath, [join(consumer, 'bundle.cjs')], consumer);
+}
 
 /**
  * Compiles a consumer's use of the package with the tarball's types, strict and without skipLibCheck, for each
