@@ -34,6 +34,7 @@ export async function buildLibrary(): Promise<string> {
 
 export interface Scripts {
   readonly driver: string;
+  readonly coldDriver: string;
   readonly echoServer: string;
   readonly layer: string;
 }
@@ -43,6 +44,7 @@ export async function bundleScripts(): Promise<Scripts> {
   await build({
     entryPoints: {
       driver: join(ROOT, 'bench', 'driver.ts'),
+      'cold-driver': join(ROOT, 'bench', 'cold-driver.ts'),
       'echo-server': join(ROOT, 'bench', 'echo-server.ts'),
       layer: join(ROOT, 'bench', 'layer.ts'),
     },
@@ -57,6 +59,7 @@ export async function bundleScripts(): Promise<Scripts> {
   });
   return {
     driver: join(BUILD_DIR, 'driver.mjs'),
+    coldDriver: join(BUILD_DIR, 'cold-driver.mjs'),
     echoServer: join(BUILD_DIR, 'echo-server.mjs'),
     layer: join(BUILD_DIR, 'layer.mjs'),
   };
