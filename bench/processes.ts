@@ -1,8 +1,8 @@
 /**
  * The processes of a benchmark run: the echo server, and one driver process per measurement. Both are bundled to
  * plain JavaScript first, so that a driver starts in about 0.1 s without a TypeScript loader. The library is
- * measured as built by the project's own `tsc` configuration (what users run), not through tsx's on-the-fly
- * transform, and into a directory of the benchmark's own: a `npm run build` running meanwhile in the same tree
+ * measured as the project's build makes it (what users run), not through tsx's on-the-fly transform, and into a
+ * directory of the benchmark's own: a `npm run build` running meanwhile in the same tree
  * cannot change the code under measurement.
  */
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -19,14 +19,13 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const BUILD_DIR = join(ROOT, 'node_modules', '.cache', 'wxsocket-bench');
 
 /**
- * Builds `src/` with `tsconfig.build.json` into the benchmark's own directory and returns its entry point: the
- * library under test, unless `--library` names another build (of a proposed change, say).
+ * Builds `src/` as `npm run build` builds its ES modules (`scripts/build.mjs --esm-only`) into the benchmark's own
+ * directory and returns its entry point: the library under test, unless `--library` names another build (of a
+ * proposed change, say).
  */
 export async function buildLibrary(): Promise<string> {
   const outDir = join(BUILD_DIR, 'dist');
-  const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-  const options = ['--outDir', outDir, '--declaration', 'false', '--declarationMap', 'false', '--sourceMap', 'false'];
-  await promisify(execFile)(process.execPath, [tsc, '-p', join(ROOT, 'tsconfig.build.json'), ...options], {
+  await promisify(execFile)(process.execPath, [join(ROOT, 'scripts', 'build.mjs'), '--esm-only', '--out-dir', outDir], {
     cwd: ROOT,
   });
   return join(outDir, 'node.js');

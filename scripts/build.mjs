@@ -1,19 +1,94 @@
 #!/usr/bin/env node
 // Builds dist/ from scratch: the ES modules (dist/) and the CommonJS copy (dist/cjs/), each with its .d.ts.
-// Two passes of one tool (tsc); dist/cjs gets a {"type": "commonjs"} package.json so that Node and TypeScript read
-// its .js and .d.ts files as CommonJS. Starting from an empty dist/ keeps stale files out of `npm pack`.
+// tsc compiles both; dist/cjs gets a {"type": "commonjs"} package.json so that Node and TypeScript read its .js and
+// .d.ts files as CommonJS. Starting from an empty dist/ keeps stale files out of `npm pack`.
+//
+// Then esbuild joins the ES modules into one file per entry point, and chunks for the code entry points share
+// (`splitting`, so that `wxsocket` and `wxsocket/testing` still share one copy of every module): Node's ES module
+// loader pays for each module, and `import 'wxsocket'` loaded 37 of them, now 6 (docs/benchmarks.md, "A fourth
+// pass"). The declarations stay one per module, and so does the CommonJS copy: esbuild splits ES modules only.
+//
+// Usage: node scripts/build.mjs [--esm-only] [--out-dir <dir>]   (the benchmark's own copy: bench/processes.ts)
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join, relative } from 'node:path';
+import { parseArgs } from 'node:util';
+import { build } from 'esbuild';
 
+/**
+ * The entry points no Node program loads: each is one file of its own. The others share chunks, as a program may load
+ * several of them (`wxsocket`, `wxsocket/testing`, `wxsocket/reliable`, `wxsocket/artillery`).
+ */
+const BROWSER_ONLY = ['browser.js', 'testing/browser.js'];
+
+const { values: args } = parseArgs({
+  options: { 'esm-only': { type: 'boolean', default: false }, 'out-dir': { type: 'string', default: 'dist' } },
+});
+const outDir = args['out-dir'];
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 
-rmSync('dist', { recursive: true, force: true });
-for (const project of ['tsconfig.build.json', 'tsconfig.cjs.json']) {
-  const { status } = spawnSync(process.execPath, [tsc, '-p', project], { stdio: 'inherit' });
+rmSync(outDir, { recursive: true, force: true });
+const passes = [['tsconfig.build.json', outDir]];
+if (!args['esm-only']) passes.push(['tsconfig.cjs.json', join(outDir, 'cjs')]);
+for (const [project, projectOutDir] of passes) {
+  const { status } = spawnSync(process.execPath, [tsc, '-p', project, '--outDir', projectOutDir], { stdio: 'inherit' });
   if (status !== 0) process.exit(status ?? 1);
 }
-mkdirSync('dist/cjs', { recursive: true });
-writeFileSync('dist/cjs/package.json', '{ "type": "commonjs" }\n');
+if (!args['esm-only']) writeFileSync(join(outDir, 'cjs', 'package.json'), '{ "type": "commonjs" }\n');
+await joinModules(outDir);
 // The bin, runnable straight from dist/ too (npm sets the bit on install; tsc does not).
-chmodSync('dist/cli/main.js', 0o755);
+chmodSync(join(outDir, 'cli', 'main.js'), 0o755);
+
+/**
+ * Replaces tsc's ES modules in `dir` with esbuild's: the entry points at their own paths, the code they share in
+ * `chunks/`. The entry points are those of `package.json` (`exports` and `bin`) outside `dist/cjs/`.
+ */
+async function joinModules(dir) {
+  const staging = join(dir, '.joined');
+  const common = {
+    outbase: dir,
+    outdir: staging,
+    bundle: true,
+    format: 'esm',
+    platform: 'neutral',
+    packages: 'external', // `ws` and Node's modules, as tsc's output imports them
+    target: 'es2022',
+    charset: 'utf8',
+    logLevel: 'warning',
+  };
+  const [browserOnly, shared] = partition(esmEntryPoints(), (file) => BROWSER_ONLY.includes(file));
+  await build({
+    ...common,
+    entryPoints: shared.map((file) => join(dir, file)),
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
+  });
+  await build({ ...common, entryPoints: browserOnly.map((file) => join(dir, file)) });
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    const path = join(entry.parentPath, entry.name);
+    const inside = relative(dir, path);
+    if (entry.isFile() && inside.endsWith('.js') && !/^(cjs|\.joined)\//.test(inside)) rmSync(path);
+  }
+  cpSync(staging, dir, { recursive: true });
+  rmSync(staging, { recursive: true });
+}
+
+function partition(items, test) {
+  return [items.filter(test), items.filter((item) => !test(item))];
+}
+
+/** The ES module files `package.json` names (`exports`, `bin`), relative to dist/. */
+function esmEntryPoints() {
+  const manifest = JSON.parse(readFileSync('package.json', 'utf8'));
+  const files = new Set();
+  const collect = (value) => {
+    if (typeof value === 'string') files.add(value);
+    else if (value && typeof value === 'object') Object.values(value).forEach(collect);
+  };
+  collect([manifest.exports, manifest.bin]);
+  return [...files]
+    .map((file) => file.replace(/^\.\//, ''))
+    .filter((file) => /^dist\/(?!cjs\/).*\.js$/.test(file))
+    .map((file) => file.slice('dist/'.length));
+}

@@ -5,9 +5,9 @@
 // Then `runCli` for one-shot runs and `startCli` for interactive ones.
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -34,9 +34,27 @@ function sourceFiles(): string[] {
   return filesUnder(join(ROOT, 'src')).filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts'));
 }
 
-/** `dist` holds a .js for every source file. */
+/**
+ * `dist` holds a declaration for every source file (tsc's), and every module the CLI loads: its entry and the chunks
+ * these import, statically or not (esbuild's, scripts/build.mjs).
+ */
 function isComplete(dist: string): boolean {
-  return sourceFiles().every((file) => existsSync(join(dist, file.replace(/\.ts$/, '.js'))));
+  return (
+    sourceFiles().every((file) => existsSync(join(dist, file.replace(/\.ts$/, '.d.ts')))) &&
+    modulesFrom(join(dist, 'cli', 'main.js')).every((file) => existsSync(file))
+  );
+}
+
+/** `entry` and the modules it imports by relative path, transitively (those that exist). */
+function modulesFrom(entry: string, found = new Set<string>()): string[] {
+  if (found.has(entry)) return [...found];
+  found.add(entry);
+  if (existsSync(entry))
+    for (const [, path] of readFileSync(entry, 'utf8').matchAll(
+      /\bimport\s*\(?\s*(?:[^'"]*?\sfrom\s*)?["'](\.[^"']+)["']/g,
+    ))
+      modulesFrom(join(dirname(entry), path!), found);
+  return [...found];
 }
 
 /** dist/ is complete and newer than every source file. */
