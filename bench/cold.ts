@@ -68,7 +68,7 @@ try {
 const record = {
   date: startedAt.toISOString(),
   command: `npm run bench:cold -- ${process.argv.slice(2).join(' ')}`.trim(),
-  library: args.library === undefined ? 'src/ (tsc, tsconfig.build.json)' : relative(ROOT, library),
+  library: args.library === undefined ? 'src/ (scripts/build.mjs --esm-only)' : relative(ROOT, library),
   commit: execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim(),
   machine: { node: process.version, load: [loadAtStart, loadavg()[0]!], placement: where.description },
   cycles,

@@ -103,7 +103,7 @@ const results: RunResults = {
   mode,
   command: `${mode === 'full' ? 'npm run bench:full' : 'npm run bench'}${paired ? ' -- --paired' : ''}`,
 
-  library: args.library === undefined ? 'src/ (tsc, tsconfig.build.json)' : relative(ROOT, library),
+  library: args.library === undefined ? 'src/ (scripts/build.mjs --esm-only)' : relative(ROOT, library),
   commit,
   machine: {
     node: process.version,
