@@ -2,8 +2,8 @@
  * The processes of a benchmark run: the echo server, and one driver process per measurement. Both are bundled to
  * plain JavaScript first, so that a driver starts in about 0.1 s without a TypeScript loader. The library is
  * measured as the project's build makes it (what users run), not through tsx's on-the-fly transform, and into a
- * directory of the benchmark's own: a `npm run build` running meanwhile in the same tree
- * cannot change the code under measurement.
+ * directory of the benchmark's own: a `npm run build` running meanwhile in the same tree cannot change the code
+ * under measurement.
  */
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { availableParallelism } from 'node:os';

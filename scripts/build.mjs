@@ -57,14 +57,15 @@ async function joinModules(dir) {
     charset: 'utf8',
     logLevel: 'warning',
   };
-  const [browserOnly, shared] = partition(esmEntryPoints(), (file) => BROWSER_ONLY.includes(file));
-  await build({
-    ...common,
-    entryPoints: shared.map((file) => join(dir, file)),
-    splitting: true,
-    chunkNames: 'chunks/[name]-[hash]',
-  });
-  await build({ ...common, entryPoints: browserOnly.map((file) => join(dir, file)) });
+  const chunkNames = 'chunks/[name]-[hash]';
+  const shared = esmEntryPoints().filter((file) => !BROWSER_ONLY.includes(file));
+  const outputs = [
+    await build({ ...common, entryPoints: shared.map((file) => join(dir, file)), splitting: true, chunkNames }),
+    await build({ ...common, entryPoints: BROWSER_ONLY.map((file) => join(dir, file)) }),
+  ];
+  // A warning is a fault here: esbuild warns, for one, when it drops a module imported for its effect that
+  // `sideEffects` does not list (compatibility.md), and the build would then run without it.
+  if (outputs.some(({ warnings }) => warnings.length > 0)) process.exit(1);
   for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
     const path = join(entry.parentPath, entry.name);
     const inside = relative(dir, path);
@@ -72,10 +73,6 @@ async function joinModules(dir) {
   }
   cpSync(staging, dir, { recursive: true });
   rmSync(staging, { recursive: true });
-}
-
-function partition(items, test) {
-  return [items.filter(test), items.filter((item) => !test(item))];
 }
 
 /** The ES module files `package.json` names (`exports`, `bin`), relative to dist/. */

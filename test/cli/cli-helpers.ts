@@ -45,7 +45,7 @@ function isComplete(dist: string): boolean {
   );
 }
 
-/** `entry` and the modules it imports by relative path, transitively (those that exist). */
+/** `entry` and the modules it imports by relative path, transitively, whether or not each exists. */
 function modulesFrom(entry: string, found = new Set<string>()): string[] {
   if (found.has(entry)) return [...found];
   found.add(entry);
