@@ -101,37 +101,42 @@ async function timeRounds(): Promise<{ readonly rounds: Record<Client, Timed[]> 
   return { rounds: measured };
 }
 
-/** Per client, ratios to `ws` in each round: higher is better for the client, 1 is `ws`'s figure. */
+/** The medians per client, and per client its ratios to `ws` in each round: above 1 is better than `ws`. */
 function timedTable(measured: Record<Client, Timed[]>): string {
-  const ratios = (client: Client, better: (x: Timed, ws: Timed) => number): Summary =>
-    summarize(measured[client].map((x, round) => better(x, measured.ws[round]!)));
-  const rows = CLIENTS.filter((client) => client !== 'ws').map((client) =>
-    [
-      client,
-      ratios(client, (x, ws) => x.cyclesMs && ws.cyclesMs / x.cyclesMs),
-      ratios(client, (x, ws) => ws.cyclesCpuMs / x.cyclesCpuMs),
-      ratios(client, (x, ws) => ws.processCpuMs / x.processCpuMs),
-      ratios(client, (x, ws) => ws.processMs / x.processMs),
-    ]
-      .map((cell) => (typeof cell === 'string' ? cell : range(cell)))
-      .join(' | '),
-  );
-  const medians = CLIENTS.map((client) => {
-    const median = (pick: (x: Timed) => number) => formatNumber(summarize(measured[client].map(pick)).median);
-    return `| ${client} | ${median((x) => (cycles / x.cyclesMs) * 1000)} | ${median((x) => (x.cyclesCpuMs / cycles) * 1000)} | ${median((x) => x.importMs)} | ${median((x) => x.processCpuMs)} | ${median((x) => x.processMs)} |`;
-  });
+  // Each client's medians; then its ratios to `ws`, each `ws`'s cost over the client's (for the rate: its time).
+  const figures: ReadonlyArray<readonly [heading: string, figure: (x: Timed) => number]> = [
+    ['cycles/s', (x) => (cycles / x.cyclesMs) * 1000],
+    ['CPU µs per cycle', (x) => (x.cyclesCpuMs / cycles) * 1000],
+    ['import ms', (x) => x.importMs],
+    ['process CPU ms', (x) => x.processCpuMs],
+    ['process ms', (x) => x.processMs],
+  ];
+  const costs: ReadonlyArray<readonly [heading: string, cost: (x: Timed) => number]> = [
+    ['rate of the cycles', (x) => x.cyclesMs],
+    ['CPU time of the cycles', (x) => x.cyclesCpuMs],
+    ['process CPU time', (x) => x.processCpuMs],
+    ['process wall time', (x) => x.processMs],
+  ];
+  const median = (client: Client, figure: (x: Timed) => number) =>
+    formatNumber(summarize(measured[client].map(figure)).median);
+  const ratios = (client: Client, cost: (x: Timed) => number) =>
+    range(summarize(measured[client].map((x, round) => cost(measured.ws[round]!) / cost(x))));
+  const row = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
+  const ruler = (columns: number) => row(['---', ...Array<string>(columns).fill('---:')]);
   return [
     `${cycles} sequential open + close cycles per fresh process, ${rounds} rounds (${where.description}).`,
     '',
-    '| client | cycles/s | CPU µs per cycle | import ms | process CPU ms | process ms |',
-    '| --- | ---: | ---: | ---: | ---: | ---: |',
-    ...medians,
+    row(['client', ...figures.map(([heading]) => heading)]),
+    ruler(figures.length),
+    ...CLIENTS.map((client) => row([client, ...figures.map(([, figure]) => median(client, figure))])),
     '',
     'Ratios to `ws` per round, median (range); above 1 is better than `ws`:',
     '',
-    '| client | rate of the cycles | CPU time of the cycles | process CPU time | process wall time |',
-    '| --- | ---: | ---: | ---: | ---: |',
-    ...rows.map((row) => `| ${row} |`),
+    row(['client', ...costs.map(([heading]) => heading)]),
+    ruler(costs.length),
+    ...CLIENTS.filter((client) => client !== 'ws').map((client) =>
+      row([client, ...costs.map(([, cost]) => ratios(client, cost))]),
+    ),
   ].join('\n');
 }
 
