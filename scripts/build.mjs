@@ -68,8 +68,8 @@ async function joinModules(dir) {
   if (outputs.some(({ warnings }) => warnings.length > 0)) process.exit(1);
   for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
     const path = join(entry.parentPath, entry.name);
-    const inside = relative(dir, path);
-    if (entry.isFile() && inside.endsWith('.js') && !/^(cjs|\.joined)\//.test(inside)) rmSync(path);
+    const [top] = relative(dir, path).split(/[\\/]/); // either separator, whatever the platform
+    if (entry.isFile() && entry.name.endsWith('.js') && top !== 'cjs' && top !== '.joined') rmSync(path);
   }
   cpSync(staging, dir, { recursive: true });
   rmSync(staging, { recursive: true });
