@@ -13,18 +13,19 @@
  * V8 compiles on the main thread at the same points in every run): a process with no cycles (start-up) and one with
  * `--cycles`, for each client.
  *
- * Options: `--cycles <n>` (1000), `--rounds <n>` (15; 3 with `--instructions`), `--library <path>`, `--instructions`,
- * `--out <name>` (results as `bench/results/<name>.json`, default `cold-<cycles>`).
+ * Options: `--cycles <n>` (1000), `--rounds <n>` (15; 3 with `--instructions`), `--library <path>` (another build,
+ * whose results go to `node_modules/.cache/wxsocket-bench/`), `--instructions`, `--out <name>` (results as
+ * `bench/results/<name>.json`; by default `cold-<cycles>`, with `-instructions` after it for a count).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { clientOrder } from './clients.js';
 import type { ColdMeasurement } from './cold-driver.js';
-import { ROOT, buildLibrary, bundleScripts, placement, runNode, startEchoServer } from './processes.js';
+import { BUILD_DIR, ROOT, buildLibrary, bundleScripts, placement, runNode, startEchoServer } from './processes.js';
 import { formatNumber, summarize, type Summary } from './stats.js';
 
 const CLIENTS = ['ws', 'ws-control', 'wx'] as const;
@@ -47,6 +48,7 @@ const out = args.out ?? `cold-${cycles}${args.instructions ? '-instructions' : '
 if (!/^[\w.-]+$/.test(out)) throw new Error(`--out takes a file name without a folder: ${out}`);
 
 const library = args.library === undefined ? await buildLibrary() : resolve(args.library);
+if (!existsSync(library)) throw new Error(`no library at ${library}`);
 /** What each client's program imports, resolved as `import` resolves it: `ws`'s ES module entry, or the build. */
 const moduleUrls: Record<Client, string> = {
   ws: import.meta.resolve('ws'),
@@ -76,7 +78,8 @@ const record = {
   durationSeconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
   ...results,
 };
-const resultsDir = join(ROOT, 'bench', 'results');
+// A run of another build is kept apart, out of the repository, as `run.ts` does.
+const resultsDir = args.library === undefined ? join(ROOT, 'bench', 'results') : BUILD_DIR;
 mkdirSync(resultsDir, { recursive: true });
 writeFileSync(join(resultsDir, `${out}.json`), `${JSON.stringify(record, null, 1)}\n`);
 
