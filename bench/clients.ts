@@ -6,7 +6,7 @@
  * - `ws-control`: raw `ws` again, the paired method's control.
  * Each client gets the same listeners as the other: open, message, error, close.
  */
-import WebSocket from 'ws';
+import type WebSocket from 'ws';
 import type * as Library from '../src/node.js';
 
 export const CLIENT_NAMES = ['ws', 'wx', 'wx-nodelay'] as const;
@@ -48,14 +48,29 @@ export function clientOrder<T>(clients: readonly T[], turn: number): T[] {
 /** Whether a client is wxsocket, and needs the built library. */
 export const isWx = (name: ClientName): boolean => name.startsWith('wx');
 
-/** Makes a client. `library` is the built wxsocket, needed by the `wx` clients only. */
-export function createClient(name: ClientName, library: typeof Library | undefined): Client {
-  if (!isWx(name)) return wsClient;
+type WebSocketClass = typeof WebSocket;
+
+/**
+ * What the clients are made of, as the driver process loaded it: `ws`'s `WebSocket` for the `ws` clients, the built
+ * wxsocket for the `wx` clients. Passed in, not imported here, so that a driver that runs one client loads only its
+ * module (the cold-start method, `cold-driver.ts`, times that loading).
+ */
+export interface ClientModules {
+  readonly WebSocket?: WebSocketClass | undefined;
+  readonly library?: typeof Library | undefined;
+}
+
+/** Makes a client from the modules it needs. */
+export function createClient(name: ClientName, { WebSocket, library }: ClientModules): Client {
+  if (!isWx(name)) {
+    if (!WebSocket) throw new Error(`client ${name} needs ws`);
+    return wsClient(WebSocket);
+  }
   if (!library) throw new Error(`client ${name} needs the built library`);
   return wxClient(name, library, name === 'wx-nodelay');
 }
 
-const wsClient: Client = {
+const wsClient = (WebSocket: WebSocketClass): Client => ({
   name: 'ws',
   payload: (kind, size) => (kind === 'text' ? 'x'.repeat(size) : Buffer.alloc(size, 0x78)),
   open(url, onMessage) {
@@ -77,7 +92,7 @@ const wsClient: Client = {
       );
     });
   },
-};
+});
 
 function wxClient(name: ClientName, library: typeof Library, tcpNoDelay: boolean): Client {
   // One mini program per process, with the connection limit raised for the 10,000-connection workload.

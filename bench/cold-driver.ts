@@ -5,6 +5,9 @@
  * the URL the runner resolved, through the same ES module loader as a static one.
  * Started as `node cold-driver.mjs <client> <module URL> <server URL> <cycles>`.
  */
+import type * as Library from '../src/node.js';
+import { createClient } from './clients.js';
+
 export interface ColdMeasurement {
   /** The `import` of the client's module. */
   readonly importMs: number;
@@ -15,8 +18,6 @@ export interface ColdMeasurement {
   /** The process's CPU time from its start to the end of the cycles. */
   readonly processCpuMs: number;
 }
-
-type Open = () => Promise<void>;
 
 const [client, moduleUrl, url, cyclesArgument] = process.argv.slice(2);
 const cycles = Number(cyclesArgument);
@@ -30,11 +31,16 @@ let cpu = process.cpuUsage();
 const module: unknown = await import(moduleUrl);
 const importMs = performance.now() - start;
 const importCpuMs = cpuMs(process.cpuUsage(cpu));
-const open = client === 'ws' ? wsCycle(module) : wxCycle(module);
+// The clients of the other methods (`clients.ts`), made from the one module this process loaded.
+const under = createClient(
+  client === 'ws' ? 'ws' : 'wx',
+  client === 'ws' ? { WebSocket: (module as typeof import('ws')).default } : { library: module as typeof Library },
+);
+const ignore = (): void => {};
 
 start = performance.now();
 cpu = process.cpuUsage();
-for (let i = 0; i < cycles; i++) await open();
+for (let i = 0; i < cycles; i++) await (await under.open(url, ignore)).close();
 const measurement: ColdMeasurement = {
   importMs,
   importCpuMs,
@@ -43,27 +49,3 @@ const measurement: ColdMeasurement = {
   processCpuMs: cpuMs(process.cpuUsage()),
 };
 process.stdout.write(`${JSON.stringify(measurement)}\n`);
-
-/** The cycle of `clients.ts`'s `ws` client: compression off, close 1000 once open. */
-function wsCycle(module: unknown): Open {
-  const WebSocket = (module as typeof import('ws')).default;
-  return () =>
-    new Promise((resolve, reject) => {
-      const ws = new WebSocket(url!, { perMessageDeflate: false });
-      ws.on('error', reject);
-      ws.on('open', () => ws.close(1000));
-      ws.on('close', () => resolve());
-    });
-}
-
-/** The cycle of `clients.ts`'s `wx` client: WeChat's defaults, close 1000 once open. */
-function wxCycle(module: unknown): Open {
-  const wx = (module as typeof import('../src/node.js')).createWx({ maxConnections: 20_000 });
-  return () =>
-    new Promise((resolve, reject) => {
-      const task = wx.connectSocket({ url: url! });
-      task.onError((result) => reject(new Error(result.errMsg)));
-      task.onOpen(() => void task.close({ code: 1000 }));
-      task.onClose(() => resolve());
-    });
-}

@@ -17,15 +17,15 @@
  * whose results go to `node_modules/.cache/wxsocket-bench/`), `--instructions`, `--out <name>` (results as
  * `bench/results/<name>.json`; by default `cold-<cycles>`, with `-instructions` after it for a count).
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { clientOrder } from './clients.js';
 import type { ColdMeasurement } from './cold-driver.js';
-import { BUILD_DIR, ROOT, buildLibrary, bundleScripts, placement, runNode, startEchoServer } from './processes.js';
+import { checkResultsName, libraryUnderTest, writeResults } from './library.js';
+import { bundleScripts, placement, runNode, startEchoServer } from './processes.js';
 import { formatNumber, summarize, type Summary } from './stats.js';
 
 const CLIENTS = ['ws', 'ws-control', 'wx'] as const;
@@ -45,15 +45,14 @@ const rounds = Number(args.rounds ?? (args.instructions ? 3 : 15));
 if (!Number.isInteger(cycles) || cycles < 1) throw new Error(`--cycles takes a whole number ≥ 1: ${args.cycles}`);
 if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds takes a whole number ≥ 1: ${args.rounds}`);
 const out = args.out ?? `cold-${cycles}${args.instructions ? '-instructions' : ''}`;
-if (!/^[\w.-]+$/.test(out)) throw new Error(`--out takes a file name without a folder: ${out}`);
+checkResultsName(out);
 
-const library = args.library === undefined ? await buildLibrary() : resolve(args.library);
-if (!existsSync(library)) throw new Error(`no library at ${library}`);
+const library = await libraryUnderTest(args.library);
 /** What each client's program imports, resolved as `import` resolves it: `ws`'s ES module entry, or the build. */
 const moduleUrls: Record<Client, string> = {
   ws: import.meta.resolve('ws'),
   'ws-control': import.meta.resolve('ws'),
-  wx: pathToFileURL(library).href,
+  wx: pathToFileURL(library.entry).href,
 };
 const scripts = await bundleScripts();
 const where = placement();
@@ -70,18 +69,15 @@ try {
 const record = {
   date: startedAt.toISOString(),
   command: `npm run bench:cold -- ${process.argv.slice(2).join(' ')}`.trim(),
-  library: args.library === undefined ? 'src/ (scripts/build.mjs --esm-only)' : relative(ROOT, library),
-  commit: execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim(),
+  library: library.label,
+  commit: library.commit,
   machine: { node: process.version, load: [loadAtStart, loadavg()[0]!], placement: where.description },
   cycles,
   rounds,
   durationSeconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
   ...results,
 };
-// A run of another build is kept apart, out of the repository, as `run.ts` does.
-const resultsDir = args.library === undefined ? join(ROOT, 'bench', 'results') : BUILD_DIR;
-mkdirSync(resultsDir, { recursive: true });
-writeFileSync(join(resultsDir, `${out}.json`), `${JSON.stringify(record, null, 1)}\n`);
+writeResults(library, out, record);
 
 /** One measurement of a fresh process, with its wall time from spawn to exit. */
 type Timed = ColdMeasurement & { readonly processMs: number };

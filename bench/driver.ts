@@ -4,6 +4,7 @@
  * paired method, `paired.ts`). Started by the runner as `node --expose-gc driver.mjs '<job as JSON>'`.
  */
 import { pathToFileURL } from 'node:url';
+import WebSocket from 'ws';
 import type * as Library from '../src/node.js';
 import { createClient, isWx, type ClientName } from './clients.js';
 import { runPaired, type PairedPlan } from './paired.js';
@@ -35,14 +36,15 @@ watchdog.unref();
 
 const names = job.paired?.clients ?? [job.client!];
 const library = names.some(isWx) ? ((await import(pathToFileURL(job.library).href)) as typeof Library) : undefined;
+const modules = { WebSocket, library };
 const workload: Workload = WORKLOADS[job.workload];
 let result: unknown;
 if (job.paired) {
   if (!workload.session)
     throw new Error(`${job.workload} is not a throughput workload: the paired method cannot run it`);
-  const clients = new Map(names.map((name) => [name, createClient(name, library)]));
+  const clients = new Map(names.map((name) => [name, createClient(name, modules)]));
   result = await runPaired(workload.session, clients, job.url, job.paired);
 } else {
-  result = await workload.run(createClient(job.client!, library), job.url, job.limits!);
+  result = await workload.run(createClient(job.client!, modules), job.url, job.limits!);
 }
 process.stdout.write(`${JSON.stringify(result)}\n`);

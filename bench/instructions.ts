@@ -20,7 +20,8 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CLIENT_NAMES } from './clients.js';
 import type { Job } from './driver.js';
-import { buildLibrary, bundleScripts, runDriver, runNode, startEchoServer, type Scripts } from './processes.js';
+import { libraryUnderTest } from './library.js';
+import { bundleScripts, runDriver, runNode, startEchoServer, type Scripts } from './processes.js';
 import { formatNumber, summarize, type Summary } from './stats.js';
 import type { WorkloadName } from './workloads.js';
 
@@ -48,7 +49,7 @@ const { values: args } = parseArgs({
   },
 });
 const repeat = Number(args.repeat);
-const library = args.library === undefined ? await buildLibrary() : resolve(args.library);
+const library = (await libraryUnderTest(args.library)).entry;
 const scripts = await bundleScripts();
 const scratch = mkdtempSync(join(tmpdir(), 'wxsocket-callgrind-'));
 try {

@@ -14,16 +14,16 @@
  * results in `node_modules/.cache/wxsocket-bench/` and never in the docs; `--out <name>` to write the results as
  * `<name>.json` instead of `<mode>[-paired].json` (a run of a few workloads that must not replace the full run's).
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ratiosChart } from './chart.js';
 import { CLIENT_NAMES, PAIRED_CLIENT_NAMES, clientOrder } from './clients.js';
 import type { Job } from './driver.js';
 import type { PairedMeasurements, PairedPlan } from './paired.js';
-import { BUILD_DIR, ROOT, buildLibrary, bundleScripts, placement, runDriver, startEchoServer } from './processes.js';
+import { checkResultsName, libraryUnderTest, writeResults } from './library.js';
+import { ROOT, bundleScripts, placement, runDriver, startEchoServer } from './processes.js';
 import { pairedRatios, resultsSection, updateDocSection } from './report.js';
 import { resultsName, type Mode, type RunResults, type WorkloadResults } from './results.js';
 import { formatNumber } from './stats.js';
@@ -73,16 +73,11 @@ for (const name of workloadNames) {
   if (!(name in WORKLOADS)) throw new Error(`unknown workload ${name}`);
   if (!runnable(name)) throw new Error(`${name} is not a throughput workload: --paired cannot run it`);
 }
-// Checked before minutes of measuring: the results file is written at the end, into the results folder.
-if (args.out !== undefined && !/^[\w.-]+$/.test(args.out))
-  throw new Error(
-    `--out takes the results file's name, without a folder (letters, digits, '.', '_', '-'): ${args.out}`,
-  );
-const library = args.library === undefined ? await buildLibrary() : resolve(args.library);
-if (!existsSync(library)) throw new Error(`no library at ${library}`);
+checkResultsName(args.out);
+const libraryUnder = await libraryUnderTest(args.library);
+const library = libraryUnder.entry;
 
 const startedAt = new Date();
-const commit = commitOf();
 const loadAtStart = loadavg()[0]!;
 const scripts = await bundleScripts();
 const where = placement();
@@ -103,8 +98,8 @@ const results: RunResults = {
   mode,
   command: `${mode === 'full' ? 'npm run bench:full' : 'npm run bench'}${paired ? ' -- --paired' : ''}`,
 
-  library: args.library === undefined ? 'src/ (scripts/build.mjs --esm-only)' : relative(ROOT, library),
-  commit,
+  library: libraryUnder.label,
+  commit: libraryUnder.commit,
   machine: {
     node: process.version,
     ws: (JSON.parse(readFileSync(join(ROOT, 'node_modules', 'ws', 'package.json'), 'utf8')) as { version: string })
@@ -123,13 +118,10 @@ const results: RunResults = {
   failures,
 };
 
-// A run of another build is kept apart, out of the repository: the results file and the docs are for `src/`.
-const resultsDir = args.library === undefined ? join(ROOT, 'bench', 'results') : BUILD_DIR;
-mkdirSync(resultsDir, { recursive: true });
-writeFileSync(join(resultsDir, `${args.out ?? resultsName(results)}.json`), `${JSON.stringify(results, null, 1)}\n`);
+writeResults(libraryUnder, args.out ?? resultsName(results), results);
 const section = resultsSection(results);
 console.log(section);
-if (args.docs && args.library === undefined) {
+if (args.docs && libraryUnder.ofSrc) {
   updateDocSection(join(ROOT, 'docs', 'benchmarks.md'), section, results);
   writeFileSync(join(ROOT, 'docs', paired ? 'benchmarks-paired.svg' : 'benchmarks-ratios.svg'), ratiosChart(results));
 }
@@ -200,17 +192,6 @@ function pairedTimeLimit({ warmupMs, slices, sliceMs }: PairedPlan): number {
 function longerWarmups(modeWarmupMs: number): NonNullable<RunResults['longerWarmups']> {
   const longer = workloadNames.filter((name) => warmupFor(name, modeWarmupMs) > modeWarmupMs);
   return Object.fromEntries(longer.map((name) => [name, warmupFor(name, modeWarmupMs)]));
-}
-
-/** The commit measured, marked when `src/` has uncommitted changes (which the build then includes). */
-function commitOf(): string {
-  const git = (...gitArgs: string[]): string => execFileSync('git', gitArgs, { cwd: ROOT, encoding: 'utf8' }).trim();
-  try {
-    const dirty = args.library === undefined && git('status', '--porcelain', '--', 'src') !== '';
-    return `${git('rev-parse', '--short', 'HEAD')}${dirty ? ' + uncommitted changes in src/' : ''}`;
-  } catch {
-    return 'unknown';
-  }
 }
 
 /** Time a driver may take: its measured phases plus generous room for opening and closing. */

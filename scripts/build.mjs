@@ -15,6 +15,7 @@ import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
+import { manifestFiles } from './manifest-files.mjs';
 
 /**
  * The entry points no Node program loads: each is one file of its own. The others share chunks, as a program may load
@@ -77,15 +78,7 @@ async function joinModules(dir) {
 
 /** The ES module files `package.json` names (`exports`, `bin`), relative to dist/. */
 function esmEntryPoints() {
-  const manifest = JSON.parse(readFileSync('package.json', 'utf8'));
-  const files = new Set();
-  const collect = (value) => {
-    if (typeof value === 'string') files.add(value);
-    else if (value && typeof value === 'object') Object.values(value).forEach(collect);
-  };
-  collect([manifest.exports, manifest.bin]);
-  return [...files]
-    .map((file) => file.replace(/^\.\//, ''))
+  return manifestFiles(JSON.parse(readFileSync('package.json', 'utf8')))
     .filter((file) => /^dist\/(?!cjs\/).*\.js$/.test(file))
     .map((file) => file.slice('dist/'.length));
 }

@@ -12,6 +12,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, write
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { manifestFiles } from './manifest-files.mjs';
 
 const ALL = ['node-test', 'vitest', 'jest'];
 const args = process.argv.slice(2);
@@ -283,15 +284,8 @@ function packContents(paths) {
     /^docs\/[\w.-]+\.(md|svg)$/.test(path) ||
     (path.startsWith('dist/') && !path.endsWith('.map') && !/^dist\/cli\/.*\.d\.ts$/.test(path));
   for (const path of paths) if (!allowed(path)) problems.push(`unexpected file ${path}`);
-  const targets = new Set();
-  const collect = (value) => {
-    if (typeof value === 'string') targets.add(value.replace(/^\.\//, ''));
-    else if (value && typeof value === 'object') Object.values(value).forEach(collect);
-  };
-  collect(manifest.exports);
-  collect([manifest.main, manifest.types, manifest.bin]);
   const present = new Set(paths);
-  for (const target of targets)
+  for (const target of manifestFiles(manifest))
     if (target !== 'package.json' && !present.has(target)) problems.push(`missing ${target}`);
   for (const problem of problems) console.error(problem);
   return [
