@@ -171,9 +171,9 @@ console.log(`\n${passed} passed, ${results.length - passed} failed`);
 process.exit(passed === results.length ? 0 : 1);
 
 /**
- * A bundler drops a module imported only for its effect when the package says it has none: the Node entry's set-up
- * (node-host.js: the real timers, the shared macrotask of connection starts) must be listed in `sideEffects`, or a
- * Node application bundled with esbuild, webpack or rollup runs without it. esbuild warns when it drops one. Bundles
+ * A bundler that honours `sideEffects` drops a module imported only for its effect when the package says it has none:
+ * the Node entry's set-up (node-host.js: the real timers, the shared macrotask of connection starts) must be listed
+ * there, or a Node application bundled runs without it. esbuild warns when it drops one. Bundles
  * an application of the consumer for Node, as ES module and as CommonJS, and runs the CommonJS bundle (an ES module
  * bundle of `ws` needs a `require` shim, esbuild's documented limit, not this package's).
  */
