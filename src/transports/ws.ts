@@ -59,20 +59,48 @@ interface Handshake {
 }
 
 /**
- * The event listeners are module functions shared by every connection, called with the emitter as `this`, rather
- * than closures per connection: idle connections are many, and every closure costs memory. So a `ws` socket is a
- * subclass with a field for its connection, the options carry the connection to `createConnection`, and the TCP
- * socket gets the same field (a property, where a weak map would cost a table entry and slow every collection).
+ * `ws` reports everything through its `emit`, and a connection has one listener per event, always the same: so the
+ * subclass's `emit` calls the connection's handlers itself, and no listener is ever added. Registering them (five
+ * `on` calls per connection, and two removals at open) was a tenth of the calls a short-lived connection makes into
+ * Node's events module, and each listener table costs an idle connection memory. A `ws` socket has a field for its
+ * connection, the options carry the connection to `createConnection`, and the TCP socket gets the same field (a
+ * property, where a weak map would cost a table entry and slow every collection).
  */
 const kConnection = Symbol('wxsocket.connection');
 
 class WxWebSocket extends WebSocket {
-  [kConnection]: WsConnection | undefined;
+  [kConnection]!: WsConnection;
+
+  // Two arguments at most (`ws` passes no more), named rather than collected, so that no array is made per message.
+  override emit(event: string | symbol, first?: unknown, second?: unknown): boolean {
+    const connection = this[kConnection];
+    switch (event) {
+      case 'message':
+        onMessage(connection, first as Buffer | ArrayBuffer, second as boolean);
+        return true;
+      case 'upgrade':
+        onUpgrade(connection, first as IncomingMessage);
+        return true;
+      case 'unexpected-response':
+        onUnexpectedResponse(this, connection, second as IncomingMessage);
+        return true;
+      case 'open':
+        onOpen(this, connection);
+        return true;
+      case 'error':
+        onError(connection, first as Error);
+        return true;
+      case 'close':
+        onClose(connection, first as number, second as Buffer);
+        return true;
+      default:
+        // 'ping' and 'pong' (`ws` answers pings itself) and 'redirect' (never followed): nobody listens.
+        return false;
+    }
+  }
 }
 
 type WithConnection<T> = T & { [kConnection]?: WsConnection };
-
-const connectionOf = (ws: WebSocket): WsConnection => (ws as WxWebSocket)[kConnection]!;
 
 class WsConnection implements TransportConnection {
   readonly #ws: WebSocket;
@@ -83,7 +111,8 @@ class WsConnection implements TransportConnection {
   copiesBinary = false;
   /**
    * After open, the TCP socket, whose state says how the connection ended when `ws` reports the close (`onClose`);
-   * or `'reported'` once `ws` reported a protocol error, which ends it.
+   * or `'reported'` once a failure that ends the connection was reported (a protocol error, an unexpected response to
+   * the handshake): an 'error' from `ws` after that is the same failure.
    */
   ending: Socket | 'reported' | undefined;
 
@@ -123,11 +152,6 @@ class WsConnection implements TransportConnection {
     ));
     ws[kConnection] = this;
     ws.binaryType = 'arraybuffer';
-    ws.on('upgrade', onUpgrade);
-    ws.on('unexpected-response', onUnexpectedResponse);
-    ws.on('open', onOpen);
-    ws.on('error', onError);
-    ws.on('close', onClose);
   }
 
   get bufferedAmount(): number {
@@ -158,46 +182,33 @@ class WsConnection implements TransportConnection {
   }
 }
 
-function onUpgrade(this: WebSocket, response: IncomingMessage): void {
-  const handshake = connectionOf(this).handshake!;
+function onUpgrade(connection: WsConnection, response: IncomingMessage): void {
+  const handshake = connection.handshake!;
   handshake.responded = true;
   handshake.timing.upgraded = now();
   handshake.header = headersOf(response.rawHeaders);
 }
 
-function onUnexpectedResponse(this: WebSocket, _request: unknown, response: IncomingMessage): void {
-  const { handshake, handlers } = connectionOf(this);
-  handshake!.responded = true;
+function onUnexpectedResponse(ws: WebSocket, connection: WsConnection, response: IncomingMessage): void {
+  connection.handshake!.responded = true;
   // Reported here rather than through the 'error' that `terminate` emits, which `ws` defers with `process.nextTick`:
   // jest's default fake timers fake the nextTick `ws` sees, and the failure would never come. The core then aborts
-  // the connection and ignores the deferred 'error'.
-  handlers.onError('handshake', new Error(`Unexpected server response: ${response.statusCode}`));
-  // The 'error' that `terminate` emits later is this same failure, and a transport reports one error at most.
-  this.removeListener('error', onError).on('error', ignoreError);
-  this.terminate();
+  // the connection. The 'error' that comes later is this same failure, and a transport reports one error at most.
+  connection.ending = 'reported';
+  connection.handlers.onError('handshake', new Error(`Unexpected server response: ${response.statusCode}`));
+  ws.terminate();
 }
 
-/** Takes an error already reported in another form (an emitter without an 'error' listener would throw it). */
-function ignoreError(): void {}
-
-function onOpen(this: WebSocket): void {
-  const connection = connectionOf(this);
-  const { socket, perMessageDeflate, header = {}, timing } = connection.handshake!;
+function onOpen(ws: WebSocket, connection: WsConnection): void {
+  const { socket, secure, perMessageDeflate, header = {}, timing } = connection.handshake!;
   connection.handshake = undefined;
   // The only extension `ws` can negotiate is permessage-deflate, and only when asked for (an unrequested one fails
   // the handshake): `extensions`, which builds a string, is read only then.
-  connection.copiesBinary = perMessageDeflate && this.extensions !== '';
-  // The handshake's listeners go, and messages (which `ws` reads on a later turn) are listened for from now on: at
-  // most five event names at once keep the emitter's listener table at its first size, about 160 bytes less.
-  this.removeListener('upgrade', onUpgrade)
-    .removeListener('unexpected-response', onUnexpectedResponse)
-    .on('message', onMessage);
+  connection.copiesBinary = perMessageDeflate && ws.extensions !== '';
   if (socket) {
-    socket
-      .removeListener('connect', onConnected)
-      .removeListener('secureConnect', onConnected)
-      .removeListener('connect', onTcpConnected)
-      .removeListener('lookup', onLookup);
+    // The handshake's listeners (`track`) go with it.
+    socket.removeListener(secure ? 'secureConnect' : 'connect', onConnected).removeListener('lookup', onLookup);
+    if (secure) socket.removeListener('connect', onTcpConnected);
     // After open `ws` destroys the socket on an error (a reset, say) without telling anyone, and treats an end of
     // stream like any other end: the socket keeps both facts (`errored`, `readableEnded`), read when the close comes.
     connection.ending = socket;
@@ -205,17 +216,17 @@ function onOpen(this: WebSocket): void {
   connection.handlers.onOpen(header, timing.profile(now()));
 }
 
-function onMessage(this: WebSocket, data: Buffer | ArrayBuffer, isBinary: boolean): void {
-  const { handlers } = connectionOf(this);
+function onMessage(connection: WsConnection, data: Buffer | ArrayBuffer, isBinary: boolean): void {
+  const { handlers } = connection;
   if (!isBinary) return handlers.onMessage(data.toString());
   // Binary arrives as an exact-length ArrayBuffer (binaryType). Under a test runner's own realm (jest), copy it
   // into that realm's ArrayBuffer so `instanceof ArrayBuffer` holds (contract §0.7).
   handlers.onMessage(data instanceof ArrayBuffer ? data : copyToArrayBuffer(data as unknown as ArrayBufferLike));
 }
 
-function onError(this: WebSocket, error: Error): void {
-  const connection = connectionOf(this);
+function onError(connection: WsConnection, error: Error): void {
   const { handshake, handlers } = connection;
+  if (connection.ending === 'reported') return; // reported already, in another form
   if (handshake) return handlers.onError(handshakeFailureKind(handshake, error), error);
   // After open `ws` reports only protocol errors (its `WS_ERR_*` codes), and then destroys the socket.
   connection.ending = 'reported';
@@ -235,8 +246,7 @@ function failure(error: Error & { code?: unknown }): Error {
  * later error. The TCP socket's own state is read, not that of a weak link's socket (§8.3) in front of it, which
  * learns of the end later.
  */
-function onClose(this: WebSocket, code: number, reason: Buffer): void {
-  const connection = connectionOf(this);
+function onClose(connection: WsConnection, code: number, reason: Buffer): void {
   const { ending, handlers } = connection;
   connection.ending = undefined;
   if (code !== 1006 || connection.handshake) return handlers.onClose(code, reason.toString());
@@ -303,10 +313,10 @@ function track(options: ConnectOptions, socket: Socket, connected: 'connect' | '
   handshake.timing.socketStart = now();
   handshake.socket = socket;
   (socket as WithConnection<Socket>)[kConnection] = connection;
-  // Plain listeners that go when the handshake goes: `once` would keep a wrapper per socket, and an IP address never
-  // emits 'lookup'.
+  // Plain listeners that go when the handshake goes: `once` would keep a wrapper per socket. An IP address is not
+  // looked up, and emits no 'lookup'.
   socket.on(connected, onConnected);
-  socket.on('lookup', onLookup);
+  if (!isIP(options.host)) socket.on('lookup', onLookup);
   if (connected === 'secureConnect') socket.on('connect', onTcpConnected);
   // `ws` turns Nagle's algorithm off (TCP_NODELAY) on every socket as it opens; WeChat's default keeps it on
   // (`tcpNoDelay: false`, contract §1), as a new socket has it. That call is made a no-op on this socket, rather than
