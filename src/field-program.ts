@@ -9,6 +9,6 @@ import type { TaskController } from './task-controller.js';
 export interface FieldProgram {
   readonly settings: Settings;
   readonly gate: DeliveryGate;
-  /** The tasks not yet CLOSED, as they are now: an array nothing changes later, since acting on one may end it. */
+  /** The tasks not yet CLOSED, as they are now: a copy, which acting on one (it may end) leaves as it is. */
   liveTasks(): readonly TaskController[];
 }
