@@ -5,14 +5,14 @@
 //
 // Then esbuild joins the ES modules into one file per entry point, and chunks for the code entry points share
 // (`splitting`, so that `wxsocket` and `wxsocket/testing` still share one copy of every module): Node's ES module
-// loader pays for each module, and `import 'wxsocket'` loaded 37 of them, now 6 (docs/benchmarks.md, "A fourth
+// loader pays for each module, and `import 'wxsocket'` loaded 37 of them, now 3 (docs/benchmarks.md, "A fourth
 // pass"). The declarations stay one per module, and so does the CommonJS copy: esbuild splits ES modules only.
 //
 // Usage: node scripts/build.mjs [--esm-only] [--out-dir <dir>]   (the benchmark's own copy: bench/processes.ts)
 import { spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 import { manifestFiles } from './manifest-files.mjs';
@@ -22,6 +22,10 @@ import { manifestFiles } from './manifest-files.mjs';
  * several of them (`wxsocket`, `wxsocket/testing`, `wxsocket/reliable`, `wxsocket/artillery`).
  */
 const BROWSER_ONLY = ['browser.js', 'testing/browser.js'];
+/** The entry point of `import 'wxsocket'` on Node. */
+const NODE_ENTRY = 'node.js';
+/** Shared entry points that must load nothing of Node's: `wxsocket/reliable` runs in WeChat and browsers too. */
+const PLATFORM_FREE = ['reliable/index.js'];
 
 const { values: args } = parseArgs({
   options: { 'esm-only': { type: 'boolean', default: false }, 'out-dir': { type: 'string', default: 'dist' } },
@@ -60,8 +64,16 @@ async function joinModules(dir) {
   };
   const chunkNames = 'chunks/[name]-[hash]';
   const shared = esmEntryPoints().filter((file) => !BROWSER_ONLY.includes(file));
+  const entryPoints = shared.map((file) => join(dir, file));
+  const nodeOnly = shared.filter((file) => file !== NODE_ENTRY && !PLATFORM_FREE.includes(file));
+  const plugins = [
+    nodeEntryFirst(
+      join(dir, NODE_ENTRY),
+      nodeOnly.map((file) => join(dir, file)),
+    ),
+  ];
   const outputs = [
-    await build({ ...common, entryPoints: shared.map((file) => join(dir, file)), splitting: true, chunkNames }),
+    await build({ ...common, entryPoints, splitting: true, chunkNames, plugins }),
     await build({ ...common, entryPoints: BROWSER_ONLY.map((file) => join(dir, file)) }),
   ];
   // A warning is a fault here: esbuild warns, for one, when it drops a module imported for its effect that
@@ -74,6 +86,30 @@ async function joinModules(dir) {
   }
   cpSync(staging, dir, { recursive: true });
   rmSync(staging, { recursive: true });
+}
+
+/**
+ * Has each of `importers` (the other Node-only entry points) import the Node entry first, in the build only, not in
+ * the sources. esbuild makes a chunk of the code used by the same entry points: with everything the Node entry loads
+ * used by all of them, it is one chunk, with the code `wxsocket/reliable` shares with it in another, and
+ * `import 'wxsocket'` loads three files, where it loaded six. Those entry points used parts of the core, and load all
+ * of it now, which costs less than loading it in parts (docs/benchmarks.md). `package.json` lists the Node entry in
+ * `sideEffects`, or esbuild would drop the import.
+ */
+function nodeEntryFirst(nodeEntry, importers) {
+  const paths = new Set(importers.map((path) => resolve(path)));
+  return {
+    name: 'node-entry-first',
+    setup(build) {
+      build.onLoad({ filter: /\.js$/ }, ({ path }) => {
+        if (!paths.has(path)) return undefined;
+        const source = readFileSync(path, 'utf8');
+        const [shebang = ''] = /^#!.*\n/.exec(source) ?? []; // the CLI's, which must stay first
+        const specifier = `./${relative(dirname(path), nodeEntry).split(/[\\/]/).join('/')}`;
+        return { contents: `${shebang}import ${JSON.stringify(specifier)};\n${source.slice(shebang.length)}` };
+      });
+    },
+  };
 }
 
 /** The ES module files `package.json` names (`exports`, `bin`), relative to dist/. */

@@ -140,6 +140,10 @@ try {
     'bundles for Node with its set-up (package.json sideEffects)',
     consumerReady && (await bundlesForNode(consumer)),
   );
+  check(
+    'wxsocket/reliable bundles for a browser (no Node module)',
+    consumerReady && (await bundlesReliableForBrowser(consumer)),
+  );
   for (const [name, passed, detail] of consumerReady ? typeChecks(consumer) : [['types', false, 'no consumer']]) {
     check(name, passed, detail);
   }
@@ -199,6 +203,25 @@ async function bundlesForNode(consumer) {
     passed &&= warnings.length === 0;
   }
   return passed && run(process.execPath, [join(consumer, 'bundle.cjs')], consumer);
+}
+
+/**
+ * `wxsocket/reliable` runs inside WeChat and in browsers too (reliable.md): nothing it loads may import a Node module
+ * or `ws`. esbuild bundling for the browser fails on any of them.
+ */
+async function bundlesReliableForBrowser(consumer) {
+  const { build } = await import('esbuild');
+  const app = join(consumer, 'page.mjs');
+  writeFileSync(
+    app,
+    "import { createReliableSocket } from 'wxsocket/reliable';\nglobalThis.open = createReliableSocket;\n",
+  );
+  try {
+    await build({ entryPoints: [app], bundle: true, platform: 'browser', write: false, logLevel: 'error' });
+    return true;
+  } catch {
+    return false; // esbuild has printed what it could not resolve
+  }
 }
 
 /**
