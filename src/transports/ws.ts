@@ -60,9 +60,9 @@ interface Handshake {
 
 /**
  * `ws` reports everything through its `emit`, and a connection has one listener per event, always the same: so the
- * subclass's `emit` calls the connection's handlers itself, and no listener is ever added. Registering them (five
- * `on` calls per connection, and two removals at open) was a tenth of the calls a short-lived connection makes into
- * Node's events module, and each listener table costs an idle connection memory. A `ws` socket has a field for its
+ * subclass's `emit` calls the connection's handlers itself, and no listener is ever added. Registering them (five `on`
+ * calls per connection and two removals at open, each through Node's argument checks) took about 60 of the 1,560
+ * calls an open and close made into Node (docs/benchmarks.md, "A fifth pass"). A `ws` socket has a field for its
  * connection, the options carry the connection to `createConnection`, and the TCP socket gets the same field (a
  * property, where a weak map would cost a table entry and slow every collection).
  */
