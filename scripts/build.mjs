@@ -5,7 +5,7 @@
 //
 // Then esbuild joins the ES modules into one file per entry point, and chunks for the code entry points share
 // (`splitting`, so that `wxsocket` and `wxsocket/testing` still share one copy of every module): Node's ES module
-// loader pays for each module, and `import 'wxsocket'` loaded 37 of them, now 3 (docs/benchmarks.md, "A fourth
+// loader pays for each module, and `import 'wxsocket'` loaded 37 of them, now 3 (docs/benchmarks.md, "A fifth
 // pass"). The declarations stay one per module, and so does the CommonJS copy: esbuild splits ES modules only.
 //
 // Usage: node scripts/build.mjs [--esm-only] [--out-dir <dir>]   (the benchmark's own copy: bench/processes.ts)
