@@ -207,7 +207,8 @@ async function bundlesForNode(consumer) {
 
 /**
  * `wxsocket/reliable` runs inside WeChat and in browsers too (reliable.md): nothing it loads may import a Node module
- * or `ws`. esbuild bundling for the browser fails on any of them.
+ * or `ws`. Bundling it for the browser fails on a Node module; `ws` resolves there to its browser stub, so the
+ * bundle's inputs are searched for it.
  */
 async function bundlesReliableForBrowser(consumer) {
   const { build } = await import('esbuild');
@@ -216,12 +217,23 @@ async function bundlesReliableForBrowser(consumer) {
     app,
     "import { createReliableSocket } from 'wxsocket/reliable';\nglobalThis.open = createReliableSocket;\n",
   );
+  let inputs;
   try {
-    await build({ entryPoints: [app], bundle: true, platform: 'browser', write: false, logLevel: 'error' });
-    return true;
+    const options = {
+      entryPoints: [app],
+      bundle: true,
+      platform: 'browser',
+      write: false,
+      metafile: true,
+      logLevel: 'error',
+    };
+    inputs = Object.keys((await build(options)).metafile.inputs);
   } catch {
     return false; // esbuild has printed what it could not resolve
   }
+  const ws = inputs.filter((input) => /(^|\/)node_modules\/ws\//.test(input));
+  for (const input of ws) console.error(`wxsocket/reliable loads ${input}`);
+  return ws.length === 0;
 }
 
 /**
