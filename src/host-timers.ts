@@ -23,8 +23,6 @@ export interface HostTimers {
   clearTimeout(handle: TimerHandle): void;
   /** A macrotask without `setTimeout`'s clamp (Node), or `undefined` where the host has none (browsers). */
   setImmediate: ((callback: () => void) => TimerHandle) | undefined;
-  /** Where the host has it (Node): runs a connection's start on the macrotask of every start queued in this turn. */
-  starts?: (start: () => void) => void;
 }
 
 /**

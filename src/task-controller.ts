@@ -131,12 +131,11 @@ export class TaskController {
   constructor(owner: TaskOwner, start: TaskStart) {
     this.#owner = owner;
     if (typeof start === 'object') {
-      // After the current turn, so listeners attached right away see `open` (§1). On Node, every start queued in one
-      // turn shares that macrotask (node-host.ts, `starts`): a storm of `connectSocket` calls then sets up its
-      // sockets back to back, each TCP connect issued after all of them, as `ws` does when called in a loop. With a
-      // macrotask each, the process alternates between its own work and the kernel's for each connect, which cost
-      // about a tenth more CPU time per connection (docs/benchmarks.md, connection storms).
-      (hostTimers.starts ?? later)(() => this.#start(start));
+      // After the current turn (§1), on a microtask: listeners attached right after the call are in place, a close in
+      // the same turn means no network at all, and the attempt begins without waiting for another turn of the event
+      // loop, as WeChat's native side begins it without waiting for the page's (docs/decisions.md, timing). Failures
+      // found by the start itself still reach the listeners on a later macrotask (`#start`).
+      void Promise.resolve().then(() => this.#start(start));
       return;
     }
     this.#phase = CLOSED;
@@ -317,7 +316,8 @@ export class TaskController {
 
   /**
    * Fails the connection now (it is let go at once) and delivers `onError`, then `onClose` 1006, on a later turn:
-   * what caused it (a call of the caller's, a notification) has not returned yet (§0.1).
+   * what caused it (a call of the caller's, a notification, the start's microtask) has not returned yet (§0.1), and
+   * `onError` comes on a later macrotask [lib].
    */
   #failSoon(errMsg: string, errCode: number): void {
     this.#failure = { errMsg, errCode };
@@ -338,7 +338,7 @@ export class TaskController {
     if (this.#phase !== CONNECTING || this.#closeRequest || this.#failure) return;
     // Offline (§8.3): the attempt fails in the transport, as a name that does not resolve would (§9.2: code 1).
     const network = this.#owner.networkIfMade;
-    if (network?.isConnected === false) return this.#failOpen('dns');
+    if (network?.isConnected === false) return this.#failSoon(this.#openFailureText('dns'), NEVER_OPENED);
     const { settings } = this;
     // The per-call timeout wins over app.json's (§1), capped to what `setTimeout` honours (a larger delay fires at
     // once). A real timer: WeChat times the handshake natively, not on the page's clock (docs/decisions.md).
@@ -353,7 +353,7 @@ export class TaskController {
       // A transport that throws (e.g. for `ws://` with no host, which passes WeChat's URL pattern) failed to connect:
       // code:2, and its error goes to the reporter, the one place that says why.
       reportSafely(settings.report, error, 'transport');
-      if (link.task) this.#failOpen('transport');
+      if (link.task) this.#failSoon(this.#openFailureText('transport'), NEVER_OPENED);
       return;
     }
     link.returned(connection);

@@ -1,8 +1,8 @@
 /**
- * When connection attempts start on Node (contract §1, docs/decisions.md "Timing"): after the current turn, and the
- * attempts of every `connectSocket` made in one turn on the same macrotask, in call order, so that a storm of
- * connections sets up every socket before the kernel's work of connecting them. The transport is a custom one that
- * records what happened when it was called: users pass their own through `createWx({transport})`.
+ * When connection attempts start (contract §1, docs/decisions.md "Timing"): after the current turn, on a microtask
+ * each, in call order, so that a storm of connections sets up every socket before the kernel's work of connecting
+ * them; a failure the start finds itself still reaches the listeners on a later macrotask. The transport is a custom
+ * one that records what happened when it was called: users pass their own through `createWx({transport})`.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -13,13 +13,12 @@ import type { SocketTask } from '../../src/types.js';
 /** A connection that never opens; `abort` and `close` do nothing. */
 const idle: TransportConnection = { send: () => {}, close: () => {}, abort: () => {}, bufferedAmount: 0 };
 
-test('§1 attempts of one turn start on one later macrotask, in call order, with no microtask between them', async () => {
+test('§1 attempts start after the calling turn, on microtasks, in call order, before the microtasks they queue', async () => {
   const log: string[] = [];
   let calls = 0;
   const transport: Transport = (request) => {
     const index = calls++;
     log.push(`start ${request.url.slice(-1)}`);
-    // A microtask queued by one start runs only once every start of that macrotask has been made.
     void Promise.resolve().then(() => log.push(`microtask after start ${index}`));
     return idle;
   };
@@ -27,8 +26,10 @@ test('§1 attempts of one turn start on one later macrotask, in call order, with
   const tasks = ['ws://127.0.0.1:9/a', 'ws://127.0.0.1:9/b', 'ws://127.0.0.1:9/c'].map((url) =>
     wx.connectSocket({ url }),
   );
+  assert.deepEqual(log, [], 'no attempt in the calling turn');
+  // Queued after the three starts: runs once they all have, before the microtasks they queued.
   await Promise.resolve();
-  assert.deepEqual(log, [], 'no attempt in the calling turn, microtasks included');
+  assert.deepEqual(log, ['start a', 'start b', 'start c']);
   await new Promise((resolve) => setImmediate(resolve));
   assert.deepEqual(log, [
     'start a',
@@ -58,10 +59,10 @@ test('§1 a task closed by an earlier start of the same macrotask never reaches 
   void first.close({});
 });
 
-// A start queued with others must not throw: the rest of its turn would wait for a later macrotask (node-host.ts),
-// and the error would escape the host's callback. Everything user-supplied that a start calls is guarded: here the
-// transport factory throws, the reporter it goes to throws, and so do the listeners of the failure it causes.
-test('§1 §0.3 a start whose transport, reporter and listeners all throw leaves the starts after it on the same macrotask', async () => {
+// Everything user-supplied that a start calls is guarded: here the transport factory throws, the reporter it goes to
+// throws, and so do the listeners of the failure it causes. The starts after it are made all the same, and the
+// failure reaches the listeners on a later macrotask, as every `onError` does [lib].
+test('§1 §0.3 a start whose transport, reporter and listeners all throw: the other starts are made, its onError comes on a later macrotask', async () => {
   const log: string[] = [];
   const reported: string[] = [];
   const transport: Transport = (request) => {
@@ -88,15 +89,15 @@ test('§1 §0.3 a start whose transport, reporter and listeners all throw leaves
     });
     return task;
   });
-  // Queued after the starts' macrotask (the first connectSocket queued it): runs right after it, in the same turn of
-  // the event loop; a start handed to a later turn would not have run yet.
+  await Promise.resolve();
+  assert.deepEqual(log, ['start a', 'start b', 'start c'], "no listener on the starts' microtasks");
   await new Promise((resolve) => setImmediate(resolve));
   assert.deepEqual(log, [
     'start a',
     'start b',
+    'start c',
     'b onError open fail: _code:2,_msg:Underlying Transport Error',
     'b onClose 1006',
-    'start c',
   ]);
   assert.deepEqual(reported, [
     'transport: factory b fails',

@@ -46,8 +46,8 @@ function scripted(
 }
 
 /**
- * Resolves once the core has called the transport's factory: the attempt starts on a later macrotask, whose order
- * against a timer differs between Node versions, so the test waits for the call itself (bounded in turns).
+ * Resolves once the core has called the transport's factory: the test waits for the call itself, not for a moment
+ * the start is known to come by (bounded in turns).
  */
 async function attempted(transport: Scripted): Promise<void> {
   for (let turn = 0; turn < 100 && transport.handlers.length === 0; turn++) {
