@@ -47,7 +47,6 @@ interface Handshake {
   readonly tcpNoDelay: boolean;
   /** Whether compression was asked for: without it, no extension can be negotiated. */
   readonly perMessageDeflate: boolean;
-  readonly secure: boolean;
   socket?: Socket;
   /** wss: TCP is connected, so a failure before the TLS handshake ends may be a TLS failure. */
   tcpConnected?: boolean;
@@ -127,7 +126,6 @@ class WsConnection implements TransportConnection {
       timing: new Timing(now()),
       tcpNoDelay: request.tcpNoDelay,
       perMessageDeflate: request.perMessageDeflate,
-      secure,
       link: request.link,
     };
     const url = connectionUrl(request.url);
@@ -200,15 +198,12 @@ function onUnexpectedResponse(ws: WebSocket, connection: WsConnection, response:
 }
 
 function onOpen(ws: WebSocket, connection: WsConnection): void {
-  const { socket, secure, perMessageDeflate, header = {}, timing } = connection.handshake!;
+  const { socket, perMessageDeflate, header = {}, timing } = connection.handshake!;
   connection.handshake = undefined;
   // The only extension `ws` can negotiate is permessage-deflate, and only when asked for (an unrequested one fails
   // the handshake): `extensions`, which builds a string, is read only then.
   connection.copiesBinary = perMessageDeflate && ws.extensions !== '';
   if (socket) {
-    // The handshake's listeners (`track`) go with it.
-    socket.removeListener(secure ? 'secureConnect' : 'connect', onConnected).removeListener('lookup', onLookup);
-    if (secure) socket.removeListener('connect', onTcpConnected);
     // After open `ws` destroys the socket on an error (a reset, say) without telling anyone, and treats an end of
     // stream like any other end: the socket keeps both facts (`errored`, `readableEnded`), read when the close comes.
     connection.ending = socket;
@@ -313,8 +308,9 @@ function track(options: ConnectOptions, socket: Socket, connected: 'connect' | '
   handshake.timing.socketStart = now();
   handshake.socket = socket;
   (socket as WithConnection<Socket>)[kConnection] = connection;
-  // Plain listeners that go when the handshake goes: `once` would keep a wrapper per socket. An IP address is not
-  // looked up, and emits no 'lookup'.
+  // Plain listeners, left in place at open: each of these events comes once per socket, and finds no handshake after
+  // open, so removing them would only cost calls into Node (`once` would keep a wrapper per socket). An IP address is
+  // not looked up, and emits no 'lookup'.
   socket.on(connected, onConnected);
   if (!isIP(options.host)) socket.on('lookup', onLookup);
   if (connected === 'secureConnect') socket.on('connect', onTcpConnected);
