@@ -42,7 +42,7 @@ test('§1 attempts start after the calling turn, on microtasks, in call order, b
   for (const task of tasks) void task.close({});
 });
 
-test('§1 a task closed by an earlier start of the same macrotask never reaches the transport', async () => {
+test('§1 a task closed by an earlier start of the same turn never reaches the transport', async () => {
   const started: string[] = [];
   let second: SocketTask | undefined;
   const transport: Transport = (request) => {
