@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { describe, test } from 'node:test';
-import { createWx } from '../src/node.js';
+import { createWx, wsTransport } from '../src/node.js';
 import type { WxOptions } from '../src/options.js';
 import type { HandshakeFault } from '../src/testing/index.js';
 import { runTask, type WxEvent } from './testing/wx-run.js';
@@ -87,3 +87,22 @@ for (const { platform, SDKVersion, texts } of PROFILES) {
     }
   });
 }
+
+// `wsTransport({hosts})` answers the names it lists itself, and leaves every other name to DNS, which it loads only
+// then: a listed name reaches the server at its address, an unlisted one fails as a name that does not resolve.
+describe('the ws transport with fixed host names', () => {
+  test('§1 a listed name opens at its address; §9.2 an unlisted one is looked up, and fails as DNS does', async () => {
+    const server = await start();
+    const transport = wsTransport({ hosts: { 'chat.wxsocket.test': '127.0.0.1' } });
+    const wx = createWx({ platform: 'android', SDKVersion: '3.6.0', transport });
+    const listed = runTask(wx, { url: `ws://chat.wxsocket.test:${new URL(server.url).port}/` });
+    await listed.opened;
+    void listed.task.close({});
+    await listed.closed;
+    const unlisted = runTask(wx, { url: 'ws://wxsocket-handshake-test.invalid/' });
+    assert.deepEqual(await unlisted.closed, [
+      { event: 'error', errMsg: BINDING.dns, errCode: 1004 },
+      { event: 'close', code: 1006, reason: 'abnormal closure' },
+    ]);
+  });
+});

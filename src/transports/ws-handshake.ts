@@ -2,7 +2,7 @@
  * What the `ws` transport's opening handshake needs besides `ws`: the TLS settings, the fixed host names, the
  * response headers as WeChat shows them, and the instants that make WeChat's `profile`.
  */
-import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
+import type { LookupAddress, LookupOptions } from 'node:dns';
 import { isIP } from 'node:net';
 import { createSecureContext, rootCertificates, type SecureContext, type SecureContextOptions } from 'node:tls';
 import type { SocketProfile, TransportRequest } from '../transport.js';
@@ -33,11 +33,30 @@ export function secureContextFor(ca: TransportRequest['ca']): SecureContext {
 const noPrototype = (options: SecureContextOptions): SecureContextOptions =>
   Object.assign(Object.create(null) as SecureContextOptions, options);
 
+/**
+ * Node's DNS lookup, loaded at the first name that `hosts` does not answer: `net` loads it only when it has a name to
+ * look up, and a program that never does (addresses, or only fixed names) need not load it at all.
+ */
+let dnsLookup: Promise<typeof import('node:dns').lookup> | undefined;
+
 /** A `lookup` for `net.connect` that answers the fixed host names, and asks DNS for the others. */
 export function hostsLookup(hosts: ReadonlyMap<string, string>) {
   return (hostname: string, options: LookupOptions, callback: LookupCallback): void => {
     const address = hosts.get(hostname.toLowerCase());
-    if (address === undefined) return void dnsLookup(hostname, options, callback as never);
+    if (address === undefined) {
+      // On a later job, not from within `net.connect`: whatever fails reaches the callback, and `net` then the socket.
+      void (dnsLookup ??= import('node:dns').then((dns) => dns.lookup)).then(
+        (lookup) => {
+          try {
+            lookup(hostname, options, callback as never);
+          } catch (error) {
+            callback(error as Error, '');
+          }
+        },
+        (error: Error) => callback(error, ''),
+      );
+      return;
+    }
     const family = isIP(address);
     // Answer asynchronously, as DNS does: `net` emits 'lookup' from this callback, and the profile's timing listens
     // for it only once `net.connect` has returned.
