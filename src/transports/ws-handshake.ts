@@ -44,17 +44,11 @@ export function hostsLookup(hosts: ReadonlyMap<string, string>) {
   return (hostname: string, options: LookupOptions, callback: LookupCallback): void => {
     const address = hosts.get(hostname.toLowerCase());
     if (address === undefined) {
-      // On a later job, not from within `net.connect`: whatever fails reaches the callback, and `net` then the socket.
-      void (dnsLookup ??= import('node:dns').then((dns) => dns.lookup)).then(
-        (lookup) => {
-          try {
-            lookup(hostname, options, callback as never);
-          } catch (error) {
-            callback(error as Error, '');
-          }
-        },
-        (error: Error) => callback(error, ''),
-      );
+      // On a later job, not from within `net.connect`: a failure to ask (the lookup throws only on bad arguments, and
+      // calls back only later) reaches the callback, and through `net` the socket.
+      void (dnsLookup ??= import('node:dns').then((dns) => dns.lookup))
+        .then((lookup) => lookup(hostname, options, callback as never))
+        .catch((error: Error) => callback(error, ''));
       return;
     }
     const family = isIP(address);
