@@ -68,7 +68,8 @@ interface Handshake {
 const kConnection = Symbol('wxsocket.connection');
 
 class WxWebSocket extends WebSocket {
-  [kConnection]!: WsConnection;
+  // Set by the connection right after construction: declared only, so that no field is defined first as `undefined`.
+  declare [kConnection]: WsConnection;
 
   // Two arguments at most (`ws` passes no more), named rather than collected, so that no array is made per message.
   override emit(event: string | symbol, first?: unknown, second?: unknown): boolean {
