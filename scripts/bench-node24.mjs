@@ -5,9 +5,7 @@
 // are started with the binary that runs the benchmark.
 // Usage: node scripts/bench-node24.mjs <run|cold|instructions> [that benchmark's options]
 //   e.g. npm run bench:node24 -- cold --out cold-1000-node24
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { node24, versionOf } from './node24.mjs';
+import { runOnNode24 } from './node24.mjs';
 
 const BENCHMARKS = ['run', 'cold', 'instructions'];
 const [benchmark, ...options] = process.argv.slice(2);
@@ -15,11 +13,4 @@ if (!BENCHMARKS.includes(benchmark)) {
   console.error(`bench-node24: which benchmark? one of ${BENCHMARKS.join(', ')} (bench/<name>.ts), then its options`);
   process.exit(2);
 }
-const root = fileURLToPath(new URL('..', import.meta.url));
-const binary = node24('bench-node24');
-console.log(`bench-node24: bench/${benchmark}.ts on Node ${versionOf(binary)}`);
-const { status } = spawnSync(binary, ['--import', 'tsx', `bench/${benchmark}.ts`, ...options], {
-  stdio: 'inherit',
-  cwd: root,
-});
-process.exit(status ?? 1);
+runOnNode24('bench-node24', `bench/${benchmark}.ts`, ['--import', 'tsx', `bench/${benchmark}.ts`, ...options]);

