@@ -19,11 +19,11 @@ export interface ConnectRequest extends TransportRequest {
  */
 const URL_PATTERN = /^wss?:\/\//i;
 
-/** RFC 9110 token: header names and subprotocols. */
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** RFC 9110 token: header names and subprotocols (also checked by the Node transport, http-upgrade.ts). */
+export const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 /** Characters HTTP allows in a field value (RFC 9110 field-vchar, SP, HTAB, obs-text); no CR, LF or NUL. */
-const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+export const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 
 /**
  * Reads and checks `connectSocket` options (already known to be an object). Returns the request, or the failure

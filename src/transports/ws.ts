@@ -1,16 +1,17 @@
 /**
- * The Node transport, over `ws`. It only moves bytes and reports facts (see `../transport.ts`); every WeChat rule
- * lives in the core.
+ * The Node transport: the opening handshake over Node's `net` and `tls` (http-upgrade.ts), then `ws` for the frames.
+ * It only moves bytes and reports facts (see `../transport.ts`); every WeChat rule lives in the core.
  */
-import type { IncomingMessage } from 'node:http';
-import { connect as netConnect, isIP, type NetConnectOpts, type Socket } from 'node:net';
-import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
+import { connect as netConnect, isIP, type Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { connect as tlsConnect } from 'node:tls';
 import WebSocket from 'ws';
 import { hostNow } from '../node-host.js';
 import { firstUnknownKey, unknownOption } from '../option-keys.js';
-import type { NetworkLink, Transport, TransportConnection, TransportHandlers, TransportRequest } from '../transport.js';
+import type { Transport, TransportConnection, TransportHandlers, TransportRequest } from '../transport.js';
 import { connectionUrl } from './connection-url.js';
 import { failureAfterOpen } from '../errmsg-after-open.js';
+import { ResponseReader, Upgrade, type Agreement, type ReadHead } from './http-upgrade.js';
 import { ShapedSocket } from './link-shaper.js';
 import { Timing, headersOf, hostsLookup, secureContextFor } from './ws-handshake.js';
 
@@ -36,7 +37,31 @@ export function wsTransport(options: WsTransportOptions = {}): Transport {
 /** The default `ws` transport. */
 export const defaultWsTransport: Transport = wsTransport();
 
-const MAX_PENDING_PONGS = 4096;
+/**
+ * What `ws` takes for a socket made without a URL, whose handshake was done elsewhere (as its server's are), set as its
+ * own client sets them: automatic pongs, the close timeout (30 s, `ws`'s), and, for the socket, its limits.
+ * `ws` drops a connection with more than 60 automatic pongs unsent, as a flood defence; a phone answers every ping.
+ * We allow 4096 (at most 125 bytes each: 512 KiB) before treating it as an attack [ours].
+ */
+const WS_OPTIONS = { autoPong: true, maxPendingAutoPongs: 4096, closeTimeout: 30_000 };
+const socketOptions = (maxPayload: number) => ({
+  allowSynchronousEvents: true,
+  maxBufferedChunks: 256 * 1024,
+  maxFragments: 16 * 1024,
+  maxPayload,
+  skipUTF8Validation: false,
+});
+
+/**
+ * The parts of `ws` the transport uses beyond its typed API, all of which its own client uses the same way
+ * (`initAsClient` in ws/lib/websocket.js): `setSocket`, and the fields it sets before calling it.
+ */
+interface WsInternals {
+  _isServer: boolean;
+  _protocol: string;
+  _extensions: Record<string, unknown>;
+  setSocket(socket: Duplex, head: Buffer, options: ReturnType<typeof socketOptions>): void;
+}
 
 /** Milliseconds since the epoch, as WeChat's `profile` timestamps are: by the real clock, as WeChat's native layer. */
 const now = hostNow;
@@ -44,16 +69,16 @@ const now = hostNow;
 /** What one handshake needs and learns; dropped at open, so that an open connection holds no more than it must. */
 interface Handshake {
   readonly timing: Timing;
-  readonly tcpNoDelay: boolean;
-  /** Whether compression was asked for: without it, no extension can be negotiated. */
-  readonly perMessageDeflate: boolean;
-  socket?: Socket;
+  readonly upgrade: Upgrade;
+  readonly response: ResponseReader;
+  readonly maxMessageSize: number;
+  /** The TCP (or TLS) socket. */
+  readonly socket: Socket;
+  /** What the handshake and then `ws` read and write: the socket, or a weak link's (§8.3) in front of it. */
+  readonly stream: Duplex;
   /** wss: TCP is connected, so a failure before the TLS handshake ends may be a TLS failure. */
   tcpConnected?: boolean;
-  /** The emulated link the connection goes through, if any (§8.3): its socket is then a `ShapedSocket`. */
-  readonly link: NetworkLink | undefined;
-  /** An HTTP response arrived: a failure from now on is a bad upgrade, not a transport error. */
-  responded?: boolean;
+  /** The response headers, from the response to open. */
   header?: Record<string, string>;
 }
 
@@ -62,8 +87,8 @@ interface Handshake {
  * subclass's `emit` calls the connection's handlers itself, and no listener is ever added. Registering them (five `on`
  * calls per connection and two removals at open, each through Node's argument checks) took about 60 of the 1,560
  * calls an open and close made into Node (docs/benchmarks.md, "A fifth pass"). A `ws` socket has a field for its
- * connection, the options carry the connection to `createConnection`, and the TCP socket gets the same field (a
- * property, where a weak map would cost a table entry and slow every collection).
+ * connection, and the TCP socket (and a weak link's, if any) gets the same field (a property, where a weak map would
+ * cost a table entry and slow every collection).
  */
 const kConnection = Symbol('wxsocket.connection');
 
@@ -78,14 +103,8 @@ class WxWebSocket extends WebSocket {
       case 'message':
         onMessage(connection, first as Buffer | ArrayBuffer, second as boolean);
         return true;
-      case 'upgrade':
-        onUpgrade(connection, first as IncomingMessage);
-        return true;
-      case 'unexpected-response':
-        onUnexpectedResponse(this, connection, second as IncomingMessage);
-        return true;
       case 'open':
-        onOpen(this, connection);
+        onOpen(connection);
         return true;
       case 'error':
         onError(connection, first as Error);
@@ -94,7 +113,7 @@ class WxWebSocket extends WebSocket {
         onClose(connection, first as number, second as Buffer);
         return true;
       default:
-        // 'ping' and 'pong' (`ws` answers pings itself) and 'redirect' (never followed): nobody listens.
+        // 'ping' and 'pong' (`ws` answers pings itself): nobody listens.
         return false;
     }
   }
@@ -103,16 +122,17 @@ class WxWebSocket extends WebSocket {
 type WithConnection<T> = T & { [kConnection]?: WsConnection };
 
 class WsConnection implements TransportConnection {
-  readonly #ws: WebSocket;
   readonly handlers: TransportHandlers;
-  /** Present until open. */
+  /** Present until open, or until the connection closes without opening. */
   handshake: Handshake | undefined;
+  /** From open. */
+  #ws: WxWebSocket | undefined;
   /** Whether `send` must copy binary data first: set at open, see `send`. */
   copiesBinary = false;
   /**
    * After open, the TCP socket, whose state says how the connection ended when `ws` reports the close (`onClose`);
-   * or `'reported'` once a failure that ends the connection was reported (a protocol error, an unexpected response to
-   * the handshake): an 'error' from `ws` after that is the same failure.
+   * or `'reported'` once a failure that ends the connection was reported (a protocol error, a handshake that failed),
+   * or the connection was aborted before open: a later error is the same failure, or nobody's concern.
    */
   ending: Socket | 'reported' | undefined;
 
@@ -122,39 +142,37 @@ class WsConnection implements TransportConnection {
     lookup: ReturnType<typeof hostsLookup> | undefined,
   ) {
     this.handlers = handlers;
-    const secure = /^wss:/i.test(request.url);
+    const timing = new Timing(now());
+    const upgrade = new Upgrade(connectionUrl(request.url), request);
+    const { host, port } = upgrade;
+    // TLS settings only where there is TLS; a name's certificate is checked against it (SNI), an address's is not.
+    const socket = upgrade.secure
+      ? tlsConnect({
+          host,
+          port,
+          lookup,
+          servername: isIP(host) ? '' : host,
+          rejectUnauthorized: true,
+          minVersion: 'TLSv1.2',
+          secureContext: secureContextFor(request.ca),
+        })
+      : netConnect({ host, port, lookup });
+    timing.socketStart = now();
+    const stream = track(socket, this, upgrade, request);
     this.handshake = {
-      timing: new Timing(now()),
-      tcpNoDelay: request.tcpNoDelay,
-      perMessageDeflate: request.perMessageDeflate,
-      link: request.link,
+      timing,
+      upgrade,
+      response: new ResponseReader(),
+      maxMessageSize: request.maxMessageSize,
+      socket,
+      stream,
     };
-    const url = connectionUrl(request.url);
-    const ws = (this.#ws = new WxWebSocket(
-      url,
-      request.protocols as string[],
-      {
-        headers: request.headers,
-        perMessageDeflate: request.perMessageDeflate,
-        maxPayload: request.maxMessageSize,
-        // `ws` drops a connection with more than 60 automatic pongs unsent, as a flood defence; a phone answers every
-        // ping. We allow 4096 (at most 125 bytes each: 512 KiB) before treating it as an attack [ours].
-        maxPendingAutoPongs: MAX_PENDING_PONGS,
-        // `ws` keeps its options as long as the connection: TLS settings only where there is TLS. Redirects are not
-        // followed (`ws`'s default), so a listed domain cannot send the connection elsewhere.
-        ...(secure && { rejectUnauthorized: true, minVersion: 'TLSv1.2', secureContext: secureContextFor(request.ca) }),
-        ...(lookup && { lookup }),
-        createConnection: (secure ? connectTls : connectTcp) as typeof netConnect,
-        // `ws` and `http` pass their options on to `createConnection`, symbol keys included.
-        [kConnection]: this,
-      } as WebSocket.ClientOptions,
-    ));
-    ws[kConnection] = this;
-    ws.binaryType = 'arraybuffer';
+    // Headers are Latin-1, as Node's `http` writes them.
+    stream.write(upgrade.request, 'latin1');
   }
 
   get bufferedAmount(): number {
-    return this.#ws.bufferedAmount;
+    return this.#ws?.bufferedAmount ?? 0;
   }
 
   /**
@@ -169,46 +187,53 @@ class WsConnection implements TransportConnection {
    * which makes `ws` allocate a mask buffer per connection (about 250 bytes each, measured).
    */
   send(data: string | ArrayBuffer, done?: (error?: Error) => void): void {
-    this.#ws.send(this.copiesBinary && typeof data !== 'string' ? copyToArrayBuffer(data) : data, done);
+    this.#ws!.send(this.copiesBinary && typeof data !== 'string' ? copyToArrayBuffer(data) : data, done);
   }
 
   close(code: number, reason: string): void {
-    this.#ws.close(code, reason);
+    if (this.#ws) this.#ws.close(code, reason);
+    else this.abort();
   }
 
   abort(): void {
-    this.#ws.terminate();
+    if (this.#ws) return this.#ws.terminate();
+    // Before open: the socket goes, and with it the handshake; only the close is reported.
+    this.ending = 'reported';
+    this.handshake?.stream.destroy();
+  }
+
+  /** The handshake failed: reported now, then the socket goes, and its close is reported (`onHandshakeClose`). */
+  failHandshake(kind: 'transport' | 'handshake', error: Error): void {
+    this.ending = 'reported';
+    this.handlers.onError(kind, error);
+    this.handshake?.stream.destroy();
+  }
+
+  /** A valid upgrade: the stream goes to `ws`, which opens (`onOpen`) as it takes it. */
+  upgraded(stream: Duplex, head: ReadHead, agreed: Agreement): void {
+    const handshake = this.handshake!;
+    handshake.header = headersOf(head.rawHeaders);
+    const ws = new WxWebSocket(null as unknown as string, undefined, WS_OPTIONS) as WxWebSocket & WsInternals;
+    ws[kConnection] = this;
+    // A client's socket: it masks what it sends and refuses masked frames.
+    ws._isServer = false;
+    ws._protocol = agreed.protocol;
+    if (agreed.deflate) {
+      ws._extensions['permessage-deflate'] = agreed.deflate;
+      this.copiesBinary = true;
+    }
+    ws.binaryType = 'arraybuffer';
+    this.#ws = ws;
+    ws.setSocket(stream, head.rest, socketOptions(handshake.maxMessageSize));
   }
 }
 
-function onUpgrade(connection: WsConnection, response: IncomingMessage): void {
-  const handshake = connection.handshake!;
-  handshake.responded = true;
-  handshake.timing.upgraded = now();
-  handshake.header = headersOf(response.rawHeaders);
-}
-
-function onUnexpectedResponse(ws: WebSocket, connection: WsConnection, response: IncomingMessage): void {
-  connection.handshake!.responded = true;
-  // Reported here rather than through the 'error' that `terminate` emits, which `ws` defers with `process.nextTick`:
-  // jest's default fake timers fake the nextTick `ws` sees, and the failure would never come. The core then aborts
-  // the connection. The 'error' that comes later is this same failure, and a transport reports one error at most.
-  connection.ending = 'reported';
-  connection.handlers.onError('handshake', new Error(`Unexpected server response: ${response.statusCode}`));
-  ws.terminate();
-}
-
-function onOpen(ws: WebSocket, connection: WsConnection): void {
-  const { socket, perMessageDeflate, header = {}, timing } = connection.handshake!;
+function onOpen(connection: WsConnection): void {
+  const { socket, header = {}, timing } = connection.handshake!;
   connection.handshake = undefined;
-  // The only extension `ws` can negotiate is permessage-deflate, and only when asked for (an unrequested one fails
-  // the handshake): `extensions`, which builds a string, is read only then.
-  connection.copiesBinary = perMessageDeflate && ws.extensions !== '';
-  if (socket) {
-    // After open `ws` destroys the socket on an error (a reset, say) without telling anyone, and treats an end of
-    // stream like any other end: the socket keeps both facts (`errored`, `readableEnded`), read when the close comes.
-    connection.ending = socket;
-  }
+  // After open `ws` destroys the socket on an error (a reset, say) without telling anyone, and treats an end of
+  // stream like any other end: the socket keeps both facts (`errored`, `readableEnded`), read when the close comes.
+  connection.ending = socket;
   connection.handlers.onOpen(header, timing.profile(now()));
 }
 
@@ -220,13 +245,11 @@ function onMessage(connection: WsConnection, data: Buffer | ArrayBuffer, isBinar
   handlers.onMessage(data instanceof ArrayBuffer ? data : copyToArrayBuffer(data as unknown as ArrayBufferLike));
 }
 
+/** After open `ws` reports only protocol errors (its `WS_ERR_*` codes), and then destroys the socket. */
 function onError(connection: WsConnection, error: Error): void {
-  const { handshake, handlers } = connection;
-  if (connection.ending === 'reported') return; // reported already, in another form
-  if (handshake) return handlers.onError(handshakeFailureKind(handshake, error), error);
-  // After open `ws` reports only protocol errors (its `WS_ERR_*` codes), and then destroys the socket.
+  if (connection.ending === 'reported') return; // reported already
   connection.ending = 'reported';
-  handlers.onError('protocol', failure(error));
+  connection.handlers.onError('protocol', failure(error));
 }
 
 /** A failure after open, in the project's words (chosen by the error's code), with `ws`'s error as its cause. */
@@ -245,7 +268,7 @@ function failure(error: Error & { code?: unknown }): Error {
 function onClose(connection: WsConnection, code: number, reason: Buffer): void {
   const { ending, handlers } = connection;
   connection.ending = undefined;
-  if (code !== 1006 || connection.handshake) return handlers.onClose(code, reason.toString());
+  if (code !== 1006) return handlers.onClose(code, reason.toString());
   const socket = ending === 'reported' ? undefined : ending;
   const ended = socket?.readableEnded === true;
   const error = ended ? null : socket?.errored;
@@ -254,13 +277,11 @@ function onClose(connection: WsConnection, code: number, reason: Buffer): void {
 }
 
 /**
- * What kind of handshake failure `error` is (contract §9.2): a response that is not a valid upgrade; else a DNS
- * failure (Node's lookup errors carry `syscall: 'getaddrinfo'`, a custom `lookup` may only set an `EAI_*`/`ENOTFOUND`
- * code); else a socket error (refused, reset: it has a `syscall`); else, on wss once TCP is connected, TLS (a
- * certificate or version refused).
+ * What kind of failure a socket error before the response is (contract §9.2): a DNS failure (Node's lookup errors
+ * carry `syscall: 'getaddrinfo'`, a custom `lookup` may only set an `EAI_*`/`ENOTFOUND` code); else a socket error
+ * (refused, reset: it has a `syscall`); else, on wss once TCP is connected, TLS (a certificate or version refused).
  */
 function handshakeFailureKind(handshake: Handshake, error: Error & { code?: unknown; syscall?: unknown }) {
-  if (handshake.responded) return 'handshake';
   const { code, syscall } = error;
   if (syscall === 'getaddrinfo' || code === 'ENOTFOUND' || (typeof code === 'string' && code.startsWith('EAI_')))
     return 'dns';
@@ -278,49 +299,67 @@ function copyToArrayBuffer(source: ArrayBufferLike): ArrayBuffer {
   return copy;
 }
 
-/** What `ws` passes to `createConnection`: its own options object for this connection, made per connection. */
-type ConnectOptions = {
-  host: string;
-  path?: string | undefined;
-  socketPath?: string;
-  servername?: string;
-  [kConnection]?: WsConnection;
-};
-
 /**
- * Open the TCP (and TLS) socket exactly as `ws` does (its `netConnect`/`tlsConnect`, which set these fields on the
- * same object: the request's `path` must not reach `net.connect`, where it would name a Unix socket), noting when
- * DNS, TCP and TLS finish.
+ * Notes when DNS, TCP and TLS finish, and listens to the handshake; returns what the handshake and `ws` read and
+ * write (a weak link's socket in front of the TCP one, if there is a link).
  */
-function connectTcp(options: ConnectOptions): Socket {
-  options.path = options.socketPath;
-  return track(options, netConnect(options as NetConnectOpts), 'connect');
-}
-
-function connectTls(options: ConnectOptions): Socket {
-  options.path = undefined;
-  options.servername = isIP(options.host) ? '' : options.host;
-  return track(options, tlsConnect(options as ConnectionOptions), 'secureConnect');
-}
-
-function track(options: ConnectOptions, socket: Socket, connected: 'connect' | 'secureConnect'): Socket {
-  const connection = options[kConnection]!;
-  const handshake = connection.handshake!;
-  handshake.timing.socketStart = now();
-  handshake.socket = socket;
+function track(socket: Socket, connection: WsConnection, upgrade: Upgrade, request: TransportRequest): Duplex {
+  const { secure } = upgrade;
   (socket as WithConnection<Socket>)[kConnection] = connection;
   // Plain listeners, left in place at open: each of these events comes once per socket, and finds no handshake after
   // open, so removing them would only cost calls into Node (`once` would keep a wrapper per socket). An IP address is
   // not looked up, and emits no 'lookup'.
-  socket.on(connected, onConnected);
-  if (!isIP(options.host)) socket.on('lookup', onLookup);
-  if (connected === 'secureConnect') socket.on('connect', onTcpConnected);
+  socket.on(secure ? 'secureConnect' : 'connect', onConnected);
+  if (!isIP(upgrade.host)) socket.on('lookup', onLookup);
+  if (secure) socket.on('connect', onTcpConnected);
   // `ws` turns Nagle's algorithm off (TCP_NODELAY) on every socket as it opens; WeChat's default keeps it on
   // (`tcpNoDelay: false`, contract §1), as a new socket has it. That call is made a no-op on this socket, rather than
   // undone by a second system call once open.
-  if (!handshake.tcpNoDelay) socket.setNoDelay = keepNagle;
-  // A weak link (§8.3) goes between the socket and `ws`; without one, nothing does.
-  return handshake.link ? (new ShapedSocket(socket, handshake.link) as unknown as Socket) : socket;
+  if (!request.tcpNoDelay) socket.setNoDelay = keepNagle;
+  // A weak link (§8.3) goes between the socket and the rest; without one, nothing does.
+  const stream: WithConnection<Duplex> = request.link ? new ShapedSocket(socket, request.link) : socket;
+  stream[kConnection] = connection;
+  stream.on('data', onHandshakeData);
+  stream.on('error', onHandshakeError);
+  stream.on('close', onHandshakeClose);
+  return stream;
+}
+
+function onHandshakeData(this: WithConnection<Duplex>, chunk: Buffer): void {
+  const connection = this[kConnection]!;
+  const handshake = connection.handshake;
+  if (!handshake || connection.ending === 'reported') return;
+  let head: ReadHead | undefined;
+  try {
+    head = handshake.response.read(chunk);
+  } catch (error) {
+    // Not an HTTP response: no response at all, for the kind of failure (contract §9.2).
+    return connection.failHandshake('transport', error as Error);
+  }
+  if (!head) return; // more to come
+  handshake.timing.upgraded = now();
+  const agreed = handshake.upgrade.check(head);
+  if (typeof agreed === 'string') return connection.failHandshake('handshake', new Error(agreed));
+  this.removeListener('data', onHandshakeData);
+  connection.upgraded(this, head, agreed);
+}
+
+function onHandshakeError(this: WithConnection<Duplex>, error: Error): void {
+  const connection = this[kConnection]!;
+  const { handshake } = connection;
+  if (!handshake || connection.ending === 'reported') return; // open (`ws` reports it), or reported already
+  connection.ending = 'reported';
+  connection.handlers.onError(handshakeFailureKind(handshake, error), error);
+}
+
+/** The socket closed before open: a close without a response is a hang-up, as Node's `http` reports it. */
+function onHandshakeClose(this: WithConnection<Duplex>): void {
+  const connection = this[kConnection]!;
+  if (!connection.handshake) return; // open: `ws` reports the close
+  connection.handshake = undefined;
+  if (connection.ending !== 'reported')
+    connection.handlers.onError('transport', Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+  connection.handlers.onClose(1006, '');
 }
 
 function keepNagle(this: Socket): Socket {
