@@ -153,7 +153,8 @@ export class ResponseReader {
     let bytes = this.#received ? Buffer.concat([this.#received, chunk]) : chunk;
     for (;;) {
       const end = bytes.indexOf('\r\n\r\n');
-      if (end < 0 ? bytes.length > MAX_HEAD_SIZE : end > MAX_HEAD_SIZE)
+      // Up to 3 bytes of the blank line may have come while waiting: the limit is the head's, whatever the chunks.
+      if (end < 0 ? bytes.length > MAX_HEAD_SIZE + 3 : end > MAX_HEAD_SIZE)
         throw parseError('HPE_HEADER_OVERFLOW', 'Header overflow');
       if (end < 0) {
         this.#received = bytes;
