@@ -1,6 +1,7 @@
 /**
- * What the `ws` transport's opening handshake needs besides `ws`: the TLS settings, the fixed host names, the
- * response headers as WeChat shows them, and the instants that make WeChat's `profile`.
+ * What the `ws` transport's opening handshake needs besides its request and response (http-upgrade.ts): the TLS
+ * settings, the fixed host names, the response headers as WeChat shows them, and the instants that make WeChat's
+ * `profile`.
  */
 import type { LookupAddress, LookupOptions } from 'node:dns';
 import { isIP } from 'node:net';

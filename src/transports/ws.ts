@@ -206,7 +206,7 @@ class WsConnection implements TransportConnection {
   failHandshake(kind: 'transport' | 'handshake', error: Error): void {
     this.ending = 'reported';
     this.handlers.onError(kind, error);
-    this.handshake?.stream.destroy();
+    this.abort();
   }
 
   /** A valid upgrade: the stream goes to `ws`, which opens (`onOpen`) as it takes it. */
